@@ -1,0 +1,219 @@
+// Package extract reads what a page says about itself from its body: the
+// title, decoded to UTF-8. It knows bytes and HTML, not HTTP: callers hand it
+// a body stream and the Content-Type header's value, and it stops reading as
+// soon as the title is known.
+package extract
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// MaxTitleRunes is the longest title TitleOf returns, in characters; a longer
+// title is cut there. Browsers have no such cap, but a 4 MB title is an attack,
+// not a title.
+const MaxTitleRunes = 1024
+
+// maxTitleRaw bounds the bytes of title source collected before decoding: four
+// bytes a character at most, plus room for entities and white space.
+const maxTitleRaw = 16 * MaxTitleRunes
+
+// MaxTokenBytes bounds the bytes one HTML token may hold while the title is
+// searched for. A page whose title follows a single token larger than this
+// (one inline script of more than a mebibyte) is reported without a title.
+const MaxTokenBytes = 1 << 20
+
+// Parses reports whether a body of this Content-Type is worth parsing for a
+// title: HTML, XHTML, or no stated type at all. JSON, images and other binary
+// types are not parsed.
+func Parses(contentType string) bool {
+	if contentType == "" {
+		return true
+	}
+	ct := strings.ToLower(contentType)
+	return strings.Contains(ct, "html") || strings.Contains(ct, "xml")
+}
+
+// TitleOf reads r, a body whose Content-Type header is contentType, until the
+// text of the first <title> element is known, and returns it as browsers show
+// document.title: entities decoded, runs of ASCII white space collapsed to one
+// space, the ends trimmed, at most MaxTitleRunes characters. The charset comes
+// from the Content-Type, a byte-order mark or a <meta> tag seen before the
+// title; without any, valid UTF-8 is taken as UTF-8 and anything else as
+// windows-1252. found is false when the body has no title. err is a read error
+// from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
+func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
+	br := bufio.NewReaderSize(r, 4096)
+	enc, name := headerEncoding(contentType)
+	if bom, _ := br.Peek(3); enc == nil || !asciiCompatible(name) {
+		if e, n := bomEncoding(bom); e != nil {
+			enc, name = e, n
+		}
+	}
+	var src io.Reader = br
+	if enc != nil && !asciiCompatible(name) {
+		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
+		src = enc.NewDecoder().Reader(br)
+		enc = encoding.Nop
+	}
+
+	z := html.NewTokenizer(src)
+	z.SetMaxBuf(MaxTokenBytes)
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if e := z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
+				return "", false, e
+			}
+			return "", false, nil
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tag, hasAttr := z.TagName()
+			switch string(tag) {
+			case "title":
+				rest := io.MultiReader(bytes.NewReader(z.Buffered()), src)
+				raw, err := readTitle(rest)
+				return clean(decode(raw, enc)), true, err
+			case "meta":
+				if enc == nil && hasAttr {
+					if e, n := metaEncoding(z); asciiCompatible(n) {
+						enc = e // a <meta> read as ASCII cannot declare UTF-16
+					}
+				}
+			}
+		}
+	}
+}
+
+// readTitle reads RCDATA up to the closing </title> tag (any case), keeping at
+// most maxTitleRaw bytes; once it has that many it stops reading.
+func readTitle(r io.Reader) ([]byte, error) {
+	br := bufio.NewReaderSize(r, 4096)
+	var raw []byte
+	for len(raw) < maxTitleRaw {
+		seg, err := br.ReadSlice('<')
+		if len(seg) > 0 && seg[len(seg)-1] == '<' && err == nil {
+			if next, _ := br.Peek(6); len(next) == 6 && strings.EqualFold(string(next), "/title") {
+				return append(raw, seg[:len(seg)-1]...), nil
+			}
+		}
+		raw = append(raw, seg...)
+		if err == io.EOF {
+			return raw, nil
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return raw, err
+		}
+	}
+	return raw[:maxTitleRaw], nil
+}
+
+// decode turns raw title bytes into UTF-8 with enc, or, when no charset was
+// declared, as UTF-8 if they are valid UTF-8 and as windows-1252 otherwise.
+func decode(raw []byte, enc encoding.Encoding) string {
+	if enc == nil {
+		if utf8.Valid(raw) {
+			return string(raw)
+		}
+		enc = charmap.Windows1252
+	}
+	out, err := enc.NewDecoder().Bytes(raw)
+	if err != nil {
+		return strings.ToValidUTF8(string(raw), "\uFFFD")
+	}
+	return string(out)
+}
+
+// clean decodes entities, collapses ASCII white space and caps the length.
+func clean(s string) string {
+	s = html.UnescapeString(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space, n := false, 0
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r' {
+			space = b.Len() > 0
+			continue
+		}
+		if n == MaxTitleRunes {
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.ToValidUTF8(b.String(), "\uFFFD")
+}
+
+// headerEncoding returns the encoding a Content-Type value declares, and its
+// canonical name, or nil.
+func headerEncoding(contentType string) (encoding.Encoding, string) {
+	if !strings.Contains(strings.ToLower(contentType), "charset") {
+		return nil, ""
+	}
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil, ""
+	}
+	return charset.Lookup(params["charset"])
+}
+
+func bomEncoding(b []byte) (encoding.Encoding, string) {
+	var name string
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		name = "utf-8"
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		name = "utf-16be"
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		name = "utf-16le"
+	default:
+		return nil, ""
+	}
+	return charset.Lookup(name)
+}
+
+// metaEncoding reads <meta charset=…> or <meta http-equiv=Content-Type
+// content="…; charset=…"> from the current tag.
+func metaEncoding(z *html.Tokenizer) (encoding.Encoding, string) {
+	var content string
+	httpEquiv := false
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch string(k) {
+		case "charset":
+			return charset.Lookup(string(v))
+		case "http-equiv":
+			httpEquiv = strings.EqualFold(string(v), "content-type")
+		case "content":
+			content = string(v)
+		}
+	}
+	if httpEquiv && content != "" {
+		return headerEncoding(content)
+	}
+	return nil, ""
+}
+
+// asciiCompatible reports whether '<' and '&' bytes in text of the named
+// encoding always stand for themselves, so the tokenizer may read raw bytes.
+func asciiCompatible(name string) bool {
+	switch name {
+	case "utf-16le", "utf-16be", "iso-2022-jp", "replacement":
+		return false
+	}
+	return true
+}
