@@ -1,0 +1,198 @@
+// Package input turns lines of text into fetch targets as it reads them. It
+// never holds more than one line: a list of any length is a stream.
+package input
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxLineBytes is the longest line read as a URL; a longer line still gets a
+// target, carrying an error and the line's first MaxLineBytes bytes.
+const MaxLineBytes = 64 << 10
+
+// Target is one URL to fetch, or one line that could not be one.
+type Target struct {
+	// Seq is the target's 0-based position among all targets of a run; the
+	// reader leaves it 0 and the run numbers targets as it takes them.
+	Seq int
+	// Line is the 1-based line number in its input.
+	Line int
+	// Raw is the line as given, with surrounding white space trimmed.
+	Raw string
+	// URL is what to fetch; nil when Err is set.
+	URL *url.URL
+	// Bare is true when the line named no scheme: URL is https, and http is
+	// tried when https cannot connect.
+	Bare bool
+	// Err says why the line is not a usable http(s) URL.
+	Err error
+}
+
+// Reader reads targets from lines of text. It is not safe for concurrent use.
+type Reader struct {
+	br   *bufio.Reader
+	line int
+}
+
+// NewReader returns a Reader reading lines from r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Next returns the target of the next line that is neither blank nor a
+// comment (starting with '#'). It returns io.EOF after the last one, and any
+// other error from the underlying reader as it comes.
+func (r *Reader) Next() (Target, error) {
+	for {
+		line, err := r.readLine()
+		if err != nil && (err != io.EOF || line == nil) {
+			return Target{}, err
+		}
+		r.line++
+		if t, ok := Parse(line); ok {
+			t.Line = r.line
+			return t, nil
+		}
+	}
+}
+
+// readLine returns the next line without its end-of-line bytes, cut to
+// MaxLineBytes (the rest of a longer line is read and dropped). At the end of
+// input it returns nil and io.EOF, or the last unterminated line and io.EOF.
+func (r *Reader) readLine() ([]byte, error) {
+	var long []byte
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if len(long) < MaxLineBytes+1 {
+				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+			}
+			continue
+		}
+		if long != nil {
+			if len(long) < MaxLineBytes+1 {
+				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+			}
+			chunk = long
+		}
+		if err == io.EOF && len(chunk) == 0 {
+			return nil, io.EOF
+		}
+		return chunk, err
+	}
+}
+
+// Parse reads one line as a target. ok is false for lines that are skipped:
+// blank lines and comments.
+func Parse(line []byte) (t Target, ok bool) {
+	tooLong := len(line) > MaxLineBytes
+	if tooLong {
+		line = line[:MaxLineBytes]
+	}
+	s := strings.TrimSpace(string(line))
+	if s == "" || s[0] == '#' {
+		return Target{}, false
+	}
+	t.Raw = s
+	switch {
+	case tooLong:
+		t.Err = fmt.Errorf("line is longer than %d bytes", MaxLineBytes)
+	case !utf8.ValidString(s):
+		t.Err = errors.New("line is not valid UTF-8")
+		t.Raw = strings.ToValidUTF8(s, "\uFFFD")
+	default:
+		t.URL, t.Bare, t.Err = parseURL(s)
+	}
+	return t, true
+}
+
+// parseURL accepts absolute http and https URLs, and bare hosts with an
+// optional port and path ("example.com", "example.com:8080/a"), which become
+// https URLs.
+func parseURL(s string) (u *url.URL, bare bool, err error) {
+	if !hasScheme(s) {
+		bare = true
+		s = "https://" + s
+	}
+	u, err = url.Parse(s)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, false, err
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return nil, false, fmt.Errorf("unsupported scheme %q: only http and https are fetched", u.Scheme)
+	}
+	u.Scheme = scheme
+	if u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
+		return nil, false, errors.New("missing host")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, false, fmt.Errorf("invalid port %q", p)
+		}
+	}
+	if strings.ContainsAny(u.Host, " \t") {
+		return nil, false, errors.New("white space in host")
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u, bare, nil
+}
+
+// hasScheme reports whether s starts with "scheme:", where what follows the
+// colon is not a port number ("localhost:8080/x" has no scheme).
+func hasScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			if i == 0 {
+				return false
+			}
+			rest := s[i+1:]
+			if strings.HasPrefix(rest, "//") {
+				return true
+			}
+			end := strings.IndexAny(rest, "/?#")
+			if end < 0 {
+				end = len(rest)
+			}
+			_, err := strconv.Atoi(rest[:end])
+			return err != nil || end == 0
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// HostKey names the host a URL is fetched from, for per-host limits:
+// lower-case host and port, with the scheme's default port made explicit.
+func HostKey(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if port == "" {
+		port = "443"
+		if u.Scheme == "http" {
+			port = "80"
+		}
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + port
+	}
+	return host + ":" + port
+}

@@ -1,0 +1,192 @@
+package input
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name     string
+		line     string
+		skip     bool
+		wantURL  string
+		wantBare bool
+		wantErr  string
+	}{
+		{name: "http url", line: "http://example.com/a?b=c", wantURL: "http://example.com/a?b=c"},
+		{name: "https url trimmed", line: " \t https://example.com/  \r", wantURL: "https://example.com/"},
+		{name: "scheme case folded", line: "HTTPS://Example.com/", wantURL: "https://Example.com/"},
+		{name: "fragment dropped", line: "http://example.com/p#frag", wantURL: "http://example.com/p"},
+		{name: "port", line: "http://127.0.0.1:8080/x", wantURL: "http://127.0.0.1:8080/x"},
+		{name: "ipv6", line: "http://[::1]:8080/", wantURL: "http://[::1]:8080/"},
+		{name: "blank", line: "   ", skip: true},
+		{name: "empty", line: "", skip: true},
+		{name: "comment", line: "# a comment", skip: true},
+		{name: "indented comment", line: "   # indented", skip: true},
+		{name: "bare host", line: "example.com", wantURL: "https://example.com", wantBare: true},
+		{name: "bare host with path", line: "example.com/path?q=1", wantURL: "https://example.com/path?q=1", wantBare: true},
+		{name: "bare host with port", line: "localhost:8080/x", wantURL: "https://localhost:8080/x", wantBare: true},
+		{name: "bare ip with port", line: "127.0.0.1:9", wantURL: "https://127.0.0.1:9", wantBare: true},
+		{name: "ftp", line: "ftp://example.com/file", wantErr: `unsupported scheme "ftp": only http and https are fetched`},
+		{name: "file", line: "file:///etc/passwd", wantErr: `unsupported scheme "file": only http and https are fetched`},
+		{name: "mailto", line: "mailto:someone@example.com", wantErr: `unsupported scheme "mailto": only http and https are fetched`},
+		{name: "javascript", line: "javascript:alert(1)", wantErr: `unsupported scheme "javascript": only http and https are fetched`},
+		{name: "no host", line: "http:///path", wantErr: "missing host"},
+		{name: "opaque http", line: "http:example.com", wantErr: "missing host"},
+		{name: "bad port", line: "http://example.com:99999/", wantErr: `invalid port "99999"`},
+		{name: "non-numeric port", line: "http://example.com:abc/", wantErr: `invalid port ":abc" after host`},
+		{name: "space in host", line: "http://exa mple.com/", wantErr: `invalid character " " in host name`},
+		{name: "control character", line: "http://example.com/\x7f", wantErr: "net/url: invalid control character in URL"},
+		{name: "invalid utf-8", line: "http://example.com/\xff", wantErr: "line is not valid UTF-8"},
+		{name: "too long", line: "http://example.com/" + strings.Repeat("a", MaxLineBytes), wantErr: fmt.Sprintf("line is longer than %d bytes", MaxLineBytes)},
+		{name: "just a colon", line: ":", wantErr: "missing host"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Parse([]byte(tt.line))
+			if ok == tt.skip {
+				t.Fatalf("Parse ok = %v, want %v", ok, !tt.skip)
+			}
+			if tt.skip {
+				return
+			}
+			if tt.wantErr != "" {
+				if got.Err == nil || got.Err.Error() != tt.wantErr {
+					t.Fatalf("Parse error = %v, want %q", got.Err, tt.wantErr)
+				}
+				if got.URL != nil {
+					t.Errorf("URL %v set along with an error", got.URL)
+				}
+				if got.Raw == "" {
+					t.Errorf("Raw is empty for an invalid line")
+				}
+				return
+			}
+			if got.Err != nil {
+				t.Fatalf("Parse error = %v", got.Err)
+			}
+			if got.URL.String() != tt.wantURL || got.Bare != tt.wantBare {
+				t.Errorf("Parse = %v bare=%v, want %v bare=%v", got.URL, got.Bare, tt.wantURL, tt.wantBare)
+			}
+			if got.Raw != strings.TrimSpace(tt.line) {
+				t.Errorf("Raw = %q, want the trimmed line", got.Raw)
+			}
+		})
+	}
+}
+
+func TestReaderLineNumbers(t *testing.T) {
+	in := "# header\nhttp://a.test/1\r\n\n   \nnot a url at all\n\thttp://b.test/2\nhttp://c.test/3"
+	r := NewReader(strings.NewReader(in))
+	want := []struct {
+		line int
+		raw  string
+		err  bool
+	}{
+		{2, "http://a.test/1", false},
+		{5, "not a url at all", true},
+		{6, "http://b.test/2", false},
+		{7, "http://c.test/3", false},
+	}
+	for i, w := range want {
+		got, err := r.Next()
+		if err != nil {
+			t.Fatalf("target %d: %v", i, err)
+		}
+		if got.Line != w.line || got.Raw != w.raw || (got.Err != nil) != w.err {
+			t.Errorf("target %d = line %d %q err %v, want line %d %q err %v", i, got.Line, got.Raw, got.Err, w.line, w.raw, w.err)
+		}
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Fatalf("after the last line: %v, want io.EOF", err)
+	}
+}
+
+// lazyLines generates n lines on demand and counts the bytes handed out.
+type lazyLines struct {
+	n, next int
+	pending []byte
+	given   int
+}
+
+func (l *lazyLines) Read(p []byte) (int, error) {
+	for len(l.pending) < len(p) && l.next < l.n {
+		l.pending = fmt.Appendf(l.pending, "http://h%d.test/page/%d\n", l.next%97, l.next)
+		l.next++
+	}
+	if len(l.pending) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(p, l.pending)
+	l.pending = l.pending[k:]
+	l.given += k
+	return k, nil
+}
+
+// TestReaderStreams checks that the reader keeps no more than its buffer of a
+// million-line input ahead of the targets it has returned.
+func TestReaderStreams(t *testing.T) {
+	src := &lazyLines{n: 1_000_000}
+	r := NewReader(src)
+	for i := 0; i < 10; i++ {
+		if _, err := r.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if src.given > 128<<10 {
+		t.Errorf("read %d bytes of input to return 10 targets", src.given)
+	}
+	n := 10
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1_000_000 {
+		t.Errorf("read %d targets, want 1000000", n)
+	}
+}
+
+func TestReaderLongLine(t *testing.T) {
+	in := "http://a.test/" + strings.Repeat("x", 3*MaxLineBytes) + "\nhttp://b.test/\n"
+	r := NewReader(strings.NewReader(in))
+	first, err := r.Next()
+	if err != nil || first.Err == nil || first.Line != 1 || len(first.Raw) != MaxLineBytes {
+		t.Fatalf("long line: line=%d err=%v len(raw)=%d", first.Line, first.Err, len(first.Raw))
+	}
+	second, err := r.Next()
+	if err != nil || second.Err != nil || second.Line != 2 || second.Raw != "http://b.test/" {
+		t.Fatalf("line after a long one: %+v, %v", second, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		got, ok := Parse(line)
+		if !ok {
+			return
+		}
+		if (got.URL == nil) == (got.Err == nil) {
+			t.Fatalf("exactly one of URL and Err must be set: %+v", got)
+		}
+		if got.URL != nil {
+			if got.URL.Scheme != "http" && got.URL.Scheme != "https" {
+				t.Fatalf("scheme %q accepted", got.URL.Scheme)
+			}
+			if got.URL.Hostname() == "" {
+				t.Fatalf("empty host accepted: %q", line)
+			}
+		}
+	})
+}
