@@ -82,7 +82,10 @@ func TitleOf(r io.Reader, contentType string) (title string, found bool, err err
 			case "title":
 				rest := io.MultiReader(bytes.NewReader(z.Buffered()), src)
 				raw, err := readTitle(rest)
-				return clean(decode(raw, enc)), true, err
+				if err != nil {
+					return "", false, err // a title cut by a broken body is not the title
+				}
+				return clean(decode(raw, enc)), true, nil
 			case "meta":
 				if enc == nil && hasAttr {
 					if e, n := metaEncoding(z); asciiCompatible(n) {

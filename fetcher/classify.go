@@ -1,0 +1,68 @@
+package fetcher
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+)
+
+// RedirectError is why a redirect was not followed.
+type RedirectError struct{ Reason string }
+
+func (e *RedirectError) Error() string { return e.Reason }
+
+// Classify decides the Kind of a request error: the one place where errors
+// become kinds. It returns "" for nil. A canceled context is KindCanceled;
+// callers that know the run itself stopped should say so over a timeout.
+func Classify(err error) Kind {
+	if err == nil {
+		return ""
+	}
+	var (
+		redirect *RedirectError
+		dnsErr   *net.DNSError
+		netErr   net.Error
+		opErr    *net.OpError
+	)
+	switch {
+	case errors.As(err, &redirect):
+		return KindRedirect
+	case errors.Is(err, context.Canceled):
+		return KindCanceled
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return KindTimeout
+	case errors.As(err, &dnsErr):
+		return KindDNS
+	case isTLS(err):
+		return KindTLS
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL),
+		errors.As(err, &opErr) && opErr.Op == "dial":
+		return KindConnect
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, net.ErrClosed):
+		return KindReset
+	}
+	return KindProtocol
+}
+
+func isTLS(err error) bool {
+	var (
+		recordErr   tls.RecordHeaderError
+		alertErr    tls.AlertError
+		verifyErr   *tls.CertificateVerificationError
+		unknownAuth x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		invalidErr  x509.CertificateInvalidError
+	)
+	return errors.As(err, &recordErr) || errors.As(err, &alertErr) || errors.As(err, &verifyErr) ||
+		errors.As(err, &unknownAuth) || errors.As(err, &hostErr) || errors.As(err, &invalidErr) ||
+		strings.Contains(err.Error(), "tls: ") ||
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client")
+}

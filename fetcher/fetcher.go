@@ -1,0 +1,305 @@
+// Package fetcher fetches one URL and returns one Result: attempts with a
+// timeout over the whole exchange, retries with backoff and Retry-After,
+// redirects, a cap on the bytes read, and every failure classified. It never
+// prints.
+package fetcher
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/input"
+)
+
+// Version names this build in the default User-Agent.
+var Version = "0.1.0"
+
+// DefaultUserAgent is sent unless Options.UserAgent says otherwise.
+func DefaultUserAgent() string {
+	return "fanout/" + Version + " (+https://github.com/fanout-dev/fanout)"
+}
+
+// Gate admits attempts to a host. Acquire blocks until host (a
+// input.HostKey) may start one, and returns the function that ends it. Pause
+// asks that no attempt start on host before until. The limiter package
+// implements it.
+type Gate interface {
+	Acquire(ctx context.Context, host string) (release func(), err error)
+	Pause(host string, until time.Time)
+}
+
+// Options configure a Fetcher. Zero values are replaced by the defaults
+// below, except Retries (0: no retries).
+type Options struct {
+	Timeout      time.Duration // one attempt, body included; default 10s
+	Retries      int           // extra attempts after a retryable failure
+	MaxRetryWait time.Duration // cap on Retry-After and backoff; default 30s
+	BackoffBase  time.Duration // first backoff ceiling; default 250ms
+	MaxBody      int64         // bytes read per response; default DefaultMaxBody
+	MaxRedirects int           // redirects followed; default 10, -1 for none
+	UserAgent    string        // default DefaultUserAgent()
+	Header       http.Header   // added to every request
+	Insecure     bool          // skip TLS certificate checks
+	// IdleConnsPerHost is how many idle connections are kept per host; set
+	// it to the per-host concurrency. Default 64.
+	IdleConnsPerHost int
+}
+
+// DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
+const DefaultMaxBody = 4 << 20
+
+// Fetcher fetches URLs. It is safe for concurrent use.
+type Fetcher struct {
+	opts   Options
+	client *http.Client
+	gate   Gate
+}
+
+// New returns a Fetcher. gate admits retries and fallback attempts; nil
+// admits them at once.
+func New(opts Options, gate Gate) *Fetcher {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	if opts.MaxRetryWait <= 0 {
+		opts.MaxRetryWait = 30 * time.Second
+	}
+	if opts.BackoffBase <= 0 {
+		opts.BackoffBase = 250 * time.Millisecond
+	}
+	if opts.MaxBody <= 0 {
+		opts.MaxBody = DefaultMaxBody
+	}
+	if opts.MaxRedirects == 0 {
+		opts.MaxRedirects = 10
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = DefaultUserAgent()
+	}
+	if opts.IdleConnsPerHost <= 0 {
+		opts.IdleConnsPerHost = 64
+	}
+	f := &Fetcher{opts: opts, gate: gate}
+	f.client = &http.Client{Transport: newTransport(opts), CheckRedirect: f.checkRedirect}
+	return f
+}
+
+func newTransport(opts Options) *http.Transport {
+	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         dialer.DialContext,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        max(1024, opts.IdleConnsPerHost),
+		MaxIdleConnsPerHost: opts.IdleConnsPerHost,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: opts.Timeout,
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: opts.Insecure},
+	}
+}
+
+// Close closes idle connections.
+func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
+
+func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
+	}
+	if f.opts.MaxRedirects < 0 || len(via) > f.opts.MaxRedirects {
+		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
+	}
+	next := req.URL.String()
+	for _, r := range via {
+		if r.URL.String() == next {
+			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", next, len(via))}
+		}
+	}
+	return nil
+}
+
+// Fetch fetches t and returns its Result; it never fails otherwise. release
+// ends the admission the caller already holds for the first attempt (nil if
+// none: then the gate is asked). Later attempts are admitted by the gate, and
+// no admission is held while waiting between attempts. When ctx ends, the
+// result is KindCanceled.
+func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Result {
+	res := Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
+	if t.Err != nil {
+		if release != nil {
+			release()
+		}
+		res.ErrorKind, res.Error = KindInvalidURL, t.Err.Error()
+		return res
+	}
+	start := time.Now()
+	u, bare := t.URL, t.Bare
+	for retries := 0; ; {
+		if release == nil {
+			var err error
+			if release, err = f.acquire(ctx, u); err != nil {
+				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped before this URL was fetched"
+				break
+			}
+		}
+		retryAfter := f.attempt(ctx, u, &res)
+		release()
+		release = nil
+		res.Attempts++
+		if ctx.Err() != nil && res.ErrorKind != "" {
+			res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped during the request"
+			break
+		}
+		if bare && u.Scheme == "https" && (res.ErrorKind == KindConnect || res.ErrorKind == KindTLS) {
+			u = withScheme(u, "http") // a bare host without https: try http
+			continue
+		}
+		if retries >= f.opts.Retries || !retryable(&res) {
+			break
+		}
+		retries++
+		wait := f.backoff(retries)
+		if retryAfter > 0 {
+			wait = min(retryAfter, f.opts.MaxRetryWait)
+			if f.gate != nil {
+				f.gate.Pause(input.HostKey(u), time.Now().Add(wait))
+			}
+		}
+		if !sleep(ctx, wait) {
+			if ctx.Err() != nil {
+				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped while waiting to retry"
+			}
+			break // the deadline comes first: keep the last attempt's result
+		}
+	}
+	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+	return res
+}
+
+func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
+	if f.gate == nil {
+		return func() {}, ctx.Err()
+	}
+	return f.gate.Acquire(ctx, input.HostKey(u))
+}
+
+// attempt makes one exchange with u, overwrites res's response fields, and
+// returns the wait a 429 or 503 asked for in Retry-After.
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAfter time.Duration) {
+	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
+	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
+
+	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		res.ErrorKind, res.Error = KindInvalidURL, err.Error()
+		return retryAfter
+	}
+	for k, vs := range f.opts.Header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("User-Agent", f.opts.UserAgent)
+	resp, err := f.client.Do(req)
+	if err != nil {
+		f.fail(res, err, actx, "waiting for the response")
+		return retryAfter
+	}
+	defer resp.Body.Close()
+
+	res.Status = resp.StatusCode
+	res.ContentType = resp.Header.Get("Content-Type")
+	res.FinalURL = resp.Request.URL.String()
+	for r := resp.Request; r.Response != nil; r = r.Response.Request {
+		res.Redirects++
+	}
+	if res.Status == http.StatusTooManyRequests || res.Status == http.StatusServiceUnavailable {
+		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+
+	body := &cappedReader{r: resp.Body, left: f.opts.MaxBody}
+	if extract.Parses(res.ContentType) {
+		res.Title, res.HasTitle, err = extract.TitleOf(body, res.ContentType)
+	}
+	if err == nil {
+		_, err = io.Copy(io.Discard, body)
+	}
+	res.Size = body.read
+	if err == nil && body.left == 0 {
+		var one [1]byte
+		n, _ := io.ReadFull(resp.Body, one[:])
+		res.Truncated = n > 0 // closing unread closes the connection: no drain
+	}
+	if err != nil {
+		f.fail(res, err, actx, "reading the body")
+	}
+	return retryAfter
+}
+
+// fail records err on res, in words a person can act on. An error after the
+// attempt's own deadline passed is a timeout, whatever broke.
+func (f *Fetcher) fail(res *Result, err error, actx context.Context, during string) {
+	res.ErrorKind = Classify(err)
+	if errors.Is(actx.Err(), context.DeadlineExceeded) {
+		res.ErrorKind = KindTimeout
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch res.ErrorKind {
+	case KindTimeout:
+		res.Error = fmt.Sprintf("timed out after %s %s", f.opts.Timeout, during)
+	default:
+		res.Error = err.Error()
+	}
+}
+
+// cappedReader reads at most left bytes and counts them.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	read int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	c.read += int64(n)
+	return n, err
+}
+
+func withScheme(u *url.URL, scheme string) *url.URL {
+	v := *u
+	v.Scheme = scheme
+	return &v
+}
+
+// sleep waits d or until ctx ends, and reports whether d passed. It does not
+// start waiting when ctx's deadline comes first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

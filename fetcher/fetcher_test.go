@@ -1,0 +1,176 @@
+package fetcher
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/testsite"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func target(t testing.TB, raw string) input.Target {
+	t.Helper()
+	tg, ok := input.Parse([]byte(raw))
+	if !ok {
+		t.Fatalf("line %q skipped", raw)
+	}
+	return tg
+}
+
+// refusedAddr returns an address on 127.0.0.1 that nothing listens on.
+func refusedAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestFetchHostile(t *testing.T) {
+	site := testsite.New(testsite.Options{})
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	tlsSrv := httptest.NewTLSServer(site)
+	t.Cleanup(tlsSrv.Close)
+
+	f := New(Options{Timeout: 1500 * time.Millisecond, MaxBody: 1 << 20}, nil)
+	t.Cleanup(f.Close)
+
+	tests := []struct {
+		name      string
+		url       string
+		wantKind  Kind
+		wantCode  int
+		wantTitle string
+		truncated bool
+		wantSize  int64 // -1: don't check
+		wantRedir int
+		errHas    string
+	}{
+		{name: "page", url: srv.URL + "/page/7", wantCode: 200, wantTitle: "Page 7", wantSize: 2048},
+		{name: "never answers", url: srv.URL + testsite.PathNever, wantKind: KindTimeout, errHas: "waiting for the response", wantSize: -1},
+		{name: "trickles after headers", url: srv.URL + testsite.PathTrickle, wantKind: KindTimeout, wantCode: 200, errHas: "reading the body", wantSize: -1},
+		{name: "infinite body is cut", url: srv.URL + testsite.PathInfinite, wantCode: 200, wantTitle: "Endless", truncated: true, wantSize: 1 << 20},
+		{name: "gzip bomb is cut after inflating", url: srv.URL + testsite.PathGzipBomb, wantCode: 200, wantTitle: "Bomb", truncated: true, wantSize: 1 << 20},
+		{name: "redirect loop", url: srv.URL + testsite.PathRedirectLoop, wantKind: KindRedirect, errHas: "redirect loop", wantSize: -1},
+		{name: "redirect to file", url: srv.URL + testsite.PathRedirectFile, wantKind: KindRedirect, errHas: `unsupported scheme "file"`, wantSize: -1},
+		{name: "redirect chain", url: srv.URL + testsite.PathRedirectChain + "3", wantCode: 200, wantTitle: "Page 0", wantRedir: 4, wantSize: 2048},
+		{name: "too many redirects", url: srv.URL + testsite.PathRedirectChain + "30", wantKind: KindRedirect, errHas: "stopped after 11 redirects", wantSize: -1},
+		{name: "reset mid-body", url: srv.URL + testsite.PathReset, wantKind: KindReset, wantCode: 200, wantSize: -1},
+		{name: "big title is capped", url: srv.URL + testsite.PathBigTitle, wantCode: 200, wantTitle: strings.Repeat("T", extract.MaxTitleRunes), truncated: true, wantSize: 1 << 20},
+		{name: "late title", url: srv.URL + testsite.PathLateTitle, wantCode: 200, wantTitle: "Late but found", wantSize: -1},
+		{name: "binary body", url: srv.URL + testsite.PathBinary, wantCode: 200, truncated: true, wantSize: 1 << 20},
+		{name: "json", url: srv.URL + testsite.PathJSON, wantCode: 200, wantSize: 38},
+		{name: "malformed response", url: srv.URL + testsite.PathMalformed, wantKind: KindProtocol, wantSize: -1},
+		{name: "404 is data", url: srv.URL + testsite.PathStatus + "404", wantCode: 404, wantTitle: "Status 404", wantSize: -1},
+		{name: "503 is data", url: srv.URL + testsite.PathStatus + "503", wantCode: 503, wantTitle: "Status 503", wantSize: -1},
+		{name: "refused", url: "http://" + refusedAddr(t) + "/", wantKind: KindConnect, errHas: "connection refused", wantSize: -1},
+		{name: "untrusted certificate", url: tlsSrv.URL + "/page/1", wantKind: KindTLS, errHas: "certificate", wantSize: -1},
+		{name: "https to a plain http server", url: strings.Replace(srv.URL, "http:", "https:", 1) + "/page/1", wantKind: KindTLS, wantSize: -1},
+		{name: "invalid line", url: "ftp://example.com/", wantKind: KindInvalidURL, errHas: "unsupported scheme", wantSize: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := f.Fetch(context.Background(), target(t, tt.url), nil)
+			if got.ErrorKind != tt.wantKind || got.Status != tt.wantCode {
+				t.Fatalf("kind %q status %d (%s), want kind %q status %d", got.ErrorKind, got.Status, got.Error, tt.wantKind, tt.wantCode)
+			}
+			if got.Title != tt.wantTitle {
+				t.Errorf("title %.40q (len %d), want %.40q", got.Title, len(got.Title), tt.wantTitle)
+			}
+			if got.Truncated != tt.truncated {
+				t.Errorf("truncated %v, want %v", got.Truncated, tt.truncated)
+			}
+			if tt.wantSize >= 0 && got.Size != tt.wantSize {
+				t.Errorf("size %d, want %d", got.Size, tt.wantSize)
+			}
+			if got.Redirects != tt.wantRedir {
+				t.Errorf("redirects %d, want %d", got.Redirects, tt.wantRedir)
+			}
+			if !strings.Contains(got.Error, tt.errHas) {
+				t.Errorf("error %q does not say %q", got.Error, tt.errHas)
+			}
+			if got.URL != tt.url {
+				t.Errorf("url %q, want the line %q", got.URL, tt.url)
+			}
+			if tt.wantKind != KindInvalidURL && got.Attempts != 1 {
+				t.Errorf("attempts %d, want 1", got.Attempts)
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want Kind
+	}{
+		{"nil", nil, ""},
+		{"canceled", &url.Error{Op: "Get", URL: "http://x", Err: context.Canceled}, KindCanceled},
+		{"deadline", context.DeadlineExceeded, KindTimeout},
+		{"dns", &url.Error{Op: "Get", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}, KindDNS},
+		{"redirect", &url.Error{Op: "Get", Err: &RedirectError{"loop"}}, KindRedirect},
+		{"unexpected eof", errors.New("wrapped: " + "x"), KindProtocol},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.err); got != tt.want {
+			t.Errorf("%s: Classify = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestFetchCanceled(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	f := New(Options{Timeout: 5 * time.Second}, nil)
+	defer f.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.AfterFunc(100*time.Millisecond, cancel) }()
+	got := f.Fetch(ctx, target(t, srv.URL+testsite.PathNever), nil)
+	if got.ErrorKind != KindCanceled {
+		t.Fatalf("kind %q (%s), want canceled", got.ErrorKind, got.Error)
+	}
+}
+
+// TestFetchReusesConnections checks that a fully read body leaves its
+// connection for the next request.
+func TestFetchReusesConnections(t *testing.T) {
+	site := testsite.New(testsite.Options{})
+	srv := httptest.NewUnstartedServer(site)
+	conns := 0
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns++
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	f := New(Options{}, nil)
+	defer f.Close()
+	for i := 0; i < 20; i++ {
+		if got := f.Fetch(context.Background(), target(t, srv.URL+"/page/1"), nil); got.Status != 200 {
+			t.Fatalf("status %d %s", got.Status, got.Error)
+		}
+	}
+	f.Close()
+	srv.Close()
+	if conns != 1 {
+		t.Errorf("20 sequential requests opened %d connections, want 1", conns)
+	}
+}

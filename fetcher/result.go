@@ -1,0 +1,48 @@
+package fetcher
+
+// Kind is the class of a failure, one of a small fixed set. The zero Kind
+// means no failure.
+type Kind string
+
+// The kinds of failure a Result can carry.
+const (
+	KindInvalidURL Kind = "invalid_url" // the line is not a usable http(s) URL
+	KindDNS        Kind = "dns"         // the host name did not resolve
+	KindConnect    Kind = "connect"     // no connection: refused, unreachable
+	KindTLS        Kind = "tls"         // handshake or certificate failure
+	KindTimeout    Kind = "timeout"     // an attempt ran past -t
+	KindReset      Kind = "reset"       // the connection broke mid-exchange
+	KindProtocol   Kind = "protocol"    // the server spoke malformed HTTP
+	KindRedirect   Kind = "redirect"    // a loop, too many, or a bad target
+	KindCanceled   Kind = "canceled"    // the run stopped before this URL did
+)
+
+// Kinds lists every Kind in a fixed order, for reports.
+var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
+
+// Result is what became of one input line: the JSON record of DESIGN.md.
+// A result with ErrorKind set failed; an HTTP status alone is not a failure.
+type Result struct {
+	URL         string  `json:"url"`
+	Line        int     `json:"line"`
+	Status      int     `json:"status,omitempty"`
+	Title       string  `json:"title,omitempty"`
+	FinalURL    string  `json:"final_url,omitempty"`
+	Redirects   int     `json:"redirects,omitempty"`
+	ContentType string  `json:"content_type,omitempty"`
+	Size        int64   `json:"size"`
+	Truncated   bool    `json:"truncated,omitempty"`
+	DurationMS  float64 `json:"duration_ms"`
+	Attempts    int     `json:"attempts"`
+	Error       string  `json:"error,omitempty"`
+	ErrorKind   Kind    `json:"error_kind,omitempty"`
+
+	// Seq is the target's position in the run's input, for reports that
+	// keep input order. It is not part of the record.
+	Seq int `json:"-"`
+	// HasTitle tells an empty <title></title> from no title at all.
+	HasTitle bool `json:"-"`
+}
+
+// Failed reports whether the URL failed (an error kind, not an HTTP status).
+func (r *Result) Failed() bool { return r.ErrorKind != "" }
