@@ -1,0 +1,216 @@
+package limiter
+
+import (
+	"container/heap"
+	"context"
+	"io"
+	"time"
+
+	"github.com/fanout-dev/fanout/input"
+)
+
+// DefaultWindow is the default count of pending targets a Scheduler holds.
+const DefaultWindow = 10000
+
+// Scheduler holds a bounded window of pending targets, read from a channel,
+// and hands out the next one whose host may start now, so that a list sorted
+// by host does not run one host at a time. Hosts take turns; a host that must
+// wait (its slots are full, its rate spent, or it asked for a pause) is set
+// aside until it may start, and never blocks the others. Next is for one
+// goroutine at a time.
+type Scheduler struct {
+	lim    *Limits
+	in     <-chan input.Target
+	inDone bool
+	window int
+
+	pending int            // targets held, invalid ones included
+	invalid []input.Target // need no request: handed out first
+	queues  map[string][]input.Target
+	ready   []string        // hosts to try, in turn
+	parked  map[string]bool // hosts waiting for a slot to free
+	timed   timedHosts      // hosts waiting for an instant
+}
+
+// NewScheduler returns a Scheduler taking targets from in (until it is
+// closed) and limits from lim, holding at most window pending targets
+// (DefaultWindow if window <= 0).
+func NewScheduler(lim *Limits, in <-chan input.Target, window int) *Scheduler {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	return &Scheduler{lim: lim, in: in, window: window, queues: map[string][]input.Target{}, parked: map[string]bool{}}
+}
+
+// Next blocks until a target may start, and returns it. For a usable URL it
+// has taken the target's host slot and a global slot and waited for the rates;
+// release gives them back. A target that carries an error needs no request
+// and comes with a nil release. Next returns io.EOF when the input is closed
+// and every target was handed out, and ctx's error when it ends.
+func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), err error) {
+	for {
+		s.fill()
+		if len(s.invalid) > 0 {
+			t = s.invalid[0]
+			s.invalid = s.invalid[1:]
+			s.pending--
+			return t, nil, nil
+		}
+		now := time.Now()
+		s.wake(now)
+		for len(s.ready) > 0 {
+			key := s.ready[0]
+			s.ready = s.ready[1:]
+			ok, at := s.lim.TryHost(key, now)
+			if !ok {
+				if at.IsZero() {
+					s.parked[key] = true
+				} else {
+					heap.Push(&s.timed, timedHost{at, key})
+				}
+				continue
+			}
+			t = s.take(key)
+			if err := s.lim.AcquireGlobal(ctx); err != nil {
+				s.lim.ReleaseHost(key)
+				s.putBack(key, t)
+				return input.Target{}, nil, err
+			}
+			return t, s.lim.releaser(key), nil
+		}
+		if s.inDone && s.pending == 0 {
+			return input.Target{}, nil, io.EOF
+		}
+		if err := s.wait(ctx); err != nil {
+			return input.Target{}, nil, err
+		}
+	}
+}
+
+// fill moves targets from the input into the window while there is room,
+// without blocking.
+func (s *Scheduler) fill() {
+	for !s.inDone && s.pending < s.window {
+		select {
+		case t, ok := <-s.in:
+			if !ok {
+				s.inDone = true
+				return
+			}
+			s.add(t)
+		default:
+			return
+		}
+	}
+}
+
+func (s *Scheduler) add(t input.Target) {
+	s.pending++
+	if t.Err != nil {
+		s.invalid = append(s.invalid, t)
+		return
+	}
+	key := input.HostKey(t.URL)
+	q, known := s.queues[key]
+	s.queues[key] = append(q, t)
+	if !known {
+		s.ready = append(s.ready, key)
+	}
+}
+
+// take removes the first target of host key; the host goes to the back of
+// the turn if it has more.
+func (s *Scheduler) take(key string) input.Target {
+	q := s.queues[key]
+	t := q[0]
+	q[0] = input.Target{}
+	s.pending--
+	if len(q) == 1 {
+		delete(s.queues, key)
+	} else {
+		s.queues[key] = q[1:]
+		s.ready = append(s.ready, key)
+	}
+	return t
+}
+
+func (s *Scheduler) putBack(key string, t input.Target) {
+	s.pending++
+	q, known := s.queues[key]
+	s.queues[key] = append([]input.Target{t}, q...)
+	if !known {
+		s.ready = append(s.ready, key)
+	}
+}
+
+// wake returns to the turn the hosts whose wait is over.
+func (s *Scheduler) wake(now time.Time) {
+	for _, key := range s.lim.takeFreed() {
+		if s.parked[key] {
+			delete(s.parked, key)
+			s.ready = append(s.ready, key)
+		}
+	}
+	for len(s.timed) > 0 && !s.timed[0].at.After(now) {
+		s.ready = append(s.ready, heap.Pop(&s.timed).(timedHost).key)
+	}
+}
+
+// wait blocks until something may have changed: a target arrives, a host
+// slot frees, a host's wait ends, or ctx ends.
+func (s *Scheduler) wait(ctx context.Context) error {
+	in := s.in
+	if s.inDone || s.pending >= s.window {
+		in = nil
+	}
+	var timer <-chan time.Time
+	if len(s.timed) > 0 {
+		t := time.NewTimer(time.Until(s.timed[0].at))
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case t, ok := <-in:
+		if !ok {
+			s.inDone = true
+		} else {
+			s.add(t)
+		}
+	case <-s.lim.changed:
+	case <-timer:
+	}
+	return nil
+}
+
+// Pending returns the targets still held, for a run that stops early to
+// account for them, and empties the window.
+func (s *Scheduler) Pending() []input.Target {
+	out := append([]input.Target(nil), s.invalid...)
+	for _, q := range s.queues {
+		out = append(out, q...)
+	}
+	s.invalid, s.queues, s.ready, s.timed, s.pending = nil, map[string][]input.Target{}, nil, nil, 0
+	clear(s.parked)
+	return out
+}
+
+type timedHost struct {
+	at  time.Time
+	key string
+}
+
+// timedHosts is a min-heap of hosts by the instant they may start.
+type timedHosts []timedHost
+
+func (h timedHosts) Len() int           { return len(h) }
+func (h timedHosts) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h timedHosts) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *timedHosts) Push(x any)        { *h = append(*h, x.(timedHost)) }
+func (h *timedHosts) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
