@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"strconv"
+	"strings"
+)
+
+// byteSize is a flag value for sizes: 4096, 512K, 4MiB, 1GB (K, M, G are
+// binary multiples, with or without "i" and "B").
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+func (b *byteSize) Type() string   { return "bytes" }
+
+func (b *byteSize) Set(s string) error {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	v = strings.TrimSuffix(strings.TrimSuffix(v, "B"), "I")
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(v, "K"):
+		mult, v = 1<<10, strings.TrimSuffix(v, "K")
+	case strings.HasSuffix(v, "M"):
+		mult, v = 1<<20, strings.TrimSuffix(v, "M")
+	case strings.HasSuffix(v, "G"):
+		mult, v = 1<<30, strings.TrimSuffix(v, "G")
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size such as 4096, 512K or 4MiB", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
+}
+
+// headerList is a repeatable flag value for "Name: value" header lines.
+type headerList struct{ h http.Header }
+
+func (l *headerList) String() string {
+	if l.h == nil {
+		return ""
+	}
+	var parts []string
+	for k, vs := range l.h {
+		for _, v := range vs {
+			parts = append(parts, k+": "+v)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (l *headerList) Type() string { return "'Name: value'" }
+
+func (l *headerList) Set(s string) error {
+	name, value, ok := strings.Cut(s, ":")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" || strings.ContainsAny(name, " \t\r\n") {
+		return fmt.Errorf("%q is not a header line such as 'Accept: text/html'", s)
+	}
+	if strings.ContainsAny(value, "\r\n") {
+		return fmt.Errorf("header %q has a line break in its value", name)
+	}
+	if l.h == nil {
+		l.h = http.Header{}
+	}
+	l.h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
+	return nil
+}

@@ -1,0 +1,68 @@
+package cmd
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/fanout-dev/fanout/fetcher"
+)
+
+// progress draws a bar on stderr: done count, rate, failures and, when the
+// total is known, the total. It is told of results by the one writer.
+type progress struct {
+	bar    *progressbar.ProgressBar
+	failed int
+}
+
+// progressVisible decides from --progress and whether stderr is a terminal.
+func progressVisible(when string, errIsTTY bool) bool {
+	switch when {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	return errIsTTY
+}
+
+// newProgress returns a bar over streams.ErrOut, or nil when it is not to be
+// shown. total is -1 when unknown; setTotal may give it later.
+func newProgress(streams *IOStreams, when string, total int64) *progress {
+	if !progressVisible(when, streams.ErrIsTTY) {
+		return nil
+	}
+	bar := progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(streams.ErrOut), // never stdout: it carries the results
+		progressbar.OptionSetDescription("0 failed"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("URL"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionClearOnFinish(),
+	)
+	return &progress{bar: bar}
+}
+
+// Add counts one result.
+func (p *progress) Add(r *fetcher.Result) {
+	if r.Failed() {
+		p.failed++
+		p.bar.Describe(fmt.Sprintf("%d failed", p.failed))
+	}
+	p.bar.Add(1)
+}
+
+// setTotal gives the bar its total once it is known.
+func (p *progress) setTotal(n int64) {
+	if n >= 0 {
+		p.bar.ChangeMax64(n)
+	}
+}
+
+// finish clears the bar and stops its goroutine, if any.
+func (p *progress) finish() {
+	p.bar.Finish()
+}

@@ -1,0 +1,96 @@
+// Package cmd is fanout's command line: cobra commands whose flags fill an
+// options struct, validated in one place, and run functions that take only
+// the options and the streams. It wires the packages of the path of one URL
+// together and maps every outcome to an exit status.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses (DESIGN.md).
+const (
+	ExitOK      = 0
+	ExitFailure = 1 // --fail-fast tripped, --deadline passed, or the run could not start
+	ExitUsage   = 2
+)
+
+// ExitError ends a command with Code, printing Err (if any) as one line.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit status %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func usageErr(format string, a ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, a...)}
+}
+
+// SignalError is the cause of a context canceled by a signal.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "stopped by " + e.Signal.String() }
+
+// Code is 128 plus the signal's number: 130 for SIGINT, 143 for SIGTERM.
+func (e *SignalError) Code() int {
+	if s, ok := e.Signal.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return ExitFailure
+}
+
+// NewRootCmd returns the fanout command with its subcommands.
+func NewRootCmd(streams *IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fanout",
+		Short: "Fetch long lists of URLs concurrently, politely and safely, and report each page's title",
+		Long: "fanout fetches URLs concurrently within global and per-host limits, extracts each page's\n" +
+			"title, and reports one result per URL as JSON lines, CSV or text.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: err}
+	})
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil))
+	return root
+}
+
+// Execute runs fanout with args and returns the exit status. ctx carries a
+// *SignalError cause when a signal stops the run.
+func Execute(ctx context.Context, streams *IOStreams, args []string) int {
+	root := NewRootCmd(streams)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var exit *ExitError
+	if !errors.As(err, &exit) {
+		exit = &ExitError{Code: ExitUsage, Err: err} // cobra's own: unknown command, bad arguments
+	}
+	if exit.Err != nil {
+		fmt.Fprintf(streams.ErrOut, "fanout: %v\n", exit.Err)
+		if exit.Code == ExitUsage {
+			fmt.Fprintln(streams.ErrOut, "Run 'fanout --help' for usage.")
+		}
+	}
+	return exit.Code
+}

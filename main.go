@@ -1,0 +1,28 @@
+// Command fanout fetches long lists of URLs concurrently, politely and
+// safely, and reports every URL's result. See README.md.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/fanout-dev/fanout/cmd"
+)
+
+func main() {
+	// Writes to a closed stdout then fail with EPIPE instead of killing the
+	// process, so a run piped to head ends quietly.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		first := <-signals
+		cancel(&cmd.SignalError{Signal: first})
+		second := <-signals // a second signal: stop at once
+		os.Exit((&cmd.SignalError{Signal: second}).Code())
+	}()
+	os.Exit(cmd.Execute(ctx, cmd.System(), os.Args[1:]))
+}

@@ -1,0 +1,167 @@
+// Package pipeline runs the path of one URL for every target of a run: it
+// feeds targets to the scheduler, starts a fetch for each as the limits admit
+// it, and sends exactly one Result per target to the one consumer. It owns
+// the goroutines it starts and joins them before it returns.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/limiter"
+)
+
+// Source yields targets; io.EOF ends it. input.Reader is one.
+type Source interface {
+	Next() (input.Target, error)
+}
+
+// Fetcher fetches one target; *fetcher.Fetcher is one.
+type Fetcher interface {
+	Fetch(ctx context.Context, t input.Target, release func()) fetcher.Result
+}
+
+// Config wires a run.
+type Config struct {
+	Limits  *limiter.Limits
+	Fetcher Fetcher
+	// Window is how many pending targets the scheduler holds.
+	Window int
+	// Outstanding caps URLs started and not finished (in flight or waiting
+	// to retry); default twice the window's worth of slots, at least 64.
+	Outstanding int
+	// FailFast stops the run at the first failed URL.
+	FailFast bool
+	// Skip, if set, is asked of every target before it is scheduled; a
+	// target it returns true for is dropped without a result (--resume).
+	Skip func(input.Target) bool
+}
+
+// FailFastError is the cause of a run stopped by Config.FailFast.
+type FailFastError struct{ Result fetcher.Result }
+
+func (e *FailFastError) Error() string {
+	return fmt.Sprintf("%s failed: %s (%s)", e.Result.URL, e.Result.Error, e.Result.ErrorKind)
+}
+
+// Stats counts what a run did with its targets.
+type Stats struct {
+	Read    int // targets read from the source
+	Skipped int // dropped by Config.Skip
+}
+
+// Run sends one Result for every target of src to out, then closes out. It
+// returns when every result is sent. When ctx ends, requests in flight end
+// as canceled, and so do the targets the scheduler held; when ctx ended by
+// its deadline, the rest of src is read and reported canceled too, so every
+// input line is accounted for (draining stops if drain ends). The error is
+// the source's read error, a *FailFastError, or nil.
+func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.Result) (Stats, error) {
+	defer close(out)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	feed := make(chan input.Target, 256)
+	stop := make(chan struct{})
+	var stats Stats
+	var readErr error
+	var feeder sync.WaitGroup
+	feeder.Go(func() {
+		defer close(feed)
+		for seq := 0; ; {
+			t, err := src.Next()
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+					cancel(err)
+				}
+				return
+			}
+			stats.Read++
+			if cfg.Skip != nil && cfg.Skip(t) {
+				stats.Skipped++
+				continue
+			}
+			t.Seq = seq
+			seq++
+			select {
+			case feed <- t:
+			case <-stop:
+				return
+			}
+		}
+	})
+
+	outstanding := cfg.Outstanding
+	if outstanding <= 0 {
+		outstanding = 64
+	}
+	sem := semaphore.NewWeighted(int64(outstanding))
+	sched := limiter.NewScheduler(cfg.Limits, feed, cfg.Window)
+	var fetches sync.WaitGroup
+	for {
+		if sem.Acquire(ctx, 1) != nil {
+			break
+		}
+		t, release, err := sched.Next(ctx)
+		if err != nil {
+			sem.Release(1)
+			break
+		}
+		fetches.Go(func() {
+			defer sem.Release(1)
+			res := cfg.Fetcher.Fetch(ctx, t, release)
+			if cfg.FailFast && res.Failed() && res.ErrorKind != fetcher.KindCanceled {
+				cancel(&FailFastError{res})
+			}
+			out <- res
+		})
+	}
+	fetches.Wait()
+
+	for _, t := range sched.Pending() {
+		out <- Canceled(t)
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		drainFeed(drain, feed, out)
+	}
+	close(stop)
+	feeder.Wait()
+
+	var ff *FailFastError
+	if errors.As(context.Cause(ctx), &ff) {
+		return stats, ff
+	}
+	return stats, readErr
+}
+
+// drainFeed reports every target still to come from feed as canceled.
+func drainFeed(ctx context.Context, feed <-chan input.Target, out chan<- fetcher.Result) {
+	for {
+		select {
+		case t, ok := <-feed:
+			if !ok {
+				return
+			}
+			out <- Canceled(t)
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// Canceled is the result of a target the run stopped before starting.
+func Canceled(t input.Target) fetcher.Result {
+	return fetcher.Result{
+		URL: t.Raw, Line: t.Line, Seq: t.Seq,
+		ErrorKind: fetcher.KindCanceled,
+		Error:     "canceled: the run stopped before this URL was fetched",
+	}
+}
