@@ -2,11 +2,289 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/report"
 )
 
-// NewCmdBench returns the bench command.
-func NewCmdBench(streams *IOStreams, runF func(context.Context, any) error) *cobra.Command {
-	return &cobra.Command{Use: "bench", Short: "Run the whole pipeline against a built-in local site"}
+// BenchOptions are the flags of fanout bench.
+type BenchOptions struct {
+	Scrape *ScrapeOptions // the pipeline's own flags: -c, --rate, --per-host, -t, retries
+
+	Pages     int
+	PageSize  byteSize
+	Latency   time.Duration
+	Jitter    time.Duration
+	ErrorRate float64
+	DropRate  float64
+	Hosts     int
+	Target    string
+	Format    string
 }
+
+// NewCmdBench returns the bench command. runF replaces benchRun in tests.
+func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
+	scrape := NewScrapeOptions(streams)
+	scrape.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	scrape.Retries = 0
+	opts := &BenchOptions{Scrape: scrape, Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text"}
+	c := &cobra.Command{
+		Use:   "bench",
+		Short: "Run the whole scrape pipeline against a built-in local site and report its speed",
+		Long: "bench serves N generated pages in-process (net/http/httptest) on 127.0.0.1, or uses --target,\n" +
+			"and runs the real scrape pipeline against them: the same limits, fetcher, title extraction\n" +
+			"and JSON encoding (to nowhere). It reports throughput, latency and the efficiency against\n" +
+			"the floor that latency, concurrency and rate allow.",
+		Example: "  fanout bench\n  fanout bench -n 10000 -c 1000 --latency 100ms --hosts 4\n  fanout bench --format json | jq .requests_per_sec",
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if err := opts.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return benchRun(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
+	f.Var(&opts.PageSize, "page-size", "bytes of each generated page (default 2048)")
+	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
+	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
+	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
+	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
+	f.StringVar(&opts.Target, "target", "", "bench against this URL instead ({n} is replaced by the page number)")
+	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
+	f.IntVarP(&scrape.Concurrency, "concurrency", "c", 64, "requests in flight at most")
+	f.Float64VarP(&scrape.Rate, "rate", "r", 0, "requests started per second at most (0: no limit)")
+	f.IntVar(&scrape.Burst, "burst", scrape.Burst, "token-bucket burst for --rate")
+	f.IntVar(&scrape.PerHost, "per-host", 0, "requests in flight per host at most (0: no limit)")
+	f.Float64Var(&scrape.HostRate, "host-rate", 0, "requests started per second per host (0: no limit)")
+	f.DurationVarP(&scrape.Timeout, "timeout", "t", scrape.Timeout, "one attempt, body included")
+	f.IntVar(&scrape.Retries, "retries", 0, "extra attempts after a retryable failure")
+	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
+	return c
+}
+
+// Validate checks the options, naming the flag at fault.
+func (o *BenchOptions) Validate() error {
+	switch {
+	case o.Pages < 1:
+		return usageErr("--pages must be at least 1")
+	case o.Hosts < 1 || o.Hosts > 256:
+		return usageErr("--hosts must be between 1 and 256")
+	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
+		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
+	case o.Latency < 0 || o.Jitter < 0:
+		return usageErr("--latency and --jitter must not be negative")
+	case o.Format != "text" && o.Format != "json":
+		return usageErr("--format must be text or json, not %q", o.Format)
+	case o.Target != "" && !strings.HasPrefix(o.Target, "http://") && !strings.HasPrefix(o.Target, "https://"):
+		return usageErr("--target must be an http(s) URL")
+	}
+	return o.Scrape.Validate()
+}
+
+// genSource yields n targets, page i at urlOf(i), without any file.
+type genSource struct {
+	n, next int
+	urlOf   func(i int) string
+}
+
+func (g *genSource) Next() (input.Target, error) {
+	if g.next == g.n {
+		return input.Target{}, io.EOF
+	}
+	g.next++
+	t, _ := input.Parse([]byte(g.urlOf(g.next - 1)))
+	t.Line = g.next
+	return t, nil
+}
+
+func benchRun(ctx context.Context, opts *BenchOptions) error {
+	urlOf, stop := benchTargets(opts)
+	defer stop()
+	so := opts.Scrape
+	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
+	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
+	if bar != nil {
+		w.Progress = bar
+	}
+	outcome := execute(ctx, runSpec{
+		Limits: so.limits(), Fetch: so.fetchOptions(), Window: so.Window,
+		Source: &genSource{n: opts.Pages, urlOf: urlOf}, Writer: w,
+	})
+	if bar != nil {
+		bar.finish()
+	}
+	res := newBenchResult(opts, outcome.Summary)
+	var err error
+	if opts.Format == "json" {
+		err = json.NewEncoder(so.IO.Out).Encode(res)
+	} else {
+		err = res.writeText(so.IO.Out)
+	}
+	if err != nil && !isBrokenPipe(err) {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	if outcome.Signal != nil {
+		return &ExitError{Code: outcome.Signal.Code()}
+	}
+	return nil
+}
+
+// benchTargets starts the in-process servers (unless --target) and returns
+// the URL of page i, and a function that stops the servers.
+func benchTargets(opts *BenchOptions) (func(int) string, func()) {
+	if opts.Target != "" {
+		return func(i int) string { return strings.ReplaceAll(opts.Target, "{n}", strconv.Itoa(i)) }, func() {}
+	}
+	site := testsite.New(testsite.Options{
+		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter,
+		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
+	})
+	var bases []string
+	var servers []*httptest.Server
+	for range opts.Hosts {
+		srv := httptest.NewServer(site)
+		servers = append(servers, srv)
+		bases = append(bases, srv.URL)
+	}
+	return func(i int) string { return bases[i%len(bases)] + "/page/" + strconv.Itoa(i) }, func() {
+		for _, s := range servers {
+			s.Close()
+		}
+	}
+}
+
+func mustEncoder(format string) report.Encoder {
+	enc, err := report.NewEncoder(format, false)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// benchResult is what bench reports; its JSON form is for scripts.
+type benchResult struct {
+	Requests       int                `json:"requests"`
+	URLs           int                `json:"urls"`
+	Successes      int                `json:"successes"`
+	Errors         map[string]int     `json:"errors"`
+	Statuses       map[string]int     `json:"statuses"`
+	Bytes          int64              `json:"bytes"`
+	ElapsedMS      float64            `json:"elapsed_ms"`
+	RequestsPerSec float64            `json:"requests_per_sec"`
+	LatencyMS      map[string]float64 `json:"latency_ms"`
+	Histogram      []histBar          `json:"histogram"`
+	FloorMS        float64            `json:"floor_ms"`
+	Efficiency     float64            `json:"efficiency"`
+	Concurrency    int                `json:"concurrency"`
+	Rate           float64            `json:"rate,omitempty"`
+	ServerLatency  float64            `json:"server_latency_ms"`
+}
+
+type histBar struct {
+	UpToMS float64 `json:"up_to_ms"`
+	Count  uint64  `json:"count"`
+}
+
+func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
+	r := &benchResult{
+		Requests: s.Requests, URLs: s.Total, Errors: map[string]int{}, Statuses: map[string]int{},
+		Bytes: s.Bytes, ElapsedMS: msOf(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
+		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: msOf(opts.Latency),
+		LatencyMS: map[string]float64{
+			"min": msOf(s.Latency.Min()), "mean": msOf(s.Latency.Mean()),
+			"p50": msOf(s.Latency.Quantile(0.5)), "p90": msOf(s.Latency.Quantile(0.9)),
+			"p95": msOf(s.Latency.Quantile(0.95)), "p99": msOf(s.Latency.Quantile(0.99)), "max": msOf(s.Latency.Max()),
+		},
+	}
+	for code, n := range s.ByStatus {
+		r.Statuses[strconv.Itoa(code)] = n
+		if code < 400 {
+			r.Successes += n
+		}
+	}
+	for kind, n := range s.ByError {
+		r.Errors[string(kind)] = n
+	}
+	for _, b := range s.Latency.Bars(10) {
+		r.Histogram = append(r.Histogram, histBar{msOf(b.Upper), b.Count})
+	}
+	floor := benchFloor(opts)
+	r.FloorMS = msOf(floor)
+	if s.Elapsed > 0 && floor > 0 {
+		r.Efficiency = math.Round(float64(floor)/float64(s.Elapsed)*1000) / 1000
+	}
+	return r
+}
+
+// benchFloor is the least time the run could take: ceil(n/c)·L for server
+// latency L at concurrency c (per-host limits counted), or n/rate.
+func benchFloor(opts *BenchOptions) time.Duration {
+	so := opts.Scrape
+	c := so.Concurrency
+	if so.PerHost > 0 && opts.Target == "" {
+		c = min(c, so.PerHost*opts.Hosts)
+	}
+	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency
+	if so.Rate > 0 {
+		floor = max(floor, time.Duration(float64(opts.Pages-so.Burst)/so.Rate*float64(time.Second)))
+	}
+	return floor
+}
+
+func (r *benchResult) writeText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d successes)\n", r.Requests, r.URLs, r.Successes)
+	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
+	fmt.Fprintf(tw, "requests/sec\t%.1f\t\n", r.RequestsPerSec)
+	fmt.Fprintf(tw, "bytes\t%d\t\n", r.Bytes)
+	for _, code := range slices.Sorted(maps.Keys(r.Statuses)) {
+		fmt.Fprintf(tw, "status %s\t%d\t\n", code, r.Statuses[code])
+	}
+	for _, kind := range fetcher.Kinds {
+		if n := r.Errors[string(kind)]; n > 0 {
+			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
+		}
+	}
+	l := r.LatencyMS
+	fmt.Fprintf(tw, "latency ms\tmin %.2f\tmean %.2f\tp50 %.2f\tp90 %.2f\tp95 %.2f\tp99 %.2f\tmax %.2f\n",
+		l["min"], l["mean"], l["p50"], l["p90"], l["p95"], l["p99"], l["max"])
+	if r.FloorMS > 0 {
+		fmt.Fprintf(tw, "floor\t%.3fs\tefficiency %.1f%%\n", r.FloorMS/1000, r.Efficiency*100)
+	}
+	tw.Flush()
+	var peak uint64
+	for _, b := range r.Histogram {
+		peak = max(peak, b.Count)
+	}
+	for _, b := range r.Histogram {
+		width := 0
+		if peak > 0 {
+			width = int(40 * b.Count / peak)
+		}
+		fmt.Fprintf(w, "  <= %9.2f ms %8d %s\n", b.UpToMS, b.Count, strings.Repeat("#", width))
+	}
+	return nil
+}
+
+func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
