@@ -91,7 +91,11 @@ func exitFor(out runOutcome, errOut io.Writer, quiet bool) error {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
 	if !quiet || out.Signal != nil || out.Deadline || out.Err != nil {
-		fmt.Fprintln(errOut, out.Summary.Line())
+		line := out.Summary.Line()
+		if out.Stats.Skipped > 0 {
+			line += fmt.Sprintf("; %d skipped, already in --db", out.Stats.Skipped)
+		}
+		fmt.Fprintln(errOut, line)
 	}
 	switch {
 	case out.Signal != nil:

@@ -10,8 +10,10 @@ import (
 )
 
 // Store keeps every result somewhere durable; the SQLite store is one.
+// Flush is a hint that the writer is idle.
 type Store interface {
 	Put(r *fetcher.Result) error
+	Flush() error
 	Close() error
 }
 
@@ -130,6 +132,11 @@ func (w *Writer) encode(r *fetcher.Result) {
 }
 
 func (w *Writer) flush() {
+	if w.Store != nil && w.storeErr == nil {
+		if err := w.Store.Flush(); err != nil {
+			w.fail(&w.storeErr, err)
+		}
+	}
 	if w.buf.Len() == 0 {
 		return
 	}
