@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"time"
@@ -201,11 +200,11 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		bar.finish()
 	}
 	if file, ok := out.(*os.File); ok && opts.Output != "" {
-		if err := file.Sync(); err != nil && outcome.WriteErr == nil {
-			outcome.WriteErr = err
+		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+			if err := file.Sync(); err != nil && outcome.WriteErr == nil {
+				outcome.WriteErr = err
+			}
 		}
 	}
 	return exitFor(outcome, opts.IO.ErrOut, opts.Quiet)
 }
-
-var _ io.Writer = (*os.File)(nil)

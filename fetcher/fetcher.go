@@ -149,7 +149,11 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 				break
 			}
 		}
-		retryAfter := f.attempt(ctx, u, &res)
+		retryAfter := min(f.attempt(ctx, u, &res), f.opts.MaxRetryWait)
+		if retryAfter > 0 && f.gate != nil {
+			// Before the slot is given back: the host's other URLs wait too.
+			f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
+		}
 		release()
 		release = nil
 		res.Attempts++
@@ -167,10 +171,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		retries++
 		wait := f.backoff(retries)
 		if retryAfter > 0 {
-			wait = min(retryAfter, f.opts.MaxRetryWait)
-			if f.gate != nil {
-				f.gate.Pause(input.HostKey(u), time.Now().Add(wait))
-			}
+			wait = retryAfter
 		}
 		if !sleep(ctx, wait) {
 			if ctx.Err() != nil {

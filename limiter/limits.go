@@ -197,14 +197,31 @@ func (l *Limits) ReleaseGlobal() {
 // Acquire admits one attempt to host key: a host slot, a global slot and the
 // rates. It returns the function that ends the attempt.
 func (l *Limits) Acquire(ctx context.Context, key string) (release func(), err error) {
-	if err := l.AcquireHost(ctx, key); err != nil {
-		return nil, err
+	for {
+		if err := l.AcquireHost(ctx, key); err != nil {
+			return nil, err
+		}
+		if err := l.AcquireGlobal(ctx); err != nil {
+			l.ReleaseHost(key)
+			return nil, err
+		}
+		if until := l.pausedUntil(key); until.IsZero() {
+			return l.releaser(key), nil
+		}
+		l.releaser(key)() // the host asked for a pause while we waited: wait again
 	}
-	if err := l.AcquireGlobal(ctx); err != nil {
-		l.ReleaseHost(key)
-		return nil, err
+}
+
+// pausedUntil returns when host key's pause ends, or zero if it is not
+// paused now. A pause may begin while an attempt waits for a global slot, so
+// the attempt checks again once it has one.
+func (l *Limits) pausedUntil(key string) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if h := l.hosts[key]; h != nil && time.Now().Before(h.paused) {
+		return h.paused
 	}
-	return l.releaser(key), nil
+	return time.Time{}
 }
 
 func (l *Limits) releaser(key string) func() {

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/fanout-dev/fanout/input"
@@ -76,6 +77,15 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 				s.putBack(key, t)
 				return input.Target{}, nil, err
 			}
+			if until := s.lim.pausedUntil(key); !until.IsZero() {
+				// The host asked for a pause while we waited for a slot.
+				s.lim.releaser(key)()
+				s.putBack(key, t)
+				s.dropFromReady(key)
+				heap.Push(&s.timed, timedHost{until, key})
+				now = time.Now()
+				continue
+			}
 			return t, s.lim.releaser(key), nil
 		}
 		if s.inDone && s.pending == 0 {
@@ -141,6 +151,12 @@ func (s *Scheduler) putBack(key string, t input.Target) {
 	if !known {
 		s.ready = append(s.ready, key)
 	}
+}
+
+// dropFromReady takes key out of the turn, where take or putBack may have
+// put it.
+func (s *Scheduler) dropFromReady(key string) {
+	s.ready = slices.DeleteFunc(s.ready, func(k string) bool { return k == key })
 }
 
 // wake returns to the turn the hosts whose wait is over.

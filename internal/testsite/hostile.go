@@ -2,6 +2,7 @@ package testsite
 
 import (
 	"compress/gzip"
+	"html"
 	"net"
 	"net/http"
 	"strconv"
@@ -26,6 +27,7 @@ const (
 	PathRedirectChain = "/redirect/"             // /redirect/N redirects N times, then a page
 	PathStatus        = "/status/"               // /status/CODE?retry-after=V
 	PathFlaky         = "/flaky/"                // /flaky/N?code=503: CODE for the first N hits, then 200
+	PathHeader        = "/header/"               // /header/NAME: a page titled with that request header's value
 )
 
 func (s *Site) routes() {
@@ -111,6 +113,11 @@ func (s *Site) routes() {
 		w.Write([]byte("<title>Status " + strconv.Itoa(code) + "</title>"))
 	})
 	s.mux.HandleFunc(PathFlaky, s.flaky)
+	s.mux.HandleFunc(PathHeader, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		v := r.Header.Values(strings.TrimPrefix(r.URL.Path, PathHeader))
+		w.Write([]byte("<title>" + html.EscapeString(strings.Join(v, " | ")) + "</title>"))
+	})
 }
 
 func trickle(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bufio"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/fanout-dev/fanout/internal/testsite"
+)
+
+// These tests run fanout as a child process, as a user would, and stop it
+// with real signals. The child is this test binary re-run with
+// FANOUT_RUN_MAIN set, which makes it run main instead of the tests.
+func TestMain(m *testing.M) {
+	if os.Getenv("FANOUT_RUN_MAIN") == "1" {
+		os.Args = append([]string{"fanout"}, os.Args[1:]...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+type record struct {
+	URL       string `json:"url"`
+	Line      int    `json:"line"`
+	Status    int    `json:"status"`
+	ErrorKind string `json:"error_kind"`
+}
+
+func fanout(args ...string) *exec.Cmd {
+	c := exec.Command(os.Args[0], args...)
+	c.Env = append(os.Environ(), "FANOUT_RUN_MAIN=1")
+	return c
+}
+
+// writeList writes n page URLs of base to a file and returns its path.
+func writeList(t *testing.T, base string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%s/page/%d\n", base, i)
+	}
+	path := filepath.Join(t.TempDir(), "urls.txt")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// readRecords parses a JSON-lines file, failing on any partial line.
+func readRecords(t *testing.T, path string) []record {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		t.Fatalf("output ends with half a line: %q", b[max(0, len(b)-80):])
+	}
+	var recs []record
+	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		var r record
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+func TestSignalsStopInOrder(t *testing.T) {
+	tests := []struct {
+		name     string
+		sig      syscall.Signal
+		wantCode int
+	}{
+		{"SIGINT", syscall.SIGINT, 130},
+		{"SIGTERM", syscall.SIGTERM, 143},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := testsite.New(testsite.Options{Latency: 400 * time.Millisecond})
+			srv := httptest.NewServer(site)
+			defer srv.Close()
+			list := writeList(t, srv.URL, 300)
+			out := filepath.Join(t.TempDir(), "out.jsonl")
+			db := filepath.Join(t.TempDir(), "r.db")
+			c := fanout("scrape", "-c", "20", "--per-host", "0", "-o", out, "--db", db, list)
+			var stderr strings.Builder
+			c.Stderr = &stderr
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "40 requests", func() bool { return site.Requests() >= 40 })
+			sent := time.Now()
+			c.Process.Signal(tt.sig)
+			code := exitCode(c.Wait())
+			took := time.Since(sent)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tt.wantCode, stderr.String())
+			}
+			if took > 3*time.Second {
+				t.Errorf("took %v to stop after %s", took, tt.name)
+			}
+			if !strings.Contains(stderr.String(), "canceled in") {
+				t.Errorf("no summary line on stderr: %q", stderr.String())
+			}
+			recs := readRecords(t, out)
+			got := map[string]record{}
+			canceled := 0
+			for _, r := range recs {
+				got[r.URL] = r
+				if r.ErrorKind == "canceled" {
+					canceled++
+				}
+			}
+			// Every URL the server saw has a record: finished or canceled.
+			for i := 0; i < 300; i++ {
+				u := fmt.Sprintf("%s/page/%d", srv.URL, i)
+				if site.Hits(fmt.Sprintf("/page/%d", i)) > 0 {
+					if _, ok := got[u]; !ok {
+						t.Errorf("%s was requested but has no record", u)
+					}
+				}
+			}
+			if canceled == 0 || len(recs) == canceled {
+				t.Errorf("%d records, %d canceled: want both finished and canceled", len(recs), canceled)
+			}
+			if n := countRows(t, db, ""); n != len(recs) {
+				t.Errorf("store has %d rows, output %d records", n, len(recs))
+			}
+		})
+	}
+}
+
+func countRows(t *testing.T, path, where string) int {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM results " + where).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestInterruptThenResume checks that a resumed run fetches only what the
+// interrupted one did not finish, and that the store then holds exactly one
+// final result per input URL.
+func TestInterruptThenResume(t *testing.T) {
+	site := testsite.New(testsite.Options{Latency: 300 * time.Millisecond})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	const n = 200
+	list := writeList(t, srv.URL, n)
+	db := filepath.Join(t.TempDir(), "r.db")
+
+	first := fanout("scrape", "-q", "-c", "20", "--per-host", "0", "-o", os.DevNull, "--db", db, list)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "60 requests", func() bool { return site.Requests() >= 60 })
+	first.Process.Signal(syscall.SIGINT)
+	if code := exitCode(first.Wait()); code != 130 {
+		t.Fatalf("first run exit %d", code)
+	}
+	finished := countRows(t, db, "WHERE error_kind IS NOT 'canceled'")
+	if finished == 0 || finished == n {
+		t.Fatalf("%d of %d finished before the signal", finished, n)
+	}
+	hitsBefore := map[int]int{}
+	for i := 0; i < n; i++ {
+		hitsBefore[i] = site.Hits(fmt.Sprintf("/page/%d", i))
+	}
+
+	second := fanout("scrape", "-c", "50", "--per-host", "0", "-o", os.DevNull, "--db", db, "--resume", list)
+	var stderr strings.Builder
+	second.Stderr = &stderr
+	if code := exitCode(second.Run()); code != 0 {
+		t.Fatalf("resumed run exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), fmt.Sprintf("%d skipped", finished)) {
+		t.Errorf("stderr does not say %d skipped: %q", finished, stderr.String())
+	}
+	if rows, final := countRows(t, db, ""), countRows(t, db, "WHERE error_kind IS NOT 'canceled'"); rows != n || final != n {
+		t.Fatalf("store has %d rows, %d final; want %d and %d", rows, final, n, n)
+	}
+	// No URL that had finished was requested again.
+	dbh, _ := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	defer dbh.Close()
+	for i := 0; i < n; i++ {
+		again := site.Hits(fmt.Sprintf("/page/%d", i)) - hitsBefore[i]
+		var kind sql.NullString
+		var attempts int
+		u := fmt.Sprintf("%s/page/%d", srv.URL, i)
+		if err := dbh.QueryRow("SELECT error_kind, attempts FROM results WHERE url = ?", u).Scan(&kind, &attempts); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if kind.Valid {
+			t.Errorf("%s ended %s after resume", u, kind.String)
+		}
+		if hitsBefore[i] > 0 && again > 0 && attempts == 1 && again != 1 {
+			t.Errorf("%s requested %d more times", u, again)
+		}
+	}
+	if total := site.Requests(); total > int64(n)+20 {
+		t.Errorf("%d requests for %d URLs over both runs: finished URLs were fetched again", total, n)
+	}
+}
+
+// TestClosedStdout checks that `fanout scrape big.txt | head -n 1` ends the
+// run promptly and quietly.
+func TestClosedStdout(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{Latency: 5 * time.Millisecond}))
+	defer srv.Close()
+	list := writeList(t, srv.URL, 5000)
+	c := fanout("scrape", "-c", "20", "--per-host", "0", list)
+	stdout, err := c.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "{") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	stdout.Close()
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	select {
+	case err := <-done:
+		if code := exitCode(err); code != 0 {
+			t.Errorf("exit %d after stdout closed", code)
+		}
+	case <-time.After(15 * time.Second):
+		c.Process.Kill()
+		t.Fatal("still running 15s after stdout closed")
+	}
+	for _, noise := range []string{"broken pipe", "panic", "goroutine"} {
+		if strings.Contains(stderr.String(), noise) {
+			t.Errorf("stderr says %q: %s", noise, stderr.String())
+		}
+	}
+}
+
+var _ = io.Discard
