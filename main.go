@@ -6,12 +6,18 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/fanout-dev/fanout/cmd"
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// Half as many collections for a little more memory: measured with
+		// fanout bench, 20% more requests per second on 2 cores.
+		debug.SetGCPercent(200)
+	}
 	// Writes to a closed stdout then fail with EPIPE instead of killing the
 	// process, so a run piped to head ends quietly.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)

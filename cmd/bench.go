@@ -8,6 +8,8 @@ import (
 	"maps"
 	"math"
 	"net/http/httptest"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,15 +28,16 @@ import (
 type BenchOptions struct {
 	Scrape *ScrapeOptions // the pipeline's own flags: -c, --rate, --per-host, -t, retries
 
-	Pages     int
-	PageSize  byteSize
-	Latency   time.Duration
-	Jitter    time.Duration
-	ErrorRate float64
-	DropRate  float64
-	Hosts     int
-	Target    string
-	Format    string
+	Pages      int
+	PageSize   byteSize
+	Latency    time.Duration
+	Jitter     time.Duration
+	ErrorRate  float64
+	DropRate   float64
+	Hosts      int
+	Targets    []string
+	Format     string
+	CPUProfile string
 }
 
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
@@ -70,8 +73,9 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
-	f.StringVar(&opts.Target, "target", "", "bench against this URL instead ({n} is replaced by the page number)")
+	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
+	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	f.IntVarP(&scrape.Concurrency, "concurrency", "c", 64, "requests in flight at most")
 	f.Float64VarP(&scrape.Rate, "rate", "r", 0, "requests started per second at most (0: no limit)")
 	f.IntVar(&scrape.Burst, "burst", scrape.Burst, "token-bucket burst for --rate")
@@ -96,8 +100,11 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
 		return usageErr("--format must be text or json, not %q", o.Format)
-	case o.Target != "" && !strings.HasPrefix(o.Target, "http://") && !strings.HasPrefix(o.Target, "https://"):
-		return usageErr("--target must be an http(s) URL")
+	}
+	for _, t := range o.Targets {
+		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
+			return usageErr("--target %q is not an http(s) URL", t)
+		}
 	}
 	return o.Scrape.Validate()
 }
@@ -122,6 +129,17 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	urlOf, stop := benchTargets(opts)
 	defer stop()
 	so := opts.Scrape
+	if opts.CPUProfile != "" {
+		f, err := os.Create(opts.CPUProfile)
+		if err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		defer pprof.StopCPUProfile()
+	}
 	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
 	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
 	if bar != nil {
@@ -153,8 +171,10 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 // benchTargets starts the in-process servers (unless --target) and returns
 // the URL of page i, and a function that stops the servers.
 func benchTargets(opts *BenchOptions) (func(int) string, func()) {
-	if opts.Target != "" {
-		return func(i int) string { return strings.ReplaceAll(opts.Target, "{n}", strconv.Itoa(i)) }, func() {}
+	if len(opts.Targets) > 0 {
+		return func(i int) string {
+			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
+		}, func() {}
 	}
 	site := testsite.New(testsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter,
@@ -242,10 +262,10 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 func benchFloor(opts *BenchOptions) time.Duration {
 	so := opts.Scrape
 	c := so.Concurrency
-	if so.PerHost > 0 && opts.Target == "" {
-		c = min(c, so.PerHost*opts.Hosts)
+	if hosts := max(len(opts.Targets), opts.Hosts); so.PerHost > 0 {
+		c = min(c, so.PerHost*hosts)
 	}
-	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency
+	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
 	if so.Rate > 0 {
 		floor = max(floor, time.Duration(float64(opts.Pages-so.Burst)/so.Rate*float64(time.Second)))
 	}

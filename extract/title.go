@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -53,12 +54,13 @@ func Parses(contentType string) bool {
 // windows-1252. found is false when the body has no title. err is a read error
 // from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
 func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
-	br := bufio.NewReaderSize(r, 4096)
-	enc, name := headerEncoding(contentType)
-	if bom, _ := br.Peek(3); enc == nil || !asciiCompatible(name) {
-		if e, n := bomEncoding(bom); e != nil {
-			enc, name = e, n
-		}
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer readers.Put(br)
+	bom, _ := br.Peek(3)
+	enc, name := bomEncoding(bom) // a byte-order mark beats the header, as in browsers
+	if enc == nil {
+		enc, name = headerEncoding(contentType)
 	}
 	var src io.Reader = br
 	if enc != nil && !asciiCompatible(name) {
@@ -97,10 +99,15 @@ func TitleOf(r io.Reader, contentType string) (title string, found bool, err err
 	}
 }
 
+// readers recycles read buffers: one TitleOf call per response adds up.
+var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+
 // readTitle reads RCDATA up to the closing </title> tag (any case), keeping at
 // most maxTitleRaw bytes; once it has that many it stops reading.
 func readTitle(r io.Reader) ([]byte, error) {
-	br := bufio.NewReaderSize(r, 4096)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer readers.Put(br)
 	var raw []byte
 	for len(raw) < maxTitleRaw {
 		seg, err := br.ReadSlice('<')
@@ -163,14 +170,28 @@ func clean(s string) string {
 // headerEncoding returns the encoding a Content-Type value declares, and its
 // canonical name, or nil.
 func headerEncoding(contentType string) (encoding.Encoding, string) {
-	if !strings.Contains(strings.ToLower(contentType), "charset") {
+	i := indexFold(contentType, "charset=")
+	if i < 0 {
 		return nil, ""
+	}
+	if v, _, _ := strings.Cut(contentType[i+len("charset="):], ";"); strings.EqualFold(strings.TrimSpace(v), "utf-8") {
+		return encoding.Nop, "utf-8" // the common case, without parsing
 	}
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return nil, ""
 	}
 	return charset.Lookup(params["charset"])
+}
+
+// indexFold is strings.Index for an ASCII lower-case substr, ignoring case.
+func indexFold(s, substr string) int {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return i
+		}
+	}
+	return -1
 }
 
 func bomEncoding(b []byte) (encoding.Encoding, string) {

@@ -58,9 +58,10 @@ const DefaultMaxBody = 4 << 20
 
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
-	opts   Options
-	client *http.Client
-	gate   Gate
+	opts      Options
+	client    *http.Client
+	gate      Gate
+	userAgent []string
 }
 
 // New returns a Fetcher. gate admits retries and fallback attempts; nil
@@ -87,7 +88,7 @@ func New(opts Options, gate Gate) *Fetcher {
 	if opts.IdleConnsPerHost <= 0 {
 		opts.IdleConnsPerHost = 64
 	}
-	f := &Fetcher{opts: opts, gate: gate}
+	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}}
 	f.client = &http.Client{Transport: newTransport(opts), CheckRedirect: f.checkRedirect}
 	return f
 }
@@ -199,15 +200,17 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAf
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		res.ErrorKind, res.Error = KindInvalidURL, err.Error()
-		return retryAfter
-	}
+	// The URL is already parsed: build the request around it rather than
+	// have NewRequest print and parse it again.
+	req := (&http.Request{
+		Method: http.MethodGet, URL: u, Host: u.Host,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: make(http.Header, len(f.opts.Header)+1),
+	}).WithContext(actx)
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}
-	req.Header.Set("User-Agent", f.opts.UserAgent)
+	req.Header["User-Agent"] = f.userAgent
 	resp, err := f.client.Do(req)
 	if err != nil {
 		f.fail(res, err, actx, "waiting for the response")

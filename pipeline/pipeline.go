@@ -10,8 +10,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
-
-	"golang.org/x/sync/semaphore"
+	"sync/atomic"
 
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
@@ -35,7 +34,7 @@ type Config struct {
 	// Window is how many pending targets the scheduler holds.
 	Window int
 	// Outstanding caps URLs started and not finished (in flight or waiting
-	// to retry); default twice the window's worth of slots, at least 64.
+	// to retry), and so the workers; default 64.
 	Outstanding int
 	// FailFast stops the run at the first failed URL.
 	FailFast bool
@@ -103,28 +102,16 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 	if outstanding <= 0 {
 		outstanding = 64
 	}
-	sem := semaphore.NewWeighted(int64(outstanding))
 	sched := limiter.NewScheduler(cfg.Limits, feed, cfg.Window)
-	var fetches sync.WaitGroup
-	for {
-		if sem.Acquire(ctx, 1) != nil {
-			break
+	p := &pool{sched: sched, max: int64(outstanding), work: func(t input.Target, release func()) {
+		res := cfg.Fetcher.Fetch(ctx, t, release)
+		if cfg.FailFast && res.Failed() && res.ErrorKind != fetcher.KindCanceled {
+			cancel(&FailFastError{res})
 		}
-		t, release, err := sched.Next(ctx)
-		if err != nil {
-			sem.Release(1)
-			break
-		}
-		fetches.Go(func() {
-			defer sem.Release(1)
-			res := cfg.Fetcher.Fetch(ctx, t, release)
-			if cfg.FailFast && res.Failed() && res.ErrorKind != fetcher.KindCanceled {
-				cancel(&FailFastError{res})
-			}
-			out <- res
-		})
-	}
-	fetches.Wait()
+		out <- res
+	}}
+	p.spawn(ctx)
+	p.workers.Wait()
 
 	for _, t := range sched.Pending() {
 		out <- Canceled(t)
@@ -140,6 +127,44 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 		return stats, ff
 	}
 	return stats, readErr
+}
+
+// pool is the run's workers. Each takes the next target from the
+// scheduler itself (one at a time) and fetches it, so a finished request's
+// slot goes straight to its worker's next target, with no hand-off. A
+// worker is started only when a target may start and no other worker is
+// waiting for one, so there are never more than needed, nor more than max
+// (URLs in flight or waiting to retry); they live until the run ends.
+type pool struct {
+	sched   *limiter.Scheduler
+	max     int64
+	work    func(input.Target, func())
+	mu      sync.Mutex // one worker in sched.Next at a time
+	workers sync.WaitGroup
+	total   atomic.Int64
+	idle    atomic.Int64 // workers waiting for a target
+}
+
+func (p *pool) spawn(ctx context.Context) {
+	if p.total.Add(1) > p.max {
+		p.total.Add(-1)
+		return
+	}
+	p.workers.Go(func() {
+		for {
+			p.idle.Add(1)
+			p.mu.Lock()
+			t, release, err := p.sched.Next(ctx)
+			p.mu.Unlock()
+			if p.idle.Add(-1) == 0 && err == nil {
+				p.spawn(ctx) // nobody is left waiting for the next target
+			}
+			if err != nil {
+				return
+			}
+			p.work(t, release)
+		}
+	})
 }
 
 // drainFeed reports every target still to come from feed as canceled.
