@@ -177,7 +177,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 		}, func() {}
 	}
 	site := testsite.New(testsite.Options{
-		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter,
+		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
 	})
 	var bases []string

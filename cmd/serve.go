@@ -48,6 +48,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
+	opts.Site.Lean = true
 	site := testsite.New(opts.Site)
 	var servers []*http.Server
 	errs := make(chan error, len(opts.Listen))

@@ -79,20 +79,17 @@ func TitleOf(r io.Reader, contentType string) (title string, found bool, err err
 			}
 			return "", false, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
-			tag, hasAttr := z.TagName()
-			switch string(tag) {
-			case "title":
-				rest := io.MultiReader(bytes.NewReader(z.Buffered()), src)
-				raw, err := readTitle(rest)
+			// The name from the raw bytes: TagName would copy them.
+			switch tag := rawTagName(z.Raw()); {
+			case strings.EqualFold(tag, "title"):
+				raw, err := readTitle(z.Buffered(), src)
 				if err != nil {
 					return "", false, err // a title cut by a broken body is not the title
 				}
 				return clean(decode(raw, enc)), true, nil
-			case "meta":
-				if enc == nil && hasAttr {
-					if e, n := metaEncoding(z); asciiCompatible(n) {
-						enc = e // a <meta> read as ASCII cannot declare UTF-16
-					}
+			case enc == nil && strings.EqualFold(tag, "meta"):
+				if e, n := metaEncoding(z); asciiCompatible(n) {
+					enc = e // a <meta> read as ASCII cannot declare UTF-16
 				}
 			}
 		}
@@ -102,11 +99,28 @@ func TitleOf(r io.Reader, contentType string) (title string, found bool, err err
 // readers recycles read buffers: one TitleOf call per response adds up.
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
-// readTitle reads RCDATA up to the closing </title> tag (any case), keeping at
-// most maxTitleRaw bytes; once it has that many it stops reading.
-func readTitle(r io.Reader) ([]byte, error) {
+// rawTagName returns the name in a raw start tag such as <TITLE lang=en>.
+func rawTagName(raw []byte) string {
+	if len(raw) < 2 || raw[0] != '<' {
+		return ""
+	}
+	end := 1
+	for end < len(raw) && raw[end] != ' ' && raw[end] != '>' && raw[end] != '/' &&
+		raw[end] != '\t' && raw[end] != '\n' && raw[end] != '\r' && raw[end] != '\f' {
+		end++
+	}
+	return string(raw[1:end]) // no allocation when only compared
+}
+
+// readTitle reads RCDATA up to the closing </title> tag (any case): first
+// what the tokenizer already buffered, then r. It keeps at most maxTitleRaw
+// bytes; once it has that many it stops reading.
+func readTitle(buffered []byte, r io.Reader) ([]byte, error) {
+	if i := indexFold(buffered, "</title"); i >= 0 && i <= maxTitleRaw {
+		return buffered[:i], nil // the common case: the whole title is buffered
+	}
 	br := readers.Get().(*bufio.Reader)
-	br.Reset(r)
+	br.Reset(io.MultiReader(bytes.NewReader(buffered), r))
 	defer readers.Put(br)
 	var raw []byte
 	for len(raw) < maxTitleRaw {
@@ -130,6 +144,9 @@ func readTitle(r io.Reader) ([]byte, error) {
 // decode turns raw title bytes into UTF-8 with enc, or, when no charset was
 // declared, as UTF-8 if they are valid UTF-8 and as windows-1252 otherwise.
 func decode(raw []byte, enc encoding.Encoding) string {
+	if enc == encoding.Nop {
+		return string(raw)
+	}
 	if enc == nil {
 		if utf8.Valid(raw) {
 			return string(raw)
@@ -145,6 +162,9 @@ func decode(raw []byte, enc encoding.Encoding) string {
 
 // clean decodes entities, collapses ASCII white space and caps the length.
 func clean(s string) string {
+	if isClean(s) {
+		return s
+	}
 	s = html.UnescapeString(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -169,6 +189,25 @@ func clean(s string) string {
 
 // headerEncoding returns the encoding a Content-Type value declares, and its
 // canonical name, or nil.
+// isClean reports whether clean would return s unchanged: short, valid
+// UTF-8, no entity, no white space but single inner spaces.
+func isClean(s string) bool {
+	if len(s) > MaxTitleRunes || !utf8.ValidString(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '&', '\t', '\n', '\f', '\r':
+			return false
+		case ' ':
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func headerEncoding(contentType string) (encoding.Encoding, string) {
 	i := indexFold(contentType, "charset=")
 	if i < 0 {
@@ -185,9 +224,9 @@ func headerEncoding(contentType string) (encoding.Encoding, string) {
 }
 
 // indexFold is strings.Index for an ASCII lower-case substr, ignoring case.
-func indexFold(s, substr string) int {
+func indexFold[S string | []byte](s S, substr string) int {
 	for i := 0; i+len(substr) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(substr)], substr) {
+		if s[i]|0x20 == substr[0] && strings.EqualFold(string(s[i:i+len(substr)]), substr) {
 			return i
 		}
 	}

@@ -24,6 +24,7 @@ type Options struct {
 	ErrorRate  float64       // share of /page/ requests answered 500
 	DropRate   float64       // share of /page/ requests whose connection is dropped
 	RecordTime bool          // keep every arrival's time (for rate tests)
+	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
 }
 
 // Site is an http.Handler serving the test site. Its counters are safe to
@@ -84,27 +85,47 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	s.mu.Lock()
-	if s.opts.RecordTime {
-		s.arrivals = append(s.arrivals, time.Now())
+	if !s.opts.Lean {
+		s.mu.Lock()
+		if s.opts.RecordTime {
+			s.arrivals = append(s.arrivals, time.Now())
+		}
+		s.hits[r.URL.RequestURI()]++
+		s.mu.Unlock()
 	}
-	s.hits[r.URL.RequestURI()]++
-	s.mu.Unlock()
 	s.mux.ServeHTTP(w, r)
 }
 
-// Page returns generated page n: size bytes of HTML, titled "Page n".
+// Page returns generated page n: size bytes of HTML (at least its head and
+// tail), titled "Page n".
 func Page(n, size int) []byte {
-	head := fmt.Sprintf("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Page %d</title></head>\n<body>\n", n)
-	tail := "</body></html>\n"
-	b := make([]byte, 0, max(size, len(head)+len(tail)))
-	b = append(b, head...)
-	for i := 0; len(b)+len(tail) < size; i++ {
-		line := fmt.Sprintf("<p>Paragraph %d of page %d: lorem ipsum dolor sit amet.</p>\n", i, n)
-		b = append(b, line[:min(len(line), size-len(tail)-len(b))]...)
-	}
-	return append(b, tail...)
+	return appendPage(nil, n, size)
 }
+
+const pageTail = "</body></html>\n"
+
+// filler is the body text pages are cut from.
+var filler = func() string {
+	var b strings.Builder
+	for i := 0; b.Len() < 1<<20; i++ {
+		fmt.Fprintf(&b, "<p>Paragraph %d: lorem ipsum dolor sit amet, consectetur adipiscing.</p>\n", i)
+	}
+	return b.String()
+}()
+
+func appendPage(b []byte, n, size int) []byte {
+	b = append(b, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Page "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, "</title></head>\n<body>\n"...)
+	for len(b)+len(pageTail) < size {
+		b = append(b, filler[:min(len(filler), size-len(pageTail)-len(b))]...)
+	}
+	return append(b, pageTail...)
+}
+
+var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+var htmlType = []string{"text/html; charset=utf-8"}
 
 func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/page/"))
@@ -125,8 +146,11 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "injected error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(Page(n, s.opts.PageSize))
+	buf := pageBufs.Get().(*[]byte)
+	*buf = appendPage((*buf)[:0], n, s.opts.PageSize)
+	w.Header()["Content-Type"] = htmlType
+	w.Write(*buf)
+	pageBufs.Put(buf)
 }
 
 func randDuration(max time.Duration) time.Duration {
