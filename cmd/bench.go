@@ -140,13 +140,14 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	warnOpenFiles(so.Concurrency, so.IO.ErrOut)
 	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
 	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
 	if bar != nil {
 		w.Progress = bar
 	}
 	outcome := execute(ctx, runSpec{
-		Limits: so.limits(), Fetch: so.fetchOptions(), Window: so.Window,
+		Limits: so.limits(), Fetch: so.fetchOptions(), Window: so.window(),
 		Source: &genSource{n: opts.Pages, urlOf: urlOf}, Writer: w,
 	})
 	if bar != nil {

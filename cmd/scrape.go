@@ -51,7 +51,7 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
 		IO: streams, Concurrency: 50, Burst: 1, PerHost: 8, Timeout: 10 * time.Second,
 		Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, Window: limiter.DefaultWindow, Format: "jsonl", Report: "stream",
+		MaxRedirects: 10, Format: "jsonl", Report: "stream",
 		Progress: "auto",
 	}
 }
@@ -91,7 +91,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
 	f.DurationVar(&opts.Deadline, "deadline", 0, "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
-	f.IntVar(&opts.Window, "window", opts.Window, "pending URLs held for scheduling at most (memory is bounded by it)")
+	f.IntVar(&opts.Window, "window", 0, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
 	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
 	f.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
@@ -128,8 +128,8 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--max-redirects must not be negative")
 	case o.Deadline < 0:
 		return usageErr("--deadline must not be negative")
-	case o.Window < 1:
-		return usageErr("--window must be at least 1")
+	case o.Window < 0:
+		return usageErr("--window must not be negative")
 	case !slices.Contains(report.Formats, o.Format):
 		return usageErr("--format must be jsonl, csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
@@ -140,6 +140,13 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--resume needs --db")
 	}
 	return nil
+}
+
+func (o *ScrapeOptions) window() int {
+	if o.Window > 0 {
+		return o.Window
+	}
+	return limiter.Window(o.Concurrency)
 }
 
 func (o *ScrapeOptions) limits() limiter.Config {
@@ -184,12 +191,13 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather"}
 
 	spec := runSpec{
-		Limits: opts.limits(), Fetch: opts.fetchOptions(), Window: opts.Window,
+		Limits: opts.limits(), Fetch: opts.fetchOptions(), Window: opts.window(),
 		Deadline: opts.Deadline, FailFast: opts.FailFast, Source: src, Writer: w,
 	}
 	if err := attachStore(ctx, opts, &spec); err != nil {
 		return err
 	}
+	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar != nil {
 		w.Progress = bar

@@ -10,8 +10,13 @@ import (
 	"github.com/fanout-dev/fanout/input"
 )
 
-// DefaultWindow is the default count of pending targets a Scheduler holds.
-const DefaultWindow = 10000
+// DefaultWindow is the least count of pending targets a Scheduler holds by
+// default; see Window.
+const DefaultWindow = 2048
+
+// Window is the default window for a concurrency: DefaultWindow, or four
+// targets per slot when that is more.
+func Window(concurrency int) int { return max(DefaultWindow, 4*concurrency) }
 
 // Scheduler holds a bounded window of pending targets, read from a channel,
 // and hands out the next one whose host may start now, so that a list sorted

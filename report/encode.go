@@ -33,7 +33,7 @@ func NewEncoder(format string, gather bool) (Encoder, error) {
 		if gather {
 			return gatherJSON{}, nil
 		}
-		return &jsonLines{}, nil
+		return jsonLines{}, nil
 	case "csv":
 		return &csvEncoder{}, nil
 	case "text":
@@ -42,22 +42,18 @@ func NewEncoder(format string, gather bool) (Encoder, error) {
 	return nil, fmt.Errorf("unknown format %q (want jsonl, csv or text)", format)
 }
 
-// jsonLines writes a record a line, encoding straight into the buffer.
-type jsonLines struct {
-	enc *json.Encoder
-	buf *bytes.Buffer
+// jsonLines writes a record a line.
+type jsonLines struct{}
+
+func (jsonLines) Header(*bytes.Buffer) {}
+
+func (jsonLines) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
+	buf.Write(appendRecord(buf.AvailableBuffer(), r))
+	buf.WriteByte('\n')
+	return nil
 }
 
-func (j *jsonLines) Header(*bytes.Buffer) {}
-
-func (j *jsonLines) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
-	if j.buf != buf {
-		j.enc, j.buf = json.NewEncoder(buf), buf
-	}
-	return j.enc.Encode(r) // a line: Encode ends it with '\n'
-}
-
-func (j *jsonLines) Footer(*bytes.Buffer, *Summary) error { return nil }
+func (jsonLines) Footer(*bytes.Buffer, *Summary) error { return nil }
 
 // gatherJSON writes {"results": [...], "summary": {...}}, a record a line.
 type gatherJSON struct{}
@@ -65,14 +61,10 @@ type gatherJSON struct{}
 func (gatherJSON) Header(buf *bytes.Buffer) { buf.WriteString("{\"results\": [\n") }
 
 func (gatherJSON) Record(buf *bytes.Buffer, r *fetcher.Result, first bool) error {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	if !first {
 		buf.WriteString(",\n")
 	}
-	buf.Write(b)
+	buf.Write(appendRecord(buf.AvailableBuffer(), r))
 	return nil
 }
 

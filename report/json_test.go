@@ -1,0 +1,64 @@
+package report
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/fanout-dev/fanout/fetcher"
+)
+
+func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
+	tests := []fetcher.Result{
+		{},
+		{URL: "http://example.com/", Line: 12, Status: 200, Title: "Example Domain", FinalURL: "https://example.com/",
+			ContentType: "text/html; charset=UTF-8", Size: 1256, DurationMS: 84.2, Attempts: 1},
+		{URL: "ftp://x", Line: 5, Error: `unsupported scheme "ftp"`, ErrorKind: fetcher.KindInvalidURL},
+		{URL: "http://a/<script>&amp;", Title: "tab\there\nnew \"q\" back\\ \x00\x1f \u2028\u2029 é ☺ \xff\xfe", Redirects: 3, Truncated: true, DurationMS: 0.000001},
+		{URL: "u", DurationMS: 1e21, Size: -1, Status: 503, Attempts: 3},
+		{URL: "u", DurationMS: 1.5e-7},
+		{URL: "u", DurationMS: 123456.789},
+	}
+	for i, r := range tests {
+		want, err := json.Marshal(&r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendRecord(nil, &r); string(got) != string(want) {
+			t.Errorf("case %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+func FuzzAppendRecord(f *testing.F) {
+	f.Add("http://example.com/", "Title", "error", 84.2)
+	f.Add("\xff<>&", "\u2028\x01", "", 1e-9)
+	f.Fuzz(func(t *testing.T, url, title, msg string, ms float64) {
+		r := fetcher.Result{URL: url, Title: title, Error: msg, DurationMS: ms, Line: len(url), Status: len(title)}
+		want, err := json.Marshal(&r)
+		if err != nil {
+			return // NaN or Inf: never a duration
+		}
+		if got := appendRecord(nil, &r); string(got) != string(want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	})
+}
+
+func BenchmarkAppendRecord(b *testing.B) {
+	r := fetcher.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
+		FinalURL: "http://127.0.0.1:8080/page/12345", ContentType: "text/html; charset=utf-8", Size: 2048, DurationMS: 1.234, Attempts: 1}
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		buf = appendRecord(buf[:0], &r)
+	}
+}
+
+func BenchmarkMarshalRecord(b *testing.B) {
+	r := fetcher.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
+		FinalURL: "http://127.0.0.1:8080/page/12345", ContentType: "text/html; charset=utf-8", Size: 2048, DurationMS: 1.234, Attempts: 1}
+	b.ReportAllocs()
+	for b.Loop() {
+		json.Marshal(&r)
+	}
+}
