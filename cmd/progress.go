@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -14,6 +15,9 @@ import (
 type progress struct {
 	bar    *progressbar.ProgressBar
 	failed int
+
+	mu       sync.Mutex // setTotal comes from another goroutine
+	finished bool
 }
 
 // progressVisible decides from --progress and whether stderr is a terminal.
@@ -55,14 +59,20 @@ func (p *progress) Add(r *fetcher.Result) {
 	p.bar.Add(1)
 }
 
-// setTotal gives the bar its total once it is known.
+// setTotal gives the bar its total once it is known, unless the run is
+// over by then.
 func (p *progress) setTotal(n int64) {
-	if n >= 0 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n >= 0 && !p.finished {
 		p.bar.ChangeMax64(n)
 	}
 }
 
 // finish clears the bar and stops its goroutine, if any.
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished = true
 	p.bar.Finish()
 }

@@ -290,3 +290,37 @@ func TestScrapeRate(t *testing.T) {
 		}
 	}
 }
+
+// TestProgress checks that the bar goes to stderr only, only when asked or
+// when stderr is a terminal, and never into the results.
+func TestProgress(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	list, want := urlList(srv.URL, 30)
+	tests := []struct {
+		name    string
+		tty     bool
+		when    string
+		wantBar bool
+	}{
+		{"auto in a pipe", false, "auto", false},
+		{"auto on a terminal", true, "auto", true},
+		{"always", false, "always", true},
+		{"never on a terminal", true, "never", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			streams, out, errOut := TestStreams(list)
+			streams.ErrIsTTY = tt.tty
+			if code := Execute(context.Background(), streams, []string{"scrape", "--progress", tt.when}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if n := len(parseLines(t, out.String())); n != want {
+				t.Fatalf("%d records, want %d", n, want)
+			}
+			if hasBar := strings.Contains(errOut.String(), " failed ("); hasBar != tt.wantBar {
+				t.Errorf("bar on stderr: %v, want %v: %q", hasBar, tt.wantBar, errOut.String())
+			}
+		})
+	}
+}

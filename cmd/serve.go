@@ -44,6 +44,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Var(&opts.PageSz, "page-size", "bytes of each page (default 2048)")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
+	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
 	return c
 }
 
@@ -77,5 +78,8 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		srv.Close()
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %d requests\n", site.Requests())
+	if opts.Site.RecordTime {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
+	}
 	return nil
 }

@@ -67,6 +67,20 @@ func (s *Site) Arrivals() []time.Time {
 	return append([]time.Time(nil), s.arrivals...)
 }
 
+// MostInWindow is the most arrivals within any window of time, if
+// Options.RecordTime.
+func (s *Site) MostInWindow(window time.Duration) int {
+	arrivals := s.Arrivals()
+	most, j := 0, 0
+	for i := range arrivals {
+		for j < len(arrivals) && arrivals[j].Sub(arrivals[i]) < window {
+			j++
+		}
+		most = max(most, j-i)
+	}
+	return most
+}
+
 // Hits is how many requests arrived for path (query included).
 func (s *Site) Hits(path string) int {
 	s.mu.Lock()
@@ -85,12 +99,14 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 	}
-	if !s.opts.Lean {
+	if !s.opts.Lean || s.opts.RecordTime {
 		s.mu.Lock()
 		if s.opts.RecordTime {
 			s.arrivals = append(s.arrivals, time.Now())
 		}
-		s.hits[r.URL.RequestURI()]++
+		if !s.opts.Lean {
+			s.hits[r.URL.RequestURI()]++
+		}
 		s.mu.Unlock()
 	}
 	s.mux.ServeHTTP(w, r)
