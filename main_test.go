@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -131,6 +130,8 @@ func TestSignalsStopInOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitFor(t, "40 requests", func() bool { return site.Requests() >= 40 })
+			// The store can be read while the run writes it.
+			waitFor(t, "rows readable during the run", func() bool { return countRows(t, db, "") > 0 })
 			sent := time.Now()
 			c.Process.Signal(tt.sig)
 			code := exitCode(c.Wait())
@@ -174,7 +175,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 
 func countRows(t *testing.T, path, where string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,5 +289,3 @@ func TestClosedStdout(t *testing.T) {
 		}
 	}
 }
-
-var _ = io.Discard

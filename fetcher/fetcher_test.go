@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -172,5 +174,76 @@ func TestFetchReusesConnections(t *testing.T) {
 	srv.Close()
 	if conns != 1 {
 		t.Errorf("20 sequential requests opened %d connections, want 1", conns)
+	}
+}
+
+// TestTruncatedBodyClosesConnection checks that a body cut at the cap is
+// not drained: its connection is closed, and the next request opens another.
+func TestTruncatedBodyClosesConnection(t *testing.T) {
+	srv := httptest.NewUnstartedServer(testsite.New(testsite.Options{}))
+	var conns atomic.Int64
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	f := New(Options{MaxBody: 64 << 10}, nil)
+	defer f.Close()
+	for i := 0; i < 3; i++ {
+		got := f.Fetch(context.Background(), target(t, srv.URL+testsite.PathInfinite), nil)
+		if !got.Truncated || got.Size != 64<<10 || got.ErrorKind != "" {
+			t.Fatalf("%+v", got)
+		}
+	}
+	if n := conns.Load(); n != 3 {
+		t.Errorf("3 truncated bodies used %d connections, want 3 (closed, not drained)", n)
+	}
+}
+
+// TestHostileBoundedMemory checks that a gzip bomb and an endless body cost
+// about the body cap in memory, not what the server sends.
+func TestHostileBoundedMemory(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	f := New(Options{MaxBody: 1 << 20}, nil)
+	defer f.Close()
+	for _, path := range []string{testsite.PathGzipBomb, testsite.PathInfinite, testsite.PathBigTitle, testsite.PathBinary} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		got := f.Fetch(context.Background(), target(t, srv.URL+path), nil)
+		runtime.ReadMemStats(&after)
+		if got.Size > 1<<20 {
+			t.Errorf("%s: read %d bytes past the cap", path, got.Size)
+		}
+		// The client's share: the server's own writes are counted too, so allow
+		// generously, but far below the gibibyte the bomb inflates to.
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Errorf("%s: %d MiB allocated", path, alloc>>20)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		v    string
+		want time.Duration
+	}{
+		{"", 0},
+		{"3", 3 * time.Second},
+		{" 120 ", 2 * time.Minute},
+		{"0", 0},
+		{"-5", 0},
+		{"soon", 0},
+		{"Wed, 25 Nov 2026 12:00:30 GMT", 30 * time.Second},
+		{"Wed, 25 Nov 2026 11:00:00 GMT", 0},
+	}
+	for _, tt := range tests {
+		if got := parseRetryAfter(tt.v, now); got != tt.want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.v, got, tt.want)
+		}
 	}
 }
