@@ -230,12 +230,12 @@ type histBar struct {
 func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
 		Requests: s.Requests, URLs: s.Total, Errors: map[string]int{}, Statuses: map[string]int{},
-		Bytes: s.Bytes, ElapsedMS: msOf(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
-		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: msOf(opts.Latency),
+		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
+		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
-			"min": msOf(s.Latency.Min()), "mean": msOf(s.Latency.Mean()),
-			"p50": msOf(s.Latency.Quantile(0.5)), "p90": msOf(s.Latency.Quantile(0.9)),
-			"p95": msOf(s.Latency.Quantile(0.95)), "p99": msOf(s.Latency.Quantile(0.99)), "max": msOf(s.Latency.Max()),
+			"min": report.Millis(s.Latency.Min()), "mean": report.Millis(s.Latency.Mean()),
+			"p50": report.Millis(s.Latency.Quantile(0.5)), "p90": report.Millis(s.Latency.Quantile(0.9)),
+			"p95": report.Millis(s.Latency.Quantile(0.95)), "p99": report.Millis(s.Latency.Quantile(0.99)), "max": report.Millis(s.Latency.Max()),
 		},
 	}
 	for code, n := range s.ByStatus {
@@ -248,10 +248,10 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 		r.Errors[string(kind)] = n
 	}
 	for _, b := range s.Latency.Bars(10) {
-		r.Histogram = append(r.Histogram, histBar{msOf(b.Upper), b.Count})
+		r.Histogram = append(r.Histogram, histBar{report.Millis(b.Upper), b.Count})
 	}
 	floor := benchFloor(opts)
-	r.FloorMS = msOf(floor)
+	r.FloorMS = report.Millis(floor)
 	if s.Elapsed > 0 && floor > 0 {
 		r.Efficiency = math.Round(float64(floor)/float64(s.Elapsed)*1000) / 1000
 	}
@@ -307,5 +307,3 @@ func (r *benchResult) writeText(w io.Writer) error {
 	}
 	return nil
 }
-
-func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -95,24 +95,10 @@ func TestHostRate(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	for h, s := range sites {
-		if most := mostInWindow(s.Arrivals(), time.Second); most > 9 {
+		if most := s.MostInWindow(time.Second); most > 9 {
 			t.Errorf("host %d: %d starts within one second at --host-rate 8", h, most)
 		}
 	}
-}
-
-func mostInWindow(arrivals []time.Time, window time.Duration) int {
-	most := 0
-	for i := range arrivals {
-		n := 0
-		for _, a := range arrivals[i:] {
-			if a.Sub(arrivals[i]) < window {
-				n++
-			}
-		}
-		most = max(most, n)
-	}
-	return most
 }
 
 func TestRetries(t *testing.T) {
@@ -202,11 +188,10 @@ func TestRetriesCountAgainstRate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	arrivals := site.Arrivals()
-	if len(arrivals) != 24 {
-		t.Fatalf("%d arrivals, want 24 (8 URLs × 3 attempts)", len(arrivals))
+	if n := len(site.Arrivals()); n != 24 {
+		t.Fatalf("%d arrivals, want 24 (8 URLs × 3 attempts)", n)
 	}
-	if most := mostInWindow(arrivals, time.Second); most > 11 {
+	if most := site.MostInWindow(time.Second); most > 11 {
 		t.Errorf("%d attempts within one second at -r 10", most)
 	}
 }

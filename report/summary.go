@@ -77,7 +77,8 @@ func (s *Summary) RequestsPerSec() float64 {
 	return float64(s.Requests) / s.Elapsed.Seconds()
 }
 
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+// Millis is d in milliseconds, to the microsecond.
+func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // summaryJSON is the summary's JSON form (DESIGN.md).
 type summaryJSON struct {
@@ -108,10 +109,10 @@ func (s *Summary) MarshalJSON() ([]byte, error) {
 		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,
 		ByStatus: map[string]int{}, ByError: map[string]int{}, Errors: s.Errors,
 		Requests: s.Requests, Bytes: s.Bytes,
-		ElapsedMS: ms(s.Elapsed), RequestsPerSec: round(s.RequestsPerSec(), 1),
+		ElapsedMS: Millis(s.Elapsed), RequestsPerSec: round(s.RequestsPerSec(), 1),
 		LatencyMS: latencyJSON{
-			P50: ms(s.Latency.Quantile(0.5)), P90: ms(s.Latency.Quantile(0.9)),
-			P99: ms(s.Latency.Quantile(0.99)), Max: ms(s.Latency.Max()),
+			P50: Millis(s.Latency.Quantile(0.5)), P90: Millis(s.Latency.Quantile(0.9)),
+			P99: Millis(s.Latency.Quantile(0.99)), Max: Millis(s.Latency.Max()),
 		},
 	}
 	if out.Errors == nil {
