@@ -244,3 +244,35 @@ func TestBareHostFallsBackToHTTP(t *testing.T) {
 		t.Errorf("record %+v", r)
 	}
 }
+
+// TestWaitingRetriesHoldNoSlot checks that URLs waiting to retry hold no
+// slot: with -c 2 and two URLs of a host that asks to wait a second, another
+// host's URLs are all fetched in the meantime.
+func TestWaitingRetriesHoldNoSlot(t *testing.T) {
+	slow := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer slow.Close()
+	fast := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer fast.Close()
+	list := fmt.Sprintf("%s%s1?code=503&retry-after=1&a\n%s%s1?code=503&retry-after=1&b\n", slow.URL, testsite.PathFlaky, slow.URL, testsite.PathFlaky)
+	for i := 0; i < 10; i++ {
+		list += fmt.Sprintf("%s/page/%d\n", fast.URL, i)
+	}
+	code, out, errOut := run(t, list, "scrape", "-c", "2", "--retries", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	recs := parseLines(t, out)
+	if len(recs) != 12 {
+		t.Fatalf("%d records", len(recs))
+	}
+	for i, r := range recs[:10] {
+		if !strings.HasPrefix(r.URL, fast.URL) {
+			t.Fatalf("record %d is %s (attempts %d): the fast host waited for the retries", i, r.URL, r.Attempts)
+		}
+	}
+	for _, r := range recs[10:] {
+		if r.Status != 200 || r.Attempts != 2 {
+			t.Errorf("%s: status %d after %d attempts", r.URL, r.Status, r.Attempts)
+		}
+	}
+}
