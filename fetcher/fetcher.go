@@ -44,7 +44,7 @@ type Options struct {
 	MaxRetryWait time.Duration // cap on Retry-After and backoff; default 30s
 	BackoffBase  time.Duration // first backoff ceiling; default 250ms
 	MaxBody      int64         // bytes read per response; default DefaultMaxBody
-	MaxRedirects int           // redirects followed; default 10, -1 for none
+	MaxRedirects int           // redirects followed; default 10; -1: none, the 3xx is the result
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
@@ -114,7 +114,10 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
 	}
-	if f.opts.MaxRedirects < 0 || len(via) > f.opts.MaxRedirects {
+	if f.opts.MaxRedirects < 0 {
+		return http.ErrUseLastResponse // follow none: the redirect is the result
+	}
+	if len(via) > f.opts.MaxRedirects {
 		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
 	}
 	next := req.URL.String()

@@ -117,6 +117,18 @@ func TestFetchHostile(t *testing.T) {
 	}
 }
 
+func TestNoRedirectsFollowed(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	f := New(Options{MaxRedirects: -1}, nil)
+	defer f.Close()
+	got := f.Fetch(context.Background(), target(t, srv.URL+testsite.PathRedirectChain+"2"), nil)
+	if got.Status != http.StatusMovedPermanently || got.ErrorKind != "" || got.Redirects != 0 ||
+		got.FinalURL != srv.URL+testsite.PathRedirectChain+"2" {
+		t.Errorf("%+v: want the 301 itself as the result", got)
+	}
+}
+
 func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
