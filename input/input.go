@@ -4,6 +4,7 @@ package input
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -56,6 +57,9 @@ func (r *Reader) Next() (Target, error) {
 			return Target{}, err
 		}
 		r.line++
+		if r.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+		}
 		if t, ok := Parse(line); ok {
 			t.Line = r.line
 			return t, nil

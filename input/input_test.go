@@ -79,7 +79,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestReaderLineNumbers(t *testing.T) {
-	in := "# header\nhttp://a.test/1\r\n\n   \nnot a url at all\n\thttp://b.test/2\nhttp://c.test/3"
+	in := "\xef\xbb\xbf# header after a byte-order mark\nhttp://a.test/1\r\n\n   \nnot a url at all\n\thttp://b.test/2\nhttp://c.test/3"
 	r := NewReader(strings.NewReader(in))
 	want := []struct {
 		line int
