@@ -69,8 +69,8 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 
 	feed := make(chan input.Target, 256)
 	stop := make(chan struct{})
-	var stats Stats
-	var readErr error
+	var read, skipped atomic.Int64
+	var readErr atomic.Pointer[error]
 	var feeder sync.WaitGroup
 	feeder.Go(func() {
 		defer close(feed)
@@ -78,14 +78,14 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 			t, err := src.Next()
 			if err != nil {
 				if err != io.EOF {
-					readErr = err
+					readErr.Store(&err)
 					cancel(err)
 				}
 				return
 			}
-			stats.Read++
+			read.Add(1)
 			if cfg.Skip != nil && cfg.Skip(t) {
-				stats.Skipped++
+				skipped.Add(1)
 				continue
 			}
 			t.Seq = seq
@@ -120,13 +120,20 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 		drainFeed(drain, feed, out)
 	}
 	close(stop)
-	feeder.Wait()
+	if ctx.Err() == nil {
+		feeder.Wait() // it has closed feed; a run stopped early does not wait
+		// for a read that may never return (a terminal on stdin)
+	}
 
+	stats := Stats{Read: int(read.Load()), Skipped: int(skipped.Load())}
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {
 		return stats, ff
 	}
-	return stats, readErr
+	if err := readErr.Load(); err != nil {
+		return stats, *err
+	}
+	return stats, nil
 }
 
 // pool is the run's workers. Each takes the next target from the
