@@ -75,52 +75,57 @@ func (l *Limits) host(key string) *hostState {
 // may start there at now. If not, retryAt is when it may, or zero when it
 // waits for one of the host's requests to end.
 func (l *Limits) TryHost(key string, now time.Time) (ok bool, retryAt time.Time) {
+	ok, retryAt, _ = l.tryHost(key, now)
+	return ok, retryAt
+}
+
+// tryHost is TryHost that also returns, when the host's slots are full, the
+// channel closed when one frees, read under the same lock so that no
+// release can slip in between.
+func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time, wake <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h := l.host(key)
 	if now.Before(h.paused) {
-		return false, h.paused
+		return false, h.paused, nil
 	}
 	if l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost {
-		return false, time.Time{}
+		return false, time.Time{}, h.wake
 	}
 	if h.bucket != nil {
 		r := h.bucket.ReserveN(now, 1)
 		if wait := r.DelayFrom(now); wait > 0 {
 			r.CancelAt(now)
-			return false, now.Add(wait)
+			return false, now.Add(wait), nil
 		}
 	}
 	h.inFlight++
-	return true, time.Time{}
+	return true, time.Time{}, nil
 }
 
 // AcquireHost blocks until a slot of host key is taken, or ctx ends.
 func (l *Limits) AcquireHost(ctx context.Context, key string) error {
 	for {
 		now := time.Now()
-		ok, at := l.TryHost(key, now)
+		ok, at, wake := l.tryHost(key, now)
 		if ok {
 			return nil
 		}
-		var wake chan struct{}
-		var timer *time.Timer
-		if at.IsZero() {
-			l.mu.Lock()
-			wake = l.host(key).wake
-			l.mu.Unlock()
-			timer = time.NewTimer(time.Hour)
-		} else {
-			timer = time.NewTimer(at.Sub(now))
+		if wake != nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-wake:
+			}
+			continue
 		}
+		t := time.NewTimer(at.Sub(now))
 		select {
 		case <-ctx.Done():
-			timer.Stop()
+			t.Stop()
 			return ctx.Err()
-		case <-wake:
-		case <-timer.C:
+		case <-t.C:
 		}
-		timer.Stop()
 	}
 }
 
