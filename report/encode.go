@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/fanout-dev/fanout/fetcher"
 )
@@ -130,8 +132,23 @@ func (textEncoder) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
 		tail = r.Error
 	}
 	fmt.Fprintf(buf, "%-11s %8s %8s  %s  %s\n", status,
-		time.Duration(r.DurationMS*float64(time.Millisecond)).Round(time.Millisecond), size, r.URL, tail)
+		time.Duration(r.DurationMS*float64(time.Millisecond)).Round(time.Millisecond), size,
+		printable(r.URL), printable(tail))
 	return nil
+}
+
+// printable keeps a server's bytes from steering a terminal: control
+// characters (escape sequences among them) become U+FFFD.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 func (textEncoder) Footer(buf *bytes.Buffer, s *Summary) error {

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/fanout-dev/fanout/fetcher"
@@ -60,5 +62,17 @@ func BenchmarkMarshalRecord(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		json.Marshal(&r)
+	}
+}
+
+func TestTextKeepsControlsOffTheTerminal(t *testing.T) {
+	enc, _ := NewEncoder("text", false)
+	var buf bytes.Buffer
+	r := fetcher.Result{URL: "http://x/", Status: 200, Attempts: 1, Title: "evil\x1b]0;pwned\x07 \u009b31m title"}
+	if err := enc.Record(&buf, &r, true); err != nil {
+		t.Fatal(err)
+	}
+	if out := buf.String(); strings.ContainsAny(out, "\x1b\x07\u009b") || !strings.Contains(out, "evil\uFFFD]0;pwned\uFFFD") {
+		t.Errorf("text line %q", out)
 	}
 }
