@@ -84,9 +84,20 @@ func TestFailFast(t *testing.T) {
 	if len(recs) == 0 || site.Requests() >= 150 {
 		t.Errorf("%d records, %d requests: the run went on after the failure", len(recs), site.Requests())
 	}
+	seen := map[string]bool{}
 	for _, r := range recs {
+		seen[r.URL] = true
 		if r.ErrorKind != "" && r.ErrorKind != "canceled" && r.URL != refused {
 			t.Errorf("unexpected failure %+v", r)
 		}
+	}
+	// Nothing started is lost: every URL the server saw has a record.
+	for i := 0; i < 200; i++ {
+		if site.Hits(fmt.Sprintf("/page/%d", i)) > 0 && !seen[fmt.Sprintf("%s/page/%d", srv.URL, i)] {
+			t.Errorf("/page/%d was requested but has no record", i)
+		}
+	}
+	if !seen[refused] {
+		t.Errorf("the failed URL has no record")
 	}
 }
