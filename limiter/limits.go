@@ -206,27 +206,36 @@ func (l *Limits) Acquire(ctx context.Context, key string) (release func(), err e
 		if err := l.AcquireHost(ctx, key); err != nil {
 			return nil, err
 		}
-		if err := l.AcquireGlobal(ctx); err != nil {
-			l.ReleaseHost(key)
+		until, err := l.startOn(ctx, key)
+		if err != nil {
 			return nil, err
 		}
-		if until := l.pausedUntil(key); until.IsZero() {
+		if until.IsZero() {
 			return l.releaser(key), nil
 		}
-		l.releaser(key)() // the host asked for a pause while we waited: wait again
+		// The host asked for a pause while we waited: AcquireHost waits it out.
 	}
 }
 
-// pausedUntil returns when host key's pause ends, or zero if it is not
-// paused now. A pause may begin while an attempt waits for a global slot, so
-// the attempt checks again once it has one.
-func (l *Limits) pausedUntil(key string) time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if h := l.hosts[key]; h != nil && time.Now().Before(h.paused) {
-		return h.paused
+// startOn takes a global slot (and the global rate) for an attempt that
+// holds a slot of host key. A pause may begin while it waits, so it checks
+// again once it has the slot: if the host is paused, it gives back both
+// slots and returns when the pause ends. On error, both are given back too.
+func (l *Limits) startOn(ctx context.Context, key string) (pausedUntil time.Time, err error) {
+	if err := l.AcquireGlobal(ctx); err != nil {
+		l.ReleaseHost(key)
+		return time.Time{}, err
 	}
-	return time.Time{}
+	l.mu.Lock()
+	h := l.hosts[key]
+	if h != nil && time.Now().Before(h.paused) {
+		pausedUntil = h.paused
+	}
+	l.mu.Unlock()
+	if !pausedUntil.IsZero() {
+		l.releaser(key)()
+	}
+	return pausedUntil, nil
 }
 
 func (l *Limits) releaser(key string) func() {

@@ -77,14 +77,13 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 				continue
 			}
 			t = s.take(key)
-			if err := s.lim.AcquireGlobal(ctx); err != nil {
-				s.lim.ReleaseHost(key)
+			until, err := s.lim.startOn(ctx, key)
+			if err != nil {
 				s.putBack(key, t)
 				return input.Target{}, nil, err
 			}
-			if until := s.lim.pausedUntil(key); !until.IsZero() {
+			if !until.IsZero() {
 				// The host asked for a pause while we waited for a slot.
-				s.lim.releaser(key)()
 				s.putBack(key, t)
 				s.dropFromReady(key)
 				heap.Push(&s.timed, timedHost{until, key})
