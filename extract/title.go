@@ -54,6 +54,11 @@ func Parses(contentType string) bool {
 // windows-1252. found is false when the body has no title. err is a read error
 // from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
 func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
+	return titleOf(r, contentType, true)
+}
+
+// titleOf is TitleOf, with the fast path or, for tests, without it.
+func titleOf(r io.Reader, contentType string, fast bool) (title string, found bool, err error) {
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
@@ -62,13 +67,41 @@ func TitleOf(r io.Reader, contentType string) (title string, found bool, err err
 	if enc == nil {
 		enc, name = headerEncoding(contentType)
 	}
-	var src io.Reader = br
 	if enc != nil && !asciiCompatible(name) {
 		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
-		src = enc.NewDecoder().Reader(br)
-		enc = encoding.Nop
+		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop)
 	}
+	// The fast path over the bytes read so far, and a few more reads while
+	// it needs them; then the tokenizer from the start, as nothing is
+	// consumed.
+	for reads := 0; fast; reads++ {
+		raw, e, st := scanHead(peekBuffered(br), enc)
+		if st == scanFound {
+			return clean(decode(raw, e)), true, nil
+		}
+		if st == scanStop || reads == maxScanReads || br.Buffered() == br.Size() {
+			break
+		}
+		if _, err := br.Peek(br.Buffered() + 1); err != nil {
+			break
+		}
+	}
+	return titleTokenized(br, enc)
+}
 
+// maxScanReads is how many more reads the fast path waits for before it
+// leaves the body to the tokenizer.
+const maxScanReads = 4
+
+func peekBuffered(br *bufio.Reader) []byte {
+	b, _ := br.Peek(br.Buffered())
+	return b
+}
+
+// titleTokenized is TitleOf with the x/net/html tokenizer over src, the body
+// as bytes in an ASCII-compatible encoding: enc, or nil if none is declared
+// yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8.
+func titleTokenized(src io.Reader, enc encoding.Encoding) (title string, found bool, err error) {
 	z := html.NewTokenizer(src)
 	z.SetMaxBuf(MaxTokenBytes)
 	for {
@@ -258,7 +291,7 @@ func metaEncoding(z *html.Tokenizer) (encoding.Encoding, string) {
 		k, v, more = z.TagAttr()
 		switch string(k) {
 		case "charset":
-			return charset.Lookup(string(v))
+			return lookupCharset(string(v))
 		case "http-equiv":
 			httpEquiv = strings.EqualFold(string(v), "content-type")
 		case "content":
@@ -280,3 +313,7 @@ func asciiCompatible(name string) bool {
 	}
 	return true
 }
+
+// lookupCharset is charset.Lookup: the encoding of a charset label and its
+// canonical name.
+func lookupCharset(label string) (encoding.Encoding, string) { return charset.Lookup(label) }
