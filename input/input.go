@@ -188,6 +188,24 @@ func hasScheme(s string) bool {
 // HostKey names the host a URL is fetched from, for per-host limits:
 // lower-case host and port, with the scheme's default port made explicit.
 func HostKey(u *url.URL) string {
+	if port := u.Port(); port != "" && isHostKey(u.Host, port) {
+		return u.Host // already in key form: no allocation
+	}
+	return hostKey(u)
+}
+
+// isHostKey reports whether host, which ends in ":"+port, is as hostKey
+// would write it: lower-case ASCII, and one colon unless bracketed.
+func isHostKey(host, port string) bool {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return host[0] == '[' || strings.IndexByte(host, ':') == len(host)-len(port)-1
+}
+
+func hostKey(u *url.URL) string {
 	host, port := strings.ToLower(u.Hostname()), u.Port()
 	if port == "" {
 		port = "443"

@@ -169,7 +169,7 @@ func TestReaderLongLine(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff"} {
+	for _, s := range []string{"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff", "http://127.0.0.1:9010/p", "HTTP://EXAMPLE.com:8080", "http://[FE80::1%25en0]:80/", "http://h:/", "https://ex\u00e4mple.com:443/"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -186,6 +186,9 @@ func FuzzParse(f *testing.F) {
 			}
 			if got.URL.Hostname() == "" {
 				t.Fatalf("empty host accepted: %q", line)
+			}
+			if k, want := HostKey(got.URL), hostKey(got.URL); k != want {
+				t.Fatalf("HostKey = %q, want %q", k, want)
 			}
 		}
 	})
