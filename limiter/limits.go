@@ -7,6 +7,7 @@ package limiter
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/semaphore"
@@ -37,9 +38,13 @@ type Limits struct {
 	sweepAt int
 	freed   []string      // hosts that went from full to not full
 	changed chan struct{} // a token when freed grows
+
+	anyFreed  atomic.Bool // freed is not empty
+	anyPaused atomic.Bool // Pause was called: starts check for pauses
 }
 
 type hostState struct {
+	release  func() // ends an attempt on this host: made once, not per attempt
 	inFlight int
 	bucket   *rate.Limiter // nil: no per-host rate
 	paused   time.Time     // no start before this
@@ -62,7 +67,10 @@ func New(cfg Config) *Limits {
 func (l *Limits) host(key string) *hostState {
 	h := l.hosts[key]
 	if h == nil {
-		h = &hostState{wake: make(chan struct{})}
+		h = &hostState{wake: make(chan struct{}), release: func() {
+			l.ReleaseGlobal()
+			l.ReleaseHost(key)
+		}}
 		if l.cfg.HostRate > 0 {
 			h.bucket = rate.NewLimiter(rate.Limit(l.cfg.HostRate), max(l.cfg.HostBurst, 1))
 		}
@@ -75,39 +83,40 @@ func (l *Limits) host(key string) *hostState {
 // may start there at now. If not, retryAt is when it may, or zero when it
 // waits for one of the host's requests to end.
 func (l *Limits) TryHost(key string, now time.Time) (ok bool, retryAt time.Time) {
-	ok, retryAt, _ = l.tryHost(key, now)
+	ok, retryAt, _, _ = l.tryHost(key, now)
 	return ok, retryAt
 }
 
 // tryHost is TryHost that also returns, when the host's slots are full, the
 // channel closed when one frees, read under the same lock so that no
-// release can slip in between.
-func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time, wake <-chan struct{}) {
+// release can slip in between; and when ok, the function that ends the
+// attempt (see releaser).
+func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time, wake <-chan struct{}, release func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h := l.host(key)
 	if now.Before(h.paused) {
-		return false, h.paused, nil
+		return false, h.paused, nil, nil
 	}
 	if l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost {
-		return false, time.Time{}, h.wake
+		return false, time.Time{}, h.wake, nil
 	}
 	if h.bucket != nil {
 		r := h.bucket.ReserveN(now, 1)
 		if wait := r.DelayFrom(now); wait > 0 {
 			r.CancelAt(now)
-			return false, now.Add(wait), nil
+			return false, now.Add(wait), nil, nil
 		}
 	}
 	h.inFlight++
-	return true, time.Time{}, nil
+	return true, time.Time{}, nil, h.release
 }
 
 // AcquireHost blocks until a slot of host key is taken, or ctx ends.
 func (l *Limits) AcquireHost(ctx context.Context, key string) error {
 	for {
 		now := time.Now()
-		ok, at, wake := l.tryHost(key, now)
+		ok, at, wake, _ := l.tryHost(key, now)
 		if ok {
 			return nil
 		}
@@ -143,6 +152,7 @@ func (l *Limits) ReleaseHost(key string) {
 		close(h.wake)
 		h.wake = make(chan struct{})
 		l.freed = append(l.freed, key)
+		l.anyFreed.Store(true)
 		select {
 		case l.changed <- struct{}{}:
 		default:
@@ -226,6 +236,9 @@ func (l *Limits) startOn(ctx context.Context, key string) (pausedUntil time.Time
 		l.ReleaseHost(key)
 		return time.Time{}, err
 	}
+	if !l.anyPaused.Load() {
+		return time.Time{}, nil // no host ever asked for a pause
+	}
 	l.mu.Lock()
 	h := l.hosts[key]
 	if h != nil && time.Now().Before(h.paused) {
@@ -238,17 +251,19 @@ func (l *Limits) startOn(ctx context.Context, key string) (pausedUntil time.Time
 	return pausedUntil, nil
 }
 
+// releaser returns the function that ends an attempt holding a slot of host
+// key and a global slot.
 func (l *Limits) releaser(key string) func() {
-	return func() {
-		l.ReleaseGlobal()
-		l.ReleaseHost(key)
-	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.host(key).release
 }
 
 // Pause keeps host key from starting attempts before until.
 func (l *Limits) Pause(key string, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.anyPaused.Store(true)
 	if h := l.host(key); until.After(h.paused) {
 		h.paused = until
 	}
@@ -256,9 +271,13 @@ func (l *Limits) Pause(key string, until time.Time) {
 
 // takeFreed returns the hosts freed since the last call.
 func (l *Limits) takeFreed() []string {
+	if !l.anyFreed.Load() {
+		return nil
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f := l.freed
 	l.freed = nil
+	l.anyFreed.Store(false)
 	return f
 }

@@ -67,7 +67,7 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 		for len(s.ready) > 0 {
 			key := s.ready[0]
 			s.ready = s.ready[1:]
-			ok, at := s.lim.TryHost(key, now)
+			ok, at, _, release := s.lim.tryHost(key, now)
 			if !ok {
 				if at.IsZero() {
 					s.parked[key] = true
@@ -90,7 +90,7 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 				now = time.Now()
 				continue
 			}
-			return t, s.lim.releaser(key), nil
+			return t, release, nil
 		}
 		if s.inDone && s.pending == 0 {
 			return input.Target{}, nil, io.EOF
@@ -101,9 +101,13 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 	}
 }
 
-// fill moves targets from the input into the window while there is room,
-// without blocking.
+// fill moves targets from the input into the window, without blocking: once
+// the window has room for a batch, up to that many, so that the goroutine
+// feeding the input is woken once a batch rather than once a target.
 func (s *Scheduler) fill() {
+	if s.pending > s.window-s.batch() {
+		return
+	}
 	for !s.inDone && s.pending < s.window {
 		select {
 		case t, ok := <-s.in:
@@ -117,6 +121,9 @@ func (s *Scheduler) fill() {
 		}
 	}
 }
+
+// batch is how many targets fill waits to have room for.
+func (s *Scheduler) batch() int { return min(64, max(1, s.window/4)) }
 
 func (s *Scheduler) add(t input.Target) {
 	s.pending++
