@@ -59,7 +59,7 @@ const DefaultMaxBody = 4 << 20
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
 	opts      Options
-	client    *http.Client
+	transport *http.Transport
 	gate      Gate
 	userAgent []string
 }
@@ -89,7 +89,7 @@ func New(opts Options, gate Gate) *Fetcher {
 		opts.IdleConnsPerHost = 64
 	}
 	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}}
-	f.client = &http.Client{Transport: newTransport(opts), CheckRedirect: f.checkRedirect}
+	f.transport = newTransport(opts)
 	return f
 }
 
@@ -108,7 +108,7 @@ func newTransport(opts Options) *http.Transport {
 }
 
 // Close closes idle connections.
-func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
+func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
@@ -214,7 +214,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAf
 		req.Header[k] = vs
 	}
 	req.Header["User-Agent"] = f.userAgent
-	resp, err := f.client.Do(req)
+	resp, err := f.do(req)
 	if err != nil {
 		f.fail(res, err, actx, "waiting for the response")
 		return retryAfter

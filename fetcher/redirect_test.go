@@ -1,0 +1,153 @@
+package fetcher
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// headerLog records the headers of each request a server saw, by path.
+type headerLog struct {
+	mu   sync.Mutex
+	seen map[string]http.Header
+}
+
+func (h *headerLog) record(r *http.Request) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.seen == nil {
+		h.seen = map[string]http.Header{}
+	}
+	h.seen[r.URL.Path] = r.Header.Clone()
+}
+
+func (h *headerLog) get(path string) http.Header {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seen[path]
+}
+
+// serveOn starts handler on a loopback address of its own: 127.0.0.2 is
+// another host than 127.0.0.1 to the fetcher.
+func serveOn(t *testing.T, ip string, handler http.Handler) *httptest.Server {
+	t.Helper()
+	l, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Skipf("cannot listen on %s: %v", ip, err)
+	}
+	srv := httptest.NewUnstartedServer(handler)
+	srv.Listener.Close()
+	srv.Listener = l
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRedirectHeaders(t *testing.T) {
+	var log headerLog
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.record(r)
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<title>landed</title>"))
+	})
+	other := serveOn(t, "127.0.0.2", page)
+	var origin *httptest.Server
+	origin = serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.record(r)
+		switch r.URL.Path {
+		case "/same":
+			http.Redirect(w, r, "/landed-same", http.StatusFound)
+		case "/away":
+			http.Redirect(w, r, other.URL+"/landed-away", http.StatusMovedPermanently)
+		case "/away-and-back":
+			http.Redirect(w, r, other.URL+"/back?to="+origin.URL, http.StatusTemporaryRedirect)
+		case "/no-location":
+			w.WriteHeader(http.StatusFound)
+		case "/bad-location":
+			w.Header()["Location"] = []string{"http://[::1"}
+			w.WriteHeader(http.StatusFound)
+		default:
+			page(w, r)
+		}
+	}))
+	other.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/back" {
+			log.record(r)
+			http.Redirect(w, r, r.URL.Query().Get("to")+"/landed-back", http.StatusPermanentRedirect)
+			return
+		}
+		page(w, r)
+	})
+
+	hdr := http.Header{"Authorization": {"Bearer secret"}, "Cookie": {"a=1"}, "X-Mine": {"kept"}}
+	tests := []struct {
+		name       string
+		path       string
+		header     http.Header
+		landed     string
+		wantAuth   bool
+		wantRef    string
+		wantStatus int
+		wantErr    string
+	}{
+		{name: "same host keeps credentials", path: "/same", header: hdr, landed: "/landed-same", wantAuth: true, wantRef: origin.URL + "/same", wantStatus: 200},
+		{name: "another host gets none", path: "/away", header: hdr, landed: "/landed-away", wantRef: origin.URL + "/away", wantStatus: 200},
+		{name: "and none back on the first host", path: "/away-and-back", header: hdr, landed: "/landed-back", wantStatus: 200},
+		{name: "the user's Referer is kept", path: "/same", header: http.Header{"Referer": {"https://mine.example/"}}, landed: "/landed-same", wantRef: "https://mine.example/", wantStatus: 200},
+		{name: "a 3xx without Location is the result", path: "/no-location", wantStatus: http.StatusFound},
+		{name: "a bad Location is an error", path: "/bad-location", wantErr: "Location"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := New(Options{Header: tt.header}, nil)
+			defer f.Close()
+			got := f.Fetch(context.Background(), target(t, origin.URL+tt.path), nil)
+			if got.Status != tt.wantStatus || !strings.Contains(got.Error, tt.wantErr) || (tt.wantErr == "") != (got.Error == "") {
+				t.Fatalf("status %d, error %q; want %d, error with %q", got.Status, got.Error, tt.wantStatus, tt.wantErr)
+			}
+			if tt.landed == "" {
+				return
+			}
+			h := log.get(tt.landed)
+			if h == nil {
+				t.Fatalf("%s not requested", tt.landed)
+			}
+			if auth := h.Get("Authorization") != "" || h.Get("Cookie") != ""; auth != tt.wantAuth {
+				t.Errorf("credentials sent to %s: %v, want %v", tt.landed, auth, tt.wantAuth)
+			}
+			if tt.header.Get("X-Mine") != "" && h.Get("X-Mine") != "kept" {
+				t.Errorf("X-Mine = %q, want kept", h.Get("X-Mine"))
+			}
+			if tt.wantRef != "" && h.Get("Referer") != tt.wantRef {
+				t.Errorf("Referer = %q, want %q", h.Get("Referer"), tt.wantRef)
+			}
+			if !strings.HasSuffix(got.FinalURL, tt.landed) || got.Title != "landed" {
+				t.Errorf("final URL %q, title %q", got.FinalURL, got.Title)
+			}
+		})
+	}
+}
+
+func TestSameDomain(t *testing.T) {
+	tests := []struct {
+		from, to string
+		want     bool
+	}{
+		{"http://example.com/", "https://example.com/x", true},
+		{"http://example.com/", "http://www.EXAMPLE.com/", true},
+		{"http://www.example.com/", "http://example.com/", false},
+		{"http://example.com/", "http://badexample.com/", false},
+		{"http://[::1]:80/", "http://[::1]:81/", true},
+		{"http://example.com/", "http://[::1%25.example.com]/", false},
+	}
+	for _, tt := range tests {
+		from, to := target(t, tt.from).URL, target(t, tt.to).URL
+		if got := sameDomain(from, to); got != tt.want {
+			t.Errorf("sameDomain(%s, %s) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
