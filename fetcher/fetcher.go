@@ -203,13 +203,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAf
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
-	// The URL is already parsed: build the request around it rather than
-	// have NewRequest print and parse it again.
-	req := (&http.Request{
-		Method: http.MethodGet, URL: u, Host: u.Host,
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: make(http.Header, len(f.opts.Header)+1),
-	}).WithContext(actx)
+	req := newGet(actx, u, len(f.opts.Header)+1)
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}
@@ -248,6 +242,17 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAf
 		f.fail(res, err, actx, "reading the body")
 	}
 	return retryAfter
+}
+
+// newGet returns a GET request for u with room for n headers. The URL is
+// already parsed: the request is built around it rather than have
+// NewRequest print and parse it again.
+func newGet(ctx context.Context, u *url.URL, n int) *http.Request {
+	return (&http.Request{
+		Method: http.MethodGet, URL: u, Host: u.Host,
+		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: make(http.Header, n),
+	}).WithContext(ctx)
 }
 
 // fail records err on res, in words a person can act on. An error after the

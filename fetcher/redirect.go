@@ -38,11 +38,8 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: fmt.Errorf("failed to parse Location header %q: %v", loc, err)}
 		}
 		strip = strip || !sameDomain(initial.URL, next)
-		nreq := (&http.Request{
-			Method: http.MethodGet, URL: next, Host: next.Host, Response: resp,
-			Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: make(http.Header, len(initial.Header)+1),
-		}).WithContext(req.Context())
+		nreq := newGet(req.Context(), next, len(initial.Header)+1)
+		nreq.Response = resp
 		for k, vs := range initial.Header {
 			if !strip || !sensitiveHeader(k) {
 				nreq.Header[k] = vs
