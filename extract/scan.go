@@ -246,37 +246,30 @@ func scanComment(b []byte, p int) int {
 }
 
 // scanMetaCharset reads the charset of a <meta> tag from its attributes as
-// metaEncoding reads them from the tokenizer: the first of each key, keys
-// compared without case. ok is false when a value holds an entity, which
-// the tokenizer would decode.
+// metaEncoding reads them from the tokenizer. ok is false when a value holds
+// an entity, which the tokenizer would decode.
 func scanMetaCharset(b []byte, attrs []scanAttr) (_ encoding.Encoding, name string, ok bool) {
-	var content []byte
-	httpEquiv := false
-	for i, a := range attrs {
-		key, val := b[a.key.start:a.key.end], b[a.val.start:a.val.end]
-		if bytes.IndexByte(val, '&') >= 0 {
+	for _, a := range attrs {
+		if bytes.IndexByte(b[a.val.start:a.val.end], '&') >= 0 {
 			return nil, "", false
 		}
-		if seenKey(b, attrs[:i], key) {
-			continue
-		}
-		switch {
-		case equalFoldASCII(key, "charset"):
-			e, name := lookupCharset(string(val))
-			return e, name, true
-		case equalFoldASCII(key, "http-equiv"):
-			httpEquiv = equalFoldASCII(val, "content-type")
-		case equalFoldASCII(key, "content"):
-			content = val
-		}
 	}
-	if httpEquiv && len(content) > 0 {
-		e, name := headerEncoding(string(content))
-		return e, name, true
-	}
-	return nil, "", true
+	i := 0
+	e, name := metaCharset(func() (key, val []byte, more bool) {
+		if i == len(attrs) {
+			return nil, nil, false
+		}
+		a := attrs[i]
+		i++
+		if key = b[a.key.start:a.key.end]; seenKey(b, attrs[:i-1], key) {
+			key = nil // the tokenizer keeps the first of each key
+		}
+		return key, b[a.val.start:a.val.end], i < len(attrs)
+	})
+	return e, name, true
 }
 
+// seenKey reports whether key is among the keys of before, without case.
 func seenKey(b []byte, before []scanAttr, key []byte) bool {
 	for _, a := range before {
 		if k := b[a.key.start:a.key.end]; len(k) == len(key) && equalFoldASCII(k, string(key)) {

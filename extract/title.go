@@ -138,8 +138,7 @@ func rawTagName(raw []byte) string {
 		return ""
 	}
 	end := 1
-	for end < len(raw) && raw[end] != ' ' && raw[end] != '>' && raw[end] != '/' &&
-		raw[end] != '\t' && raw[end] != '\n' && raw[end] != '\r' && raw[end] != '\f' {
+	for end < len(raw) && raw[end] != '>' && raw[end] != '/' && !isSpace(raw[end]) {
 		end++
 	}
 	return string(raw[1:end]) // no allocation when only compared
@@ -284,22 +283,29 @@ func bomEncoding(b []byte) (encoding.Encoding, string) {
 // metaEncoding reads <meta charset=…> or <meta http-equiv=Content-Type
 // content="…; charset=…"> from the current tag.
 func metaEncoding(z *html.Tokenizer) (encoding.Encoding, string) {
-	var content string
+	return metaCharset(z.TagAttr)
+}
+
+// metaCharset reads the charset a <meta> tag declares from its attributes,
+// given one at a time as the tokenizer's TagAttr gives them: the first of
+// each key, values with entities decoded; a nil key is passed over.
+func metaCharset(next func() (key, val []byte, more bool)) (encoding.Encoding, string) {
+	var content []byte
 	httpEquiv := false
 	for more := true; more; {
 		var k, v []byte
-		k, v, more = z.TagAttr()
-		switch string(k) {
-		case "charset":
-			return lookupCharset(string(v))
-		case "http-equiv":
-			httpEquiv = strings.EqualFold(string(v), "content-type")
-		case "content":
-			content = string(v)
+		k, v, more = next()
+		switch {
+		case equalFoldASCII(k, "charset"):
+			return charset.Lookup(string(v))
+		case equalFoldASCII(k, "http-equiv"):
+			httpEquiv = equalFoldASCII(v, "content-type")
+		case equalFoldASCII(k, "content"):
+			content = v
 		}
 	}
-	if httpEquiv && content != "" {
-		return headerEncoding(content)
+	if httpEquiv && len(content) > 0 {
+		return headerEncoding(string(content))
 	}
 	return nil, ""
 }
@@ -313,7 +319,3 @@ func asciiCompatible(name string) bool {
 	}
 	return true
 }
-
-// lookupCharset is charset.Lookup: the encoding of a charset label and its
-// canonical name.
-func lookupCharset(label string) (encoding.Encoding, string) { return charset.Lookup(label) }
