@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-type record struct {
+type userRecord struct {
 	URL       string `json:"url"`
 	Line      int    `json:"line"`
 	Status    int    `json:"status"`
@@ -72,7 +72,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // readRecords parses a JSON-lines file, failing on any partial line.
-func readRecords(t *testing.T, path string) []record {
+func readRecords(t *testing.T, path string) []userRecord {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -81,12 +81,12 @@ func readRecords(t *testing.T, path string) []record {
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		t.Fatalf("output ends with half a line: %q", b[max(0, len(b)-80):])
 	}
-	var recs []record
+	var recs []userRecord
 	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
 		if line == "" {
 			continue
 		}
-		var r record
+		var r userRecord
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("not a JSON line: %q", line)
 		}
@@ -146,7 +146,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 				t.Errorf("no summary line on stderr: %q", stderr.String())
 			}
 			recs := readRecords(t, out)
-			got := map[string]record{}
+			got := map[string]userRecord{}
 			canceled := 0
 			for _, r := range recs {
 				got[r.URL] = r

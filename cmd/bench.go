@@ -18,9 +18,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -282,7 +282,7 @@ func (r *benchResult) writeText(w io.Writer) error {
 	for _, code := range slices.Sorted(maps.Keys(r.Statuses)) {
 		fmt.Fprintf(tw, "status %s\t%d\t\n", code, r.Statuses[code])
 	}
-	for _, kind := range fetcher.Kinds {
+	for _, kind := range record.Kinds {
 		if n := r.Errors[string(kind)]; n > 0 {
 			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -58,7 +59,7 @@ func execute(ctx context.Context, spec runSpec) runOutcome {
 		Limits: lim, Fetcher: f, Window: spec.Window, FailFast: spec.FailFast, Skip: spec.Skip,
 		Outstanding: max(2*spec.Limits.Concurrency, spec.Limits.Concurrency+64),
 	}
-	results := make(chan fetcher.Result, 1024)
+	results := make(chan record.Result, 1024)
 	var out runOutcome
 	done := make(chan struct{})
 	go func() {

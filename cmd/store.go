@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/report"
+	"github.com/fanout-dev/fanout/store"
 )
 
 // attachStore opens the --db store, if asked, and wires it into spec: every
@@ -15,7 +15,7 @@ func attachStore(_ context.Context, opts *ScrapeOptions, spec *runSpec) error {
 	if opts.DB == "" {
 		return nil
 	}
-	store, err := report.OpenStore(opts.DB)
+	store, err := store.Open(opts.DB)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot open --db: %w", err)}
 	}

@@ -2,11 +2,12 @@ package extract
 
 import (
 	"bytes"
-	"github.com/fanout-dev/fanout/internal/testsite"
 	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/fanout-dev/fanout/internal/testsite"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"

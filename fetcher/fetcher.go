@@ -17,6 +17,7 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Version names this build in the default User-Agent.
@@ -133,14 +134,14 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 // ends the admission the caller already holds for the first attempt (nil if
 // none: then the gate is asked). Later attempts are admitted by the gate, and
 // no admission is held while waiting between attempts. When ctx ends, the
-// result is KindCanceled.
-func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Result {
-	res := Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
+// result is record.KindCanceled.
+func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) record.Result {
+	res := record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
 	if t.Err != nil {
 		if release != nil {
 			release()
 		}
-		res.ErrorKind, res.Error = KindInvalidURL, t.Err.Error()
+		res.ErrorKind, res.Error = record.KindInvalidURL, t.Err.Error()
 		return res
 	}
 	start := time.Now()
@@ -149,7 +150,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		if release == nil {
 			var err error
 			if release, err = f.acquire(ctx, u); err != nil {
-				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped before this URL was fetched"
+				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped before this URL was fetched"
 				break
 			}
 		}
@@ -162,10 +163,10 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		release = nil
 		res.Attempts++
 		if ctx.Err() != nil && res.ErrorKind != "" {
-			res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped during the request"
+			res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"
 			break
 		}
-		if bare && u.Scheme == "https" && (res.ErrorKind == KindConnect || res.ErrorKind == KindTLS) {
+		if bare && u.Scheme == "https" && (res.ErrorKind == record.KindConnect || res.ErrorKind == record.KindTLS) {
 			u = withScheme(u, "http") // a bare host without https: try http
 			continue
 		}
@@ -179,7 +180,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		}
 		if !sleep(ctx, wait) {
 			if ctx.Err() != nil {
-				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped while waiting to retry"
+				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped while waiting to retry"
 			}
 			break // the deadline comes first: keep the last attempt's result
 		}
@@ -197,7 +198,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 
 // attempt makes one exchange with u, overwrites res's response fields, and
 // returns the wait a 429 or 503 asked for in Retry-After.
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAfter time.Duration) {
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (retryAfter time.Duration) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 
@@ -257,17 +258,17 @@ func newGet(ctx context.Context, u *url.URL, n int) *http.Request {
 
 // fail records err on res, in words a person can act on. An error after the
 // attempt's own deadline passed is a timeout, whatever broke.
-func (f *Fetcher) fail(res *Result, err error, actx context.Context, during string) {
+func (f *Fetcher) fail(res *record.Result, err error, actx context.Context, during string) {
 	res.ErrorKind = Classify(err)
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		res.ErrorKind = KindTimeout
+		res.ErrorKind = record.KindTimeout
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
 	switch res.ErrorKind {
-	case KindTimeout:
+	case record.KindTimeout:
 		res.Error = fmt.Sprintf("timed out after %s %s", f.opts.Timeout, during)
 	default:
 		res.Error = err.Error()

@@ -6,13 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // retryable reports whether an attempt's result is worth another attempt:
 // timeouts, connection failures and resets, and statuses 429, 502, 503, 504.
-func retryable(res *Result) bool {
+func retryable(res *record.Result) bool {
 	switch res.ErrorKind {
-	case KindTimeout, KindConnect, KindReset:
+	case record.KindTimeout, record.KindConnect, record.KindReset:
 		return true
 	case "":
 		switch res.Status {

@@ -12,9 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Source yields targets; io.EOF ends it. input.Reader is one.
@@ -24,7 +24,7 @@ type Source interface {
 
 // Fetcher fetches one target; *fetcher.Fetcher is one.
 type Fetcher interface {
-	Fetch(ctx context.Context, t input.Target, release func()) fetcher.Result
+	Fetch(ctx context.Context, t input.Target, release func()) record.Result
 }
 
 // Config wires a run.
@@ -44,7 +44,7 @@ type Config struct {
 }
 
 // FailFastError is the cause of a run stopped by Config.FailFast.
-type FailFastError struct{ Result fetcher.Result }
+type FailFastError struct{ Result record.Result }
 
 func (e *FailFastError) Error() string {
 	return fmt.Sprintf("%s failed: %s (%s)", e.Result.URL, e.Result.Error, e.Result.ErrorKind)
@@ -62,7 +62,7 @@ type Stats struct {
 // its deadline, the rest of src is read and reported canceled too, so every
 // input line is accounted for (draining stops if drain ends). The error is
 // the source's read error, a *FailFastError, or nil.
-func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.Result) (Stats, error) {
+func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- record.Result) (Stats, error) {
 	defer close(out)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -105,7 +105,7 @@ func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- fetcher.
 	sched := limiter.NewScheduler(cfg.Limits, feed, cfg.Window)
 	p := &pool{sched: sched, max: int64(outstanding), work: func(t input.Target, release func()) {
 		res := cfg.Fetcher.Fetch(ctx, t, release)
-		if cfg.FailFast && res.Failed() && res.ErrorKind != fetcher.KindCanceled {
+		if cfg.FailFast && res.Failed() && res.ErrorKind != record.KindCanceled {
 			cancel(&FailFastError{res})
 		}
 		out <- res
@@ -175,7 +175,7 @@ func (p *pool) spawn(ctx context.Context) {
 }
 
 // drainFeed reports every target still to come from feed as canceled.
-func drainFeed(ctx context.Context, feed <-chan input.Target, out chan<- fetcher.Result) {
+func drainFeed(ctx context.Context, feed <-chan input.Target, out chan<- record.Result) {
 	for {
 		select {
 		case t, ok := <-feed:
@@ -190,10 +190,10 @@ func drainFeed(ctx context.Context, feed <-chan input.Target, out chan<- fetcher
 }
 
 // Canceled is the result of a target the run stopped before starting.
-func Canceled(t input.Target) fetcher.Result {
-	return fetcher.Result{
+func Canceled(t input.Target) record.Result {
+	return record.Result{
 		URL: t.Raw, Line: t.Line, Seq: t.Seq,
-		ErrorKind: fetcher.KindCanceled,
+		ErrorKind: record.KindCanceled,
 		Error:     "canceled: the run stopped before this URL was fetched",
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/limiter"
+	"github.com/fanout-dev/fanout/record"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -38,13 +39,13 @@ func (p *pages) Next() (input.Target, error) {
 	return t, nil
 }
 
-func run(ctx context.Context, t testing.TB, base string, n int, cfg Config) (map[int]fetcher.Result, Stats, error) {
+func run(ctx context.Context, t testing.TB, base string, n int, cfg Config) (map[int]record.Result, Stats, error) {
 	t.Helper()
 	f := fetcher.New(fetcher.Options{Timeout: 5 * time.Second}, cfg.Limits)
 	defer f.Close()
 	cfg.Fetcher = f
-	out := make(chan fetcher.Result, 16)
-	got := map[int]fetcher.Result{}
+	out := make(chan record.Result, 16)
+	got := map[int]record.Result{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -82,7 +83,7 @@ func TestRunOneResultPerTarget(t *testing.T) {
 				t.Fatalf("err %v, read %d, %d results", err, stats.Read, len(got))
 			}
 			for seq, r := range got {
-				if r.Seq != seq || (r.Line%50 == 0) != (r.ErrorKind == fetcher.KindInvalidURL) {
+				if r.Seq != seq || (r.Line%50 == 0) != (r.ErrorKind == record.KindInvalidURL) {
 					t.Errorf("seq %d: %+v", seq, r)
 				}
 			}
@@ -102,7 +103,7 @@ func TestRunCanceledAccountsForStarted(t *testing.T) {
 	}
 	canceled := 0
 	for _, r := range got {
-		if r.ErrorKind == fetcher.KindCanceled {
+		if r.ErrorKind == record.KindCanceled {
 			canceled++
 		}
 	}
@@ -129,18 +130,18 @@ func BenchmarkPipeline(b *testing.B) {
 // instant is a Fetcher that answers at once, to measure the pipeline alone.
 type instant struct{}
 
-func (instant) Fetch(_ context.Context, t input.Target, release func()) fetcher.Result {
+func (instant) Fetch(_ context.Context, t input.Target, release func()) record.Result {
 	if release != nil {
 		release()
 	}
-	return fetcher.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq, Status: 200}
+	return record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq, Status: 200}
 }
 
 // BenchmarkPipelineOverhead is the cost per URL of reading, scheduling,
 // limiting and handing over results, without HTTP.
 func BenchmarkPipelineOverhead(b *testing.B) {
 	b.ReportAllocs()
-	out := make(chan fetcher.Result, 1024)
+	out := make(chan record.Result, 1024)
 	done := make(chan int)
 	go func() {
 		n := 0

@@ -14,7 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Summary aggregates results. The zero value is empty and ready; Add is not
@@ -27,7 +27,7 @@ type Summary struct {
 	Requests int   // attempts made, retries included
 	Bytes    int64 // body bytes read
 	ByStatus map[int]int
-	ByError  map[fetcher.Kind]int
+	ByError  map[record.Kind]int
 	Errors   []ErrorEntry // every failed URL, in the order they finished
 	Elapsed  time.Duration
 	Latency  Histogram // per URL, of those that made a request and were not canceled
@@ -35,16 +35,16 @@ type Summary struct {
 
 // ErrorEntry is one failed URL in the summary.
 type ErrorEntry struct {
-	URL       string       `json:"url"`
-	Line      int          `json:"line"`
-	ErrorKind fetcher.Kind `json:"error_kind"`
-	Error     string       `json:"error"`
+	URL       string      `json:"url"`
+	Line      int         `json:"line"`
+	ErrorKind record.Kind `json:"error_kind"`
+	Error     string      `json:"error"`
 }
 
 // Add counts one result.
-func (s *Summary) Add(r *fetcher.Result) {
+func (s *Summary) Add(r *record.Result) {
 	if s.ByStatus == nil {
-		s.ByStatus, s.ByError = map[int]int{}, map[fetcher.Kind]int{}
+		s.ByStatus, s.ByError = map[int]int{}, map[record.Kind]int{}
 	}
 	s.Total++
 	s.Requests += r.Attempts
@@ -55,7 +55,7 @@ func (s *Summary) Add(r *fetcher.Result) {
 	switch r.ErrorKind {
 	case "":
 		s.OK++
-	case fetcher.KindCanceled:
+	case record.KindCanceled:
 		s.Canceled++
 		s.ByError[r.ErrorKind]++
 		return
@@ -152,7 +152,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	for _, code := range slices.Sorted(maps.Keys(s.ByStatus)) {
 		fmt.Fprintf(tw, "status %d\t%d\t\n", code, s.ByStatus[code])
 	}
-	for _, kind := range fetcher.Kinds {
+	for _, kind := range record.Kinds {
 		if n := s.ByError[kind]; n > 0 {
 			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
 		}

@@ -1,4 +1,8 @@
-package fetcher
+// Package record is the result of one input line: the JSON record every
+// other package agrees on. The fetcher fills it, report encodes and counts
+// it, the store keeps it; none of them needs the others' code for that, and
+// record itself knows nothing of HTTP.
+package record
 
 // Kind is the class of a failure, one of a small fixed set. The zero Kind
 // means no failure.
@@ -20,7 +24,7 @@ const (
 // Kinds lists every Kind in a fixed order, for reports.
 var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
 
-// Result is what became of one input line: the JSON record of DESIGN.md.
+// Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
 type Result struct {
 	URL         string  `json:"url"`
