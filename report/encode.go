@@ -3,12 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/fanout-dev/fanout/record"
 )
@@ -23,8 +24,9 @@ type Encoder interface {
 	// Record appends one result; first tells whether it is the first.
 	Record(buf *bytes.Buffer, r *record.Result, first bool) error
 	// Footer is written once after the last record; gather mode passes the
-	// summary, stream mode nil.
-	Footer(buf *bytes.Buffer, s *Summary) error
+	// summary, stream mode nil. It writes to w a piece at a time, since the
+	// summary's list of errors may be long.
+	Footer(w io.Writer, s *Summary) error
 }
 
 // NewEncoder returns the encoder for format (one of Formats); gather says
@@ -55,7 +57,7 @@ func (jsonLines) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 	return nil
 }
 
-func (jsonLines) Footer(*bytes.Buffer, *Summary) error { return nil }
+func (jsonLines) Footer(io.Writer, *Summary) error { return nil }
 
 // gatherJSON writes {"results": [...], "summary": {...}}, a record a line.
 type gatherJSON struct{}
@@ -70,15 +72,15 @@ func (gatherJSON) Record(buf *bytes.Buffer, r *record.Result, first bool) error 
 	return nil
 }
 
-func (gatherJSON) Footer(buf *bytes.Buffer, s *Summary) error {
-	b, err := json.Marshal(s)
-	if err != nil {
+func (gatherJSON) Footer(w io.Writer, s *Summary) error {
+	if _, err := io.WriteString(w, "\n],\n\"summary\": "); err != nil {
 		return err
 	}
-	buf.WriteString("\n],\n\"summary\": ")
-	buf.Write(b)
-	buf.WriteString("}\n")
-	return nil
+	if err := s.WriteJSON(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "}\n")
+	return err
 }
 
 // CSVHeader names the CSV columns, the JSON record's fields in order.
@@ -98,15 +100,15 @@ func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 		status = strconv.Itoa(r.Status)
 	}
 	c.w.Write([]string{
-		r.URL, strconv.Itoa(r.Line), status, r.Title, r.FinalURL, strconv.Itoa(r.Redirects),
-		r.ContentType, strconv.FormatInt(r.Size, 10), strconv.FormatBool(r.Truncated),
-		strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.Itoa(r.Attempts), r.Error, string(r.ErrorKind),
+		csvCell(r.URL), strconv.Itoa(r.Line), status, csvCell(r.Title), csvCell(r.FinalURL), strconv.Itoa(r.Redirects),
+		csvCell(r.ContentType), strconv.FormatInt(r.Size, 10), strconv.FormatBool(r.Truncated),
+		strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.Itoa(r.Attempts), csvCell(r.Error), string(r.ErrorKind),
 	})
 	c.w.Flush()
 	return c.w.Error()
 }
 
-func (c *csvEncoder) Footer(*bytes.Buffer, *Summary) error { return nil }
+func (c *csvEncoder) Footer(io.Writer, *Summary) error { return nil }
 
 // textEncoder writes fixed-width columns, so that a stream stays aligned
 // without buffering: status (or error kind), time, size, URL, then the title
@@ -137,26 +139,50 @@ func (textEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 	return nil
 }
 
-// printable keeps a server's bytes from steering a terminal: control
-// characters (escape sequences among them) become U+FFFD.
+// printable keeps text that came from the network or the input from
+// steering whoever reads it: control characters (C0 and C1, terminal
+// escape sequences among them) and the bidirectional embeddings, overrides
+// and isolates (U+202A to U+202E, U+2066 to U+2069, which can make text
+// read in another order than it is, "Trojan Source") become U+FFFD, as
+// does invalid UTF-8.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsControl) {
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unreadable) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unreadable(r) {
 			return '\uFFFD'
 		}
-		return r
+		return r // strings.Map makes invalid UTF-8 U+FFFD
 	}, s)
 }
 
-func (textEncoder) Footer(buf *bytes.Buffer, s *Summary) error {
+func unreadable(r rune) bool {
+	return unicode.IsControl(r) || (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069')
+}
+
+// csvCell neutralises a cell that came from the network or the input, for
+// spreadsheets, as OWASP's "CSV Injection" advice says: a cell that starts
+// with '=', '+', '-' or '@' (a formula) gets a leading apostrophe; control and
+// bidirectional characters become U+FFFD, as in -f text (printable), so
+// tab and carriage return, the advice's other two starts, never reach a
+// cell. Only CSV and text are neutralised: JSON keeps the exact bytes.
+func csvCell(s string) string {
+	s = printable(s)
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+func (textEncoder) Footer(w io.Writer, s *Summary) error {
 	if s == nil {
 		return nil
 	}
-	buf.WriteByte('\n')
-	return s.WriteText(buf)
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return s.WriteText(w)
 }
 
 func humanBytes(n int64) string {

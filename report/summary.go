@@ -1,10 +1,12 @@
 // Package report owns all output: encoders for results (JSON lines, CSV,
 // text), the one writer that consumes results, the run's summary and its
-// latency histogram, and the SQLite store. It knows results, not HTTP, and
-// writes only to the writers and files it is given.
+// latency histogram. It knows results, not HTTP, and writes only to the
+// writers it is given and to its own temporary files. The SQLite store is
+// its own package, store.
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,8 +19,9 @@ import (
 	"github.com/fanout-dev/fanout/record"
 )
 
-// Summary aggregates results. The zero value is empty and ready; Add is not
-// safe for concurrent use (the one writer calls it).
+// Summary aggregates results. The zero value is empty and ready, and keeps
+// counts only; set Errors to list failed URLs too. Add is not safe for
+// concurrent use (the one writer calls it).
 type Summary struct {
 	Total    int
 	OK       int // no error kind (any HTTP status)
@@ -28,7 +31,7 @@ type Summary struct {
 	Bytes    int64 // body bytes read
 	ByStatus map[int]int
 	ByError  map[record.Kind]int
-	Errors   []ErrorEntry // every failed URL, in the order they finished
+	Errors   *ErrorList // if set, every failed URL, in the order added (gather: input order)
 	Elapsed  time.Duration
 	Latency  Histogram // per URL, of those that made a request and were not canceled
 }
@@ -62,7 +65,9 @@ func (s *Summary) Add(r *record.Result) {
 	default:
 		s.Failed++
 		s.ByError[r.ErrorKind]++
-		s.Errors = append(s.Errors, ErrorEntry{r.URL, r.Line, r.ErrorKind, r.Error})
+		if s.Errors != nil {
+			s.Errors.Append(ErrorEntry{r.URL, r.Line, r.ErrorKind, r.Error})
+		}
 	}
 	if r.Attempts > 0 {
 		s.Latency.Record(time.Duration(r.DurationMS * float64(time.Millisecond)))
@@ -80,20 +85,24 @@ func (s *Summary) RequestsPerSec() float64 {
 // Millis is d in milliseconds, to the microsecond.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// summaryJSON is the summary's JSON form (DESIGN.md).
-type summaryJSON struct {
-	Total          int            `json:"total"`
-	OK             int            `json:"ok"`
-	Failed         int            `json:"failed"`
-	Canceled       int            `json:"canceled"`
-	ByStatus       map[string]int `json:"by_status"`
-	ByError        map[string]int `json:"by_error"`
-	Errors         []ErrorEntry   `json:"errors"`
-	Requests       int            `json:"requests"`
-	Bytes          int64          `json:"bytes"`
-	ElapsedMS      float64        `json:"elapsed_ms"`
-	RequestsPerSec float64        `json:"requests_per_sec"`
-	LatencyMS      latencyJSON    `json:"latency_ms"`
+// summaryHead and summaryTail are the summary's JSON form (README, "The
+// summary") before and after its errors, which WriteJSON streams between
+// them.
+type summaryHead struct {
+	Total    int            `json:"total"`
+	OK       int            `json:"ok"`
+	Failed   int            `json:"failed"`
+	Canceled int            `json:"canceled"`
+	ByStatus map[string]int `json:"by_status"`
+	ByError  map[string]int `json:"by_error"`
+}
+
+type summaryTail struct {
+	Requests       int         `json:"requests"`
+	Bytes          int64       `json:"bytes"`
+	ElapsedMS      float64     `json:"elapsed_ms"`
+	RequestsPerSec float64     `json:"requests_per_sec"`
+	LatencyMS      latencyJSON `json:"latency_ms"`
 }
 
 type latencyJSON struct {
@@ -103,11 +112,20 @@ type latencyJSON struct {
 	Max float64 `json:"max"`
 }
 
-// MarshalJSON renders the summary as DESIGN.md's summary object.
-func (s *Summary) MarshalJSON() ([]byte, error) {
-	out := summaryJSON{
+// WriteJSON writes the summary as one JSON object, the errors streamed
+// from the list an entry at a time ([] when none are listed).
+func (s *Summary) WriteJSON(w io.Writer) error {
+	head := summaryHead{
 		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,
-		ByStatus: map[string]int{}, ByError: map[string]int{}, Errors: s.Errors,
+		ByStatus: map[string]int{}, ByError: map[string]int{},
+	}
+	for code, n := range s.ByStatus {
+		head.ByStatus[strconv.Itoa(code)] = n
+	}
+	for kind, n := range s.ByError {
+		head.ByError[string(kind)] = n
+	}
+	tail := summaryTail{
 		Requests: s.Requests, Bytes: s.Bytes,
 		ElapsedMS: Millis(s.Elapsed), RequestsPerSec: round(s.RequestsPerSec(), 1),
 		LatencyMS: latencyJSON{
@@ -115,16 +133,38 @@ func (s *Summary) MarshalJSON() ([]byte, error) {
 			P99: Millis(s.Latency.Quantile(0.99)), Max: Millis(s.Latency.Max()),
 		},
 	}
-	if out.Errors == nil {
-		out.Errors = []ErrorEntry{}
+	h, err := json.Marshal(head)
+	if err != nil {
+		return err
 	}
-	for code, n := range s.ByStatus {
-		out.ByStatus[strconv.Itoa(code)] = n
+	t, err := json.Marshal(tail)
+	if err != nil {
+		return err
 	}
-	for kind, n := range s.ByError {
-		out.ByError[string(kind)] = n
+	if _, err := w.Write(append(h[:len(h)-1], `,"errors":[`...)); err != nil {
+		return err
 	}
-	return json.Marshal(out)
+	sep := []byte{}
+	err = s.Errors.Each(func(e *ErrorEntry) error {
+		b, err := json.Marshal(e)
+		if err == nil {
+			_, err = w.Write(append(sep, b...))
+		}
+		sep = []byte{','}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append([]byte("],"), t[1:]...))
+	return err
+}
+
+// MarshalJSON renders the summary as WriteJSON does, whole in memory.
+func (s *Summary) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	err := s.WriteJSON(&buf)
+	return buf.Bytes(), err
 }
 
 func round(v float64, places int) float64 {
@@ -142,7 +182,9 @@ func (s *Summary) Line() string {
 		s.Latency.Quantile(0.5).Round(100*time.Microsecond), s.Latency.Quantile(0.99).Round(100*time.Microsecond))
 }
 
-// WriteText renders the summary for people, aligned.
+// WriteText renders the summary for people: the counts aligned, then the
+// listed errors a line each (not aligned, so that they are never all held
+// to be measured), their text made printable as -f text makes it.
 func (s *Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "URLs\t%d\t(%d ok, %d failed, %d canceled)\n", s.Total, s.OK, s.Failed, s.Canceled)
@@ -157,8 +199,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
 		}
 	}
-	for _, e := range s.Errors {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", e.URL, e.ErrorKind, e.Error)
+	if err := tw.Flush(); err != nil {
+		return err
 	}
-	return tw.Flush()
+	return s.Errors.Each(func(e *ErrorEntry) error {
+		_, err := fmt.Fprintf(w, "  %s  %s  %s\n", printable(e.URL), e.ErrorKind, printable(e.Error))
+		return err
+	})
 }

@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"io"
-	"slices"
 	"time"
 
 	"github.com/fanout-dev/fanout/record"
@@ -24,6 +23,13 @@ type Progress interface {
 
 // Writer is the one consumer of a run's results: it encodes them to Out,
 // counts them in a Summary, and hands them to the Store and the Progress.
+//
+// In stream mode a result is written and counted as it arrives, and the
+// summary keeps counts only. In gather mode results are written in input
+// order, and the summary lists every failed URL in that order too; what
+// waits for its turn, and the list of failures, go to temporary files
+// beyond a bound (README, "The summary"), so memory does not grow with the
+// list even behind one slow URL.
 type Writer struct {
 	Out      io.Writer
 	Encoder  Encoder
@@ -37,10 +43,11 @@ type Writer struct {
 
 	buf      bytes.Buffer
 	first    bool
-	next     int                   // gather: the Seq to write next
-	held     map[int]record.Result // gather: finished ahead of next
+	sum      *Summary
 	outErr   error
 	storeErr error
+	// heldInMemory overrides the package's bound (tests).
+	heldInMemory int
 }
 
 // flushAt is how many encoded bytes are written at once at most.
@@ -50,11 +57,20 @@ const flushAt = 64 << 10
 // summary with Elapsed measured from start, and the first write or store
 // error. Records are written whole: the output never ends inside one.
 func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summary, error) {
-	sum := &Summary{}
-	w.first, w.held = true, map[int]record.Result{}
+	w.sum, w.first = &Summary{}, true
+	var order *reorder
+	if w.Gather {
+		w.sum.Errors = &ErrorList{}
+		defer w.sum.Errors.Close()
+		limit := w.heldInMemory
+		if limit <= 0 {
+			limit = heldInMemory
+		}
+		order = newReorder(limit, w.emit)
+		defer order.close()
+	}
 	w.Encoder.Header(&w.buf)
 	for r := range results {
-		sum.Add(&r)
 		if w.Store != nil && w.storeErr == nil {
 			if err := w.Store.Put(&r); err != nil {
 				w.fail(&w.storeErr, err)
@@ -63,31 +79,32 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		if w.Progress != nil {
 			w.Progress.Add(&r)
 		}
-		if w.Gather {
-			w.hold(r)
-		} else {
-			w.encode(&r)
+		if order == nil {
+			w.emit(&r)
+		} else if err := order.add(r); err != nil {
+			w.fail(&w.outErr, err)
 		}
 		if w.buf.Len() >= flushAt || len(results) == 0 {
 			w.flush()
 		}
 	}
-	for _, seq := range slices.Sorted(func(yield func(int) bool) {
-		for k := range w.held {
-			if !yield(k) {
-				return
-			}
+	if order != nil {
+		if err := order.finish(); err != nil {
+			w.fail(&w.outErr, err)
 		}
-	}) {
-		r := w.held[seq]
-		w.encode(&r)
 	}
+	return w.finish(start)
+}
+
+// finish writes the footer and closes the store.
+func (w *Writer) finish(start time.Time) (*Summary, error) {
+	sum := w.sum
 	sum.Elapsed = time.Since(start)
 	var footer *Summary
 	if w.Gather {
 		footer = sum
 	}
-	if err := w.Encoder.Footer(&w.buf, footer); err != nil {
+	if err := w.Encoder.Footer(chunks{w}, footer); err != nil && w.outErr == nil {
 		w.fail(&w.outErr, err)
 	}
 	w.flush()
@@ -102,26 +119,10 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 	return sum, w.storeErr
 }
 
-// hold writes r if it is next in input order, then whatever it unblocks.
-func (w *Writer) hold(r record.Result) {
-	if r.Seq != w.next {
-		w.held[r.Seq] = r
-		return
-	}
-	w.encode(&r)
-	w.next++
-	for {
-		r, ok := w.held[w.next]
-		if !ok {
-			return
-		}
-		delete(w.held, w.next)
-		w.encode(&r)
-		w.next++
-	}
-}
-
-func (w *Writer) encode(r *record.Result) {
+// emit counts r and encodes it: in stream mode as it arrives, in gather
+// mode in input order.
+func (w *Writer) emit(r *record.Result) {
+	w.sum.Add(r)
 	if w.outErr != nil {
 		return
 	}
@@ -129,6 +130,9 @@ func (w *Writer) encode(r *record.Result) {
 		w.fail(&w.outErr, err)
 	}
 	w.first = false
+	if w.buf.Len() >= flushAt {
+		w.flushOut() // gather mode may emit thousands at once
+	}
 }
 
 func (w *Writer) flush() {
@@ -137,6 +141,10 @@ func (w *Writer) flush() {
 			w.fail(&w.storeErr, err)
 		}
 	}
+	w.flushOut()
+}
+
+func (w *Writer) flushOut() {
 	if w.buf.Len() == 0 {
 		return
 	}
@@ -154,4 +162,20 @@ func (w *Writer) fail(slot *error, err error) {
 	if first && w.OnError != nil {
 		w.OnError(err)
 	}
+}
+
+// chunks is the footer's writer: it writes through the writer's buffer to
+// Out a chunk at a time, so a footer listing a million errors is never
+// whole in memory. It fails once writing to Out has failed.
+type chunks struct{ w *Writer }
+
+func (c chunks) Write(p []byte) (int, error) {
+	if c.w.outErr != nil {
+		return 0, c.w.outErr
+	}
+	c.w.buf.Write(p)
+	if c.w.buf.Len() >= flushAt {
+		c.w.flushOut()
+	}
+	return len(p), c.w.outErr
 }
