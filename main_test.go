@@ -289,3 +289,97 @@ func TestClosedStdout(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedStoreMakesNoRequest runs fanout on a --db it must refuse: it
+// exits 1 at once, saying why, without a request and without touching the
+// file or -o. The store held by another run is a second, real process.
+func TestRefusedStoreMakesNoRequest(t *testing.T) {
+	slow := testsite.New(testsite.Options{Latency: 400 * time.Millisecond})
+	slowSrv := httptest.NewServer(slow)
+	defer slowSrv.Close()
+	held := filepath.Join(t.TempDir(), "held.db")
+	first := fanout("scrape", "-q", "-c", "20", "--per-host", "0", "-o", os.DevNull, "--db", held, writeList(t, slowSrv.URL, 300))
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		first.Process.Signal(syscall.SIGINT)
+		first.Wait()
+	}()
+	waitFor(t, "40 requests", func() bool { return slow.Requests() >= 40 })
+	waitFor(t, "the first run's rows", func() bool { return countRows(t, held, "") > 0 })
+
+	tests := []struct {
+		name    string
+		db      func(t *testing.T) string
+		wantMsg string
+	}{
+		{"held by another run", func(*testing.T) string { return held }, "in use by another fanout run (process "},
+		{"not SQLite", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "notes.txt")
+			os.WriteFile(p, []byte("not a database\n"), 0o644)
+			return p
+		}, "not an SQLite database"},
+		{"another application's tables", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "app.db")
+			db, _ := sql.Open("sqlite", "file:"+p)
+			defer db.Close()
+			if _, err := db.Exec("CREATE TABLE accounts (id INTEGER)"); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, "other tables (accounts)"},
+		{":memory:", func(*testing.T) string { return ":memory:" }, "in-memory database keeps nothing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			site := testsite.New(testsite.Options{})
+			srv := httptest.NewServer(site)
+			defer srv.Close()
+			db := tt.db(t)
+			before, _ := os.ReadFile(db)
+			out := filepath.Join(t.TempDir(), "out.jsonl")
+			os.WriteFile(out, []byte("kept\n"), 0o644)
+			c := fanout("scrape", "-o", out, "--db", db, writeList(t, srv.URL, 50))
+			var stderr strings.Builder
+			c.Stderr = &stderr
+			if code := exitCode(c.Run()); code != 1 {
+				t.Fatalf("exit %d, want 1; stderr %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.wantMsg) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), tt.wantMsg)
+			}
+			if n := site.Requests(); n != 0 {
+				t.Errorf("%d requests made", n)
+			}
+			if after, _ := os.ReadFile(db); tt.name != "held by another run" && string(after) != string(before) {
+				t.Errorf("--db file changed")
+			}
+			if b, _ := os.ReadFile(out); string(b) != "kept\n" {
+				t.Errorf("-o was truncated: %q", b)
+			}
+		})
+	}
+}
+
+// TestRowStoredWhileASlowURLIsInFlight: a finished row is committed within
+// the batch age, not when the next result comes; here the next result
+// never comes until the run is stopped.
+func TestRowStoredWhileASlowURLIsInFlight(t *testing.T) {
+	site := testsite.New(testsite.Options{})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	list := filepath.Join(t.TempDir(), "urls.txt")
+	os.WriteFile(list, []byte(srv.URL+testsite.PathNever+"\n"+srv.URL+"/page/1\n"), 0o644)
+	db := filepath.Join(t.TempDir(), "r.db")
+	c := fanout("scrape", "-q", "-t", "60s", "-o", os.DevNull, "--db", db, list)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		c.Process.Signal(syscall.SIGINT)
+		c.Wait()
+	}()
+	waitFor(t, "both requests", func() bool { return site.Requests() >= 2 })
+	waitFor(t, "the fast URL's row", func() bool { return countRows(t, db, "") == 1 })
+}

@@ -174,11 +174,16 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	defer src.Close()
+	st, err := openStore(opts)
+	if err != nil {
+		return err
+	}
 
 	out := opts.IO.Out
 	if opts.Output != "" {
 		file, err := os.Create(opts.Output)
 		if err != nil {
+			closeStore(st)
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
 		}
 		defer file.Close()
@@ -194,9 +199,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		Limits: opts.limits(), Fetch: opts.fetchOptions(), Window: opts.window(),
 		Deadline: opts.Deadline, FailFast: opts.FailFast, Source: src, Writer: w,
 	}
-	if err := attachStore(ctx, opts, &spec); err != nil {
-		return err
-	}
+	attachStore(st, opts, &spec)
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar != nil {

@@ -1,30 +1,45 @@
 package cmd
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/store"
 )
 
-// attachStore opens the --db store, if asked, and wires it into spec: every
-// result is stored by the writer, and with --resume the pipeline skips the
-// URLs the store already has a final result for.
-func attachStore(_ context.Context, opts *ScrapeOptions, spec *runSpec) error {
+// openStore opens the --db store, if asked. It runs before anything else
+// is opened or fetched, so a store that another run holds, or that cannot
+// be a store, stops the run before it truncates -o or makes a request.
+func openStore(opts *ScrapeOptions) (*store.SQLite, error) {
 	if opts.DB == "" {
-		return nil
+		return nil, nil
 	}
-	store, err := store.Open(opts.DB)
+	st, err := store.Open(opts.DB)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot open --db: %w", err)}
+		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot use --db: %w", err)}
 	}
-	spec.Writer.Store = store
+	return st, nil
+}
+
+// attachStore wires an open store into spec: every result is stored by the
+// writer (which closes it), and with --resume the pipeline skips the URLs
+// the store already has a final result for.
+func attachStore(st *store.SQLite, opts *ScrapeOptions, spec *runSpec) {
+	if st == nil {
+		return
+	}
+	spec.Writer.Store = st
 	if opts.Resume {
 		spec.Skip = func(t input.Target) bool {
-			done, err := store.Done(t.Raw)
+			done, err := st.Done(t.Raw)
 			return err == nil && done
 		}
 	}
-	return nil
+}
+
+// closeStore releases a store the run never reached.
+func closeStore(st *store.SQLite) {
+	if st != nil {
+		st.Close()
+	}
 }
