@@ -207,6 +207,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		go bar.setTotal(countTargets(opts.Files))
 	}
 	outcome := execute(ctx, spec)
+	defer outcome.Summary.Close() // its error list's temporary file, in gather mode
 	if bar != nil {
 		bar.finish()
 	}

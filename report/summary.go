@@ -74,6 +74,15 @@ func (s *Summary) Add(r *record.Result) {
 	}
 }
 
+// Close removes the error list's temporary file, if any; the counts stay
+// usable, the list does not. A nil Summary is closed.
+func (s *Summary) Close() error {
+	if s == nil {
+		return nil
+	}
+	return s.Errors.Close()
+}
+
 // RequestsPerSec is the attempts made per second of the run.
 func (s *Summary) RequestsPerSec() float64 {
 	if s.Elapsed <= 0 {

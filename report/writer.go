@@ -55,13 +55,14 @@ const flushAt = 64 << 10
 
 // Consume reads results until the channel is closed, and returns the
 // summary with Elapsed measured from start, and the first write or store
-// error. Records are written whole: the output never ends inside one.
+// error. Records are written whole: the output never ends inside one. In
+// gather mode the summary's error list may keep a temporary file: the
+// caller closes the summary when done with it.
 func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summary, error) {
 	w.sum, w.first = &Summary{}, true
 	var order *reorder
 	if w.Gather {
 		w.sum.Errors = &ErrorList{}
-		defer w.sum.Errors.Close()
 		limit := w.heldInMemory
 		if limit <= 0 {
 			limit = heldInMemory

@@ -32,6 +32,7 @@ func TestGatherIsInInputOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer sum.Close()
 			if sum.Total != n || sum.Failed != n/5 {
 				t.Fatalf("total %d, failed %d", sum.Total, sum.Failed)
 			}
