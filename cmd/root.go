@@ -70,6 +70,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 		return &ExitError{Code: ExitUsage, Err: err}
 	})
 	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams))
+	root.AddCommand(NewCmdSitemap(streams, nil))
 	return root
 }
 

@@ -27,18 +27,19 @@ type Options struct {
 	Warn func(loc string, err error)
 }
 
-// Walk reads the sitemap or sitemap index at loc, opened with open, and
-// calls emit with every URL it lists, in document order, depth first
+// Walk reads the sitemaps or sitemap indexes at locs, opened with open,
+// and calls emit with every URL they list, in document order, depth first
 // through indexes, each URL once (the first time it is listed; URLs are
-// compared by a 64-bit hash). A <loc> that is not absolute is resolved
-// against the URL of its file. URLs whose <lastmod> is a date before
-// opts.Since are left out; URLs without one, or with one that is not a
-// date, are kept. Walk fails when the first file cannot be read, when emit
-// fails (with emit's error), or when ctx ends; other files' failures go to
-// opts.Warn. An index's entries are read whole before its sitemaps are
-// opened (at most MaxURLs of them), so one file is open at a time; the
-// URLs themselves are streamed.
-func Walk(ctx context.Context, loc string, open Open, opts Options, emit func(Entry) error) error {
+// compared by a 64-bit hash, so memory grows by a map entry per distinct
+// URL, not with the files' sizes). A <loc> that is not absolute is
+// resolved against the URL of its file. URLs whose <lastmod> is a date
+// before opts.Since are left out; URLs without one, or with one that is
+// not a date, are kept. A file that cannot be read (or is no sitemap), is
+// cut at a cap, or is an index too deep goes to opts.Warn and the walk goes
+// on; Walk fails only when emit fails (with emit's error) or ctx ends. An
+// index's entries are read whole before its sitemaps are opened (at most
+// MaxURLs of them), so one file is open at a time; URLs are streamed.
+func Walk(ctx context.Context, locs []string, open Open, opts Options, emit func(Entry) error) error {
 	if opts.MaxDepth <= 0 {
 		opts.MaxDepth = 2
 	}
@@ -53,14 +54,22 @@ func Walk(ctx context.Context, loc string, open Open, opts Options, emit func(En
 	}
 	w := &walker{
 		ctx: ctx, open: open, opts: opts, emit: emit,
-		seed: maphash.MakeSeed(), urls: map[uint64]struct{}{}, files: map[string]struct{}{loc: {}},
+		seed: maphash.MakeSeed(), urls: map[uint64]struct{}{}, files: map[string]struct{}{},
 	}
-	err := w.file(loc, 1)
-	var ee *emitError
-	if errors.As(err, &ee) {
-		return ee.err
+	for _, loc := range locs {
+		if _, dup := w.files[loc]; dup {
+			continue
+		}
+		w.files[loc] = struct{}{}
+		if err := w.file(loc, 1); err != nil {
+			var ee *emitError
+			if errors.As(err, &ee) {
+				return ee.err
+			}
+			return err
+		}
 	}
-	return err
+	return nil
 }
 
 type walker struct {
@@ -79,7 +88,8 @@ type emitError struct{ err error }
 
 func (e *emitError) Error() string { return e.err.Error() }
 
-// file reads the file at loc, the level'th in a chain of indexes.
+// file reads the file at loc, the level'th in a chain of indexes, and
+// fails only when emit fails or ctx ends.
 func (w *walker) file(loc string, level int) error {
 	var children []string
 	err := w.open(w.ctx, loc, func(r io.Reader) error {
@@ -110,14 +120,12 @@ func (w *walker) file(loc string, level int) error {
 	case errors.As(err, &le):
 		w.opts.Warn(loc, err) // what came before the cut stands
 	case err != nil:
-		return fmt.Errorf("sitemap %s: %w", loc, err)
+		w.opts.Warn(loc, err)
+		return nil
 	}
 	for _, c := range children {
 		if err := w.file(c, level+1); err != nil {
-			if errors.As(err, &ee) || w.ctx.Err() != nil {
-				return err
-			}
-			w.opts.Warn(c, err)
+			return err
 		}
 	}
 	return nil

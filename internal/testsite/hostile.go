@@ -32,6 +32,7 @@ const (
 
 func (s *Site) routes() {
 	s.mux.HandleFunc("/page/", s.page)
+	s.seoRoutes()
 	s.mux.HandleFunc(PathNever, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
 	s.mux.HandleFunc(PathTrickle, trickle)
 	s.mux.HandleFunc(PathInfinite, infinite)
