@@ -1,0 +1,330 @@
+package extract
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/text/encoding"
+)
+
+// Fields is a set of things Scan looks for in a page.
+type Fields uint16
+
+// The fields Scan can find. Head fields are known once the head ends; H1
+// once the first <h1> closes; H1Count and Links only at the end of the body.
+const (
+	FieldTitle       Fields = 1 << iota // <title>, as TitleOf finds it
+	FieldDescription                    // <meta name=description>
+	FieldCanonical                      // <link rel=canonical>
+	FieldRobots                         // <meta name=robots>
+	FieldLang                           // <html lang>
+	FieldH1                             // the first <h1>'s text
+	FieldH1Count                        // how many <h1>
+	FieldOG                             // <meta property=og:…>: title, description, image, type, url
+	FieldHreflang                       // <link rel=alternate hreflang>
+	FieldLinks                          // how many <a href>
+)
+
+// bodyFields need the body; the others are in the head.
+const bodyFields = FieldH1 | FieldH1Count | FieldLinks
+
+// Page is what a page says about itself. Strings are UTF-8, cleaned as
+// titles are (entities decoded, ASCII white space collapsed, ends trimmed,
+// at most MaxTitleRunes characters). URLs are as written: the caller
+// resolves them against Base, or the response's URL when Base is "".
+type Page struct {
+	Title       string
+	HasTitle    bool // an empty <title></title> is a title
+	Description string
+	Canonical   string
+	Robots      string // the content of every <meta name=robots>, joined by ", "
+	Lang        string
+	H1          string
+	H1Count     int
+	OG          map[string]string // "title", "description", "image", "type", "url" → content; nil when none
+	Hreflang    map[string]string // language → href; nil when none
+	Links       int
+	Base        string // <base href>, as written
+}
+
+// maxHreflang bounds the hreflang entries kept: a page listing thousands of
+// languages is not a page.
+const maxHreflang = 256
+
+// Scan reads r, a body whose Content-Type header is contentType, with the
+// x/net/html tokenizer in one pass, and returns the fields in want. It stops
+// as soon as every field asked for is known: at the end of the head when
+// only head fields are asked for (and the title, if asked for, was found),
+// at the first </h1> for FieldH1, at the end of the body for FieldH1Count
+// and FieldLinks. The charset is decided as for TitleOf. err is a read
+// error from r; io.EOF is not an error, nor a token over MaxTokenBytes,
+// which ends the pass with what was found. Scan leaves the rest of r unread.
+func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer readers.Put(br)
+	bom, _ := br.Peek(3)
+	enc, name := bomEncoding(bom)
+	if enc == nil {
+		enc, name = headerEncoding(contentType)
+	}
+	var src io.Reader = br
+	if enc != nil && !asciiCompatible(name) {
+		src, enc = enc.NewDecoder().Reader(br), encoding.Nop
+	}
+	s := scanner{z: html.NewTokenizer(src), enc: enc, want: want}
+	s.z.SetMaxBuf(MaxTokenBytes)
+	return s.run()
+}
+
+// scanner is one Scan: the tokenizer, the charset known so far, and what
+// has been found.
+type scanner struct {
+	z        *html.Tokenizer
+	enc      encoding.Encoding // nil until declared; encoding.Nop when src is UTF-8
+	want     Fields
+	page     Page
+	robots   []string
+	headDone bool
+	inTitle  bool
+	h1Depth  int // open <h1> elements while reading the first one's text
+	h1Raw    []byte
+	h1Done   bool
+}
+
+func (s *scanner) run() (Page, error) {
+	for !s.done() {
+		switch s.z.Next() {
+		case html.ErrorToken:
+			if e := s.z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
+				return s.finish(), e
+			}
+			return s.finish(), nil
+		case html.TextToken:
+			s.text(s.z.Raw())
+		case html.StartTagToken:
+			s.start(false)
+		case html.SelfClosingTagToken:
+			s.start(true)
+		case html.EndTagToken:
+			s.end()
+		}
+	}
+	return s.finish(), nil
+}
+
+// done reports whether every field asked for is known.
+func (s *scanner) done() bool {
+	switch {
+	case s.want&FieldTitle != 0 && !s.page.HasTitle:
+		return false // a title may come late, even in the body, as TitleOf finds it
+	case s.want&(FieldH1Count|FieldLinks) != 0:
+		return false
+	case s.want&FieldH1 != 0 && !s.h1Done:
+		return false
+	}
+	return s.headDone || s.want&^bodyFields&^FieldTitle == 0
+}
+
+func (s *scanner) text(raw []byte) {
+	switch {
+	case s.inTitle:
+		s.page.Title = clean(decode(raw, s.enc))
+		s.page.HasTitle = true
+		s.inTitle = false
+	case s.h1Depth > 0 && len(s.h1Raw) < maxTitleRaw:
+		s.h1Raw = append(s.h1Raw, raw[:min(len(raw), maxTitleRaw-len(s.h1Raw))]...)
+	}
+}
+
+// start handles a start tag. Its attributes are read once, here.
+func (s *scanner) start(selfClosing bool) {
+	name, hasAttr := s.z.TagName() // lower-cased by the tokenizer
+	var a tagAttrs
+	switch string(name) {
+	case "html", "base", "meta", "link", "a":
+		a = attrsOf(s.z, hasAttr)
+	}
+	switch string(name) {
+	case "html":
+		if s.page.Lang == "" {
+			s.page.Lang = s.clean(a.lang)
+		}
+	case "head", "style", "script", "noscript", "template":
+	case "base":
+		if s.page.Base == "" && !s.headDone {
+			s.page.Base = strings.TrimSpace(s.str(a.href))
+		}
+	case "title":
+		if !s.page.HasTitle && !selfClosing {
+			s.inTitle = true
+		}
+	case "meta":
+		s.meta(a)
+	case "link":
+		s.link(a)
+	case "h1":
+		s.headDone = true
+		s.page.H1Count++
+		if !s.h1Done {
+			s.h1Depth++
+		}
+	case "a":
+		s.headDone = true
+		if a.hasHref {
+			s.page.Links++
+		}
+	default:
+		s.headDone = true // body content: the head has ended
+	}
+}
+
+func (s *scanner) end() {
+	name, _ := s.z.TagName()
+	switch {
+	case equalFoldASCII(name, "head"):
+		s.headDone = true
+	case equalFoldASCII(name, "title"):
+		if s.inTitle { // <title></title>: no text token
+			s.page.HasTitle, s.inTitle = true, false
+		}
+	case equalFoldASCII(name, "h1") && s.h1Depth > 0:
+		if s.h1Depth--; s.h1Depth == 0 {
+			s.page.H1 = clean(decode(s.h1Raw, s.enc))
+			s.h1Done = true
+		}
+	}
+}
+
+func (s *scanner) meta(a tagAttrs) {
+	if s.enc == nil && (a.charset != nil || a.httpEquiv != nil) {
+		if e, n := metaCharset(a.charsetAttrs()); asciiCompatible(n) {
+			s.enc = e // a <meta> read as ASCII cannot declare UTF-16
+		}
+	}
+	name := strings.ToLower(string(a.name))
+	if name == "" {
+		name = strings.ToLower(string(a.property))
+	}
+	switch {
+	case name == "description" && s.page.Description == "":
+		s.page.Description = s.clean(a.content)
+	case name == "robots":
+		if v := s.clean(a.content); v != "" {
+			s.robots = append(s.robots, v)
+		}
+	case strings.HasPrefix(name, "og:"):
+		switch key := name[3:]; key {
+		case "title", "description", "image", "type", "url":
+			if _, seen := s.page.OG[key]; !seen {
+				if s.page.OG == nil {
+					s.page.OG = map[string]string{}
+				}
+				s.page.OG[key] = s.clean(a.content)
+			}
+		}
+	}
+}
+
+func (s *scanner) link(a tagAttrs) {
+	rel := " " + strings.ToLower(strings.Join(strings.Fields(string(a.rel)), " ")) + " "
+	switch {
+	case strings.Contains(rel, " canonical ") && s.page.Canonical == "":
+		s.page.Canonical = strings.TrimSpace(s.str(a.href))
+	case strings.Contains(rel, " alternate ") && len(a.hreflang) > 0 && len(s.page.Hreflang) < maxHreflang:
+		lang := strings.ToLower(strings.TrimSpace(s.str(a.hreflang)))
+		if _, seen := s.page.Hreflang[lang]; !seen && lang != "" {
+			if s.page.Hreflang == nil {
+				s.page.Hreflang = map[string]string{}
+			}
+			s.page.Hreflang[lang] = strings.TrimSpace(s.str(a.href))
+		}
+	}
+}
+
+// str decodes an attribute value (entities already decoded by the
+// tokenizer) to UTF-8.
+func (s *scanner) str(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return strings.ToValidUTF8(decode(v, s.enc), "\uFFFD")
+}
+
+// clean is str, cleaned as titles are (without decoding entities again).
+func (s *scanner) clean(v []byte) string { return collapse(s.str(v)) }
+
+func (s *scanner) finish() Page {
+	if s.inTitle { // <title> and then the end: an empty title, as TitleOf says
+		s.page.HasTitle = true
+	}
+	if s.h1Depth > 0 && !s.h1Done { // an <h1> the body never closed
+		s.page.H1 = clean(decode(s.h1Raw, s.enc))
+	}
+	s.page.Robots = strings.Join(s.robots, ", ")
+	return s.page
+}
+
+// tagAttrs are the attributes Scan reads, the first of each name, as the
+// tokenizer gives them: entities decoded, still in the page's charset,
+// slices of the tokenizer's buffer that are valid until its next Next.
+type tagAttrs struct {
+	lang, href, name, property, content, rel, hreflang, charset, httpEquiv []byte
+	hasHref                                                                bool
+}
+
+func attrsOf(z *html.Tokenizer, more bool) tagAttrs {
+	var a tagAttrs
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		var dst *[]byte
+		switch string(k) { // keys are lower-cased by the tokenizer
+		case "lang":
+			dst = &a.lang
+		case "href":
+			dst, a.hasHref = &a.href, true
+		case "name":
+			dst = &a.name
+		case "property":
+			dst = &a.property
+		case "content":
+			dst = &a.content
+		case "rel":
+			dst = &a.rel
+		case "hreflang":
+			dst = &a.hreflang
+		case "charset":
+			dst = &a.charset
+		case "http-equiv":
+			dst = &a.httpEquiv
+		default:
+			continue
+		}
+		if *dst == nil {
+			*dst = v
+		}
+	}
+	return a
+}
+
+// charsetAttrs gives a <meta>'s charset attributes one at a time, as
+// metaCharset reads them.
+func (a *tagAttrs) charsetAttrs() func() (key, val []byte, more bool) {
+	pairs := [][2][]byte{{[]byte("charset"), a.charset}, {[]byte("http-equiv"), a.httpEquiv}, {[]byte("content"), a.content}}
+	i := 0
+	return func() ([]byte, []byte, bool) {
+		for i < len(pairs) && pairs[i][1] == nil {
+			i++
+		}
+		if i == len(pairs) {
+			return nil, nil, false
+		}
+		p := pairs[i]
+		i++
+		return p[0], p[1], i < len(pairs)
+	}
+}
