@@ -36,6 +36,7 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Page      PageOptions // --fields, -e, --robots (extractflags.go)
 
 	Output   string
 	Format   string
@@ -102,6 +103,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
 	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress bar on stderr: auto (when stderr is a terminal), always, never")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	addPageFlags(f, &opts.Page)
 	return c
 }
 
@@ -161,11 +163,13 @@ func (o *ScrapeOptions) fetchOptions() fetcher.Options {
 	if maxRedirects == 0 {
 		maxRedirects = -1
 	}
-	return fetcher.Options{
+	fo := fetcher.Options{
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
 		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure,
 	}
+	o.Page.apply(&fo)
+	return fo
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {

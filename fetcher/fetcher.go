@@ -52,6 +52,11 @@ type Options struct {
 	// IdleConnsPerHost is how many idle connections are kept per host; set
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
+
+	Fields     extract.Fields     // what is read from a page (--fields); 0: the title
+	Selectors  []extract.Selector // -e: values by CSS selector, from a tree of the body
+	Robots     RobotsRules        // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool               // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.

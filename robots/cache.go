@@ -87,6 +87,22 @@ func (c *Cache) Allowed(ctx context.Context, u *url.URL) (bool, error) {
 	return r.Allowed(u.RequestURI()), nil
 }
 
+// Cached reports u's verdict when its origin's rules are cached and have
+// not expired; known is false otherwise. It never fetches.
+func (c *Cache) Cached(u *url.URL) (allowed, known bool) {
+	key := originKey(u)
+	c.mu.Lock()
+	e := c.entries[key]
+	if e == nil || e.rules == nil || !c.cfg.Now().Before(e.expires) {
+		c.mu.Unlock()
+		return false, false
+	}
+	c.lru.MoveToFront(e.elem)
+	r := e.rules
+	c.mu.Unlock()
+	return r.Allowed(u.RequestURI()), true
+}
+
 // Rules returns the rules of u's origin, fetching its robots.txt if they
 // are not cached or have expired. err is ctx's error when ctx ended before
 // they were known; nothing is cached then.

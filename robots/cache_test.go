@@ -316,3 +316,23 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestCacheCachedNeverFetches(t *testing.T) {
+	site := newRobotsSite(t, text("User-agent: *\nDisallow: /x\n"))
+	clk := &clock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	c := NewCache(fetchWith(newFetcher(t)), Config{Now: clk.Now})
+	x, y := site.url(t, "/x"), site.url(t, "/y")
+	if _, known := c.Cached(x); known || site.fetches.Load() != 0 {
+		t.Fatalf("known %v before any fetch, %d fetches", known, site.fetches.Load())
+	}
+	c.Allowed(context.Background(), y)
+	ax, kx := c.Cached(x)
+	ay, ky := c.Cached(y)
+	if ax || !kx || !ay || !ky {
+		t.Errorf("/x: %v %v, /y: %v %v; want disallowed and allowed, both known", ax, kx, ay, ky)
+	}
+	clk.Add(MaxTTL)
+	if _, known := c.Cached(x); known || site.fetches.Load() != 1 {
+		t.Errorf("known %v after expiry, %d fetches; want unknown and 1", known, site.fetches.Load())
+	}
+}
