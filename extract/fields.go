@@ -142,11 +142,14 @@ func (s *scanner) text(raw []byte) {
 
 // start handles a start tag. Its attributes are read once, here.
 func (s *scanner) start(selfClosing bool) {
-	name, hasAttr := s.z.TagName() // lower-cased by the tokenizer
+	var buf [maxTagName]byte
+	name := lowerName(&buf, s.z.Raw())
 	var a tagAttrs
 	switch string(name) {
-	case "html", "base", "meta", "link", "a":
-		a = attrsOf(s.z, hasAttr)
+	case "html", "base", "meta", "link":
+		a = attrsOf(s.z)
+	case "a":
+		a.hasHref = hasRawAttr(s.z.Raw(), "href") // TagAttr copies every attribute
 	}
 	switch string(name) {
 	case "html":
@@ -183,15 +186,15 @@ func (s *scanner) start(selfClosing bool) {
 }
 
 func (s *scanner) end() {
-	name, _ := s.z.TagName()
-	switch {
-	case equalFoldASCII(name, "head"):
+	var buf [maxTagName]byte
+	switch name := string(lowerName(&buf, s.z.Raw())); {
+	case name == "head":
 		s.headDone = true
-	case equalFoldASCII(name, "title"):
+	case name == "title":
 		if s.inTitle { // <title></title>: no text token
 			s.page.HasTitle, s.inTitle = true, false
 		}
-	case equalFoldASCII(name, "h1") && s.h1Depth > 0:
+	case name == "h1" && s.h1Depth > 0:
 		if s.h1Depth--; s.h1Depth == 0 {
 			s.page.H1 = clean(decode(s.h1Raw, s.enc))
 			s.h1Done = true
@@ -268,6 +271,108 @@ func (s *scanner) finish() Page {
 	return s.page
 }
 
+// maxTagName is the longest tag name lowerName gives; every tag Scan
+// looks at is shorter.
+const maxTagName = 8
+
+// lowerName returns the lower-cased name of the tag whose raw bytes are raw
+// ("<Name …>" or "</Name …>"), written into buf, or nil when longer than
+// buf. The tokenizer's TagName would allocate a copy per tag.
+func lowerName(buf *[maxTagName]byte, raw []byte) []byte {
+	i := 1
+	if len(raw) > 1 && raw[1] == '/' {
+		i = 2
+	}
+	n := 0
+	for ; i < len(raw) && raw[i] != '>' && raw[i] != '/' && raw[i] != ' ' && raw[i] != '\t' &&
+		raw[i] != '\n' && raw[i] != '\f' && raw[i] != '\r'; i++ {
+		if n == len(buf) {
+			return nil
+		}
+		c := raw[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return buf[:n]
+}
+
+// hasRawAttr reports whether the raw start tag raw ("<name …>") has an
+// attribute named name (lower-case ASCII), reading it step by step as the
+// x/net/html tokenizer's readTag does (token.go: readTagName,
+// readTagAttrKey, readTagAttrVal), without TagAttr's copy of every key
+// and value. FuzzHasRawAttr holds it to the tokenizer.
+func hasRawAttr(raw []byte, name string) bool {
+	i := 2 // '<' and the name's first byte
+	for ; i < len(raw); i++ {
+		if isSpace(raw[i]) {
+			i++
+			break
+		}
+		if raw[i] == '/' || raw[i] == '>' {
+			break
+		}
+	}
+	for i = skipSpace(raw, i); i < len(raw) && raw[i] != '>'; i = skipSpace(raw, i) {
+		var key []byte
+		key, i = rawAttrKey(raw, i)
+		i = rawAttrValue(raw, skipSpace(raw, i))
+		if len(key) > 0 && equalFoldASCII(key, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// rawAttrKey reads an attribute name at raw[i:] as readTagAttrKey does,
+// and returns it and where reading goes on.
+func rawAttrKey(raw []byte, i int) ([]byte, int) {
+	start := i
+	for i < len(raw) {
+		c := raw[i]
+		i++
+		switch {
+		case c == '=' && start+1 == i: // '=' first is part of the name
+		case c == '=' || c == '>' || c == '/' || isSpace(c):
+			return raw[start : i-1], i - 1 // read again by what follows
+		}
+	}
+	return raw[start:], i
+}
+
+// rawAttrValue skips an attribute's "= value", if any, at raw[i:] (white
+// space skipped), as readTagAttrVal does, and returns where reading goes on.
+func rawAttrValue(raw []byte, i int) int {
+	if i >= len(raw) {
+		return i
+	}
+	switch raw[i] {
+	case '/':
+		return i + 1
+	case '=':
+	default:
+		return i
+	}
+	i = skipSpace(raw, i+1)
+	if i >= len(raw) {
+		return i
+	}
+	switch q := raw[i]; q {
+	case '>':
+		return i
+	case '\'', '"':
+		for i++; i < len(raw) && raw[i] != q; i++ {
+		}
+		return min(i+1, len(raw))
+	}
+	for i < len(raw) && !isSpace(raw[i]) && raw[i] != '>' {
+		i++
+	}
+	return i
+}
+
 // tagAttrs are the attributes Scan reads, the first of each name, as the
 // tokenizer gives them: entities decoded, still in the page's charset,
 // slices of the tokenizer's buffer that are valid until its next Next.
@@ -276,9 +381,9 @@ type tagAttrs struct {
 	hasHref                                                                bool
 }
 
-func attrsOf(z *html.Tokenizer, more bool) tagAttrs {
+func attrsOf(z *html.Tokenizer) tagAttrs {
 	var a tagAttrs
-	for more {
+	for more := true; more; {
 		var k, v []byte
 		k, v, more = z.TagAttr()
 		var dst *[]byte

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"golang.org/x/net/html"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -203,4 +204,35 @@ func BenchmarkScan(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzHasRawAttr holds hasRawAttr to the tokenizer's own attributes.
+func FuzzHasRawAttr(f *testing.F) {
+	for _, s := range []string{`<a href=x>`, `<a HREF>`, `<a / = href>`, `<a /href>`, `<a =href>`, `<a title="href" x='>' href>`,
+		`<a x=y/href>`, `<a hrefx=1 xhref>`, "<a\thref\n=\f'1'>", `<a href`, `<a x="unterminated href>`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		z := html.NewTokenizer(strings.NewReader(body))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				return
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			raw := string(z.Raw())
+			got := hasRawAttr([]byte(raw), "href")
+			want := false
+			for more := true; more; {
+				var k []byte
+				k, _, more = z.TagAttr()
+				want = want || string(k) == "href"
+			}
+			if got != want {
+				t.Fatalf("hasRawAttr(%q) = %v, the tokenizer says %v", raw, got, want)
+			}
+		}
+	})
 }
