@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,8 +56,8 @@ func (s *Site) seoRoutes() {
 		fmt.Fprintf(w, "<url><loc>%s/page/0</loc></url></urlset>\n", base(r))
 	})
 	s.mux.HandleFunc(PathPrivate, func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["Content-Type"] = htmlType
-		w.Write(Page(0, 256))
+		w.Header().Set("Content-Type", seoType)
+		fmt.Fprintf(w, "<!doctype html><title>Private %s</title><p>not for robots</p>\n", html.EscapeString(r.URL.Path))
 	})
 	s.mux.HandleFunc(PathSEO, func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, PathSEO))
@@ -67,7 +68,7 @@ func (s *Site) seoRoutes() {
 		if n%3 == 0 {
 			w.Header().Set("X-Robots-Tag", "noarchive")
 		}
-		w.Header()["Content-Type"] = htmlType
+		w.Header().Set("Content-Type", seoType)
 		w.Write(SEOPage(n))
 	})
 }
@@ -77,7 +78,7 @@ func (s *Site) seoRoutes() {
 // "noindex, follow" for odd n; lang "en"; two h1 (the first "Heading  n"
 // with an entity and extra white space); og:title, og:type, og:url; two
 // hreflang links; and n+2 links with href (plus one without) after 1 KB of
-// body text. The X-Robots-Tag header is "noarchive" when n is a multiple
+// body text and the second h1. The X-Robots-Tag header is "noarchive" when n is a multiple
 // of 3.
 func SEOPage(n int) []byte {
 	canonical := "/seo/" + strconv.Itoa(n)
@@ -93,14 +94,16 @@ func SEOPage(n int) []byte {
 		"<meta property=\"og:url\" content=\"http://example.test/seo/%d\">\n"+
 		"<link rel=\"alternate\" hreflang=\"en\" href=\"/seo/%d\"><link rel=\"alternate\" hreflang=\"fr\" href=\"/fr/seo/%d\">\n"+
 		"</head>\n<body>\n<h1>  Heading &amp;\n %d </h1>\n", n, n, canonical, robots, n, n, n, n, n)
-	b.WriteString(filler[:1024])
+	b.WriteString(strings.Repeat("<p>Some text before the second heading and the links.</p>\n", 20))
 	b.WriteString("<h1>Second</h1>\n<a name=\"top\">no href</a>\n")
 	for i := range n + 2 {
 		fmt.Fprintf(&b, "<a href=\"/page/%d\">link %d</a>\n", i, i)
 	}
-	b.WriteString(pageTail)
+	b.WriteString("</body></html>\n")
 	return []byte(b.String())
 }
+
+const seoType = "text/html; charset=utf-8"
 
 // base is the scheme and host the request came to.
 func base(r *http.Request) string {
