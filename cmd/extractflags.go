@@ -143,6 +143,31 @@ func (o *PageOptions) apply(fo *fetcher.Options) {
 	fo.ObeyRobots = o.Robots == "obey"
 }
 
+// columns are the record's fields for report.NewEncoderFields: --fields
+// (or the default fields), then extract with -e and robots_txt with
+// --robots report or obey; nil when the whole record is written as it is
+// (JSON without --fields: extract and robots_txt are in it when set).
+func (o *PageOptions) columns(format string) []string {
+	names := o.Fields.names
+	if names == nil && format != "csv" {
+		return nil
+	}
+	if names == nil {
+		if len(o.Extract.sels) == 0 && !o.readsRobots() {
+			return nil // the fixed CSV columns
+		}
+		names = defaultFieldNames
+	}
+	names = slices.Clone(names)
+	if len(o.Extract.sels) > 0 {
+		names = append(names, "extract")
+	}
+	if o.readsRobots() {
+		names = append(names, "robots_txt")
+	}
+	return names
+}
+
 // readsRobots reports whether robots.txt is read at all.
 func (o *PageOptions) readsRobots() bool { return o.Robots == "report" || o.Robots == "obey" }
 

@@ -188,7 +188,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoder(opts.Format, opts.Report == "gather")
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
 	if err != nil {
 		return usageErr("%v", err)
 	}
