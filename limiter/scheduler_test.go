@@ -13,9 +13,8 @@ import (
 // clock is a fake time source: it moves only when the test moves it.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-func newClock() *clock                   { return &clock{t: t0} }
+func (c *clock) now() time.Time { return c.t }
+func newClock() *clock          { return &clock{t: t0} }
 
 func feed(targets ...string) chan input.Target {
 	ch := make(chan input.Target, len(targets))
