@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -171,7 +171,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
 		}, func() {}
 	}
-	site := testsite.New(testsite.Options{
+	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
 	})
