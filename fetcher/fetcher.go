@@ -111,25 +111,6 @@ func newTransport(opts Options) *http.Transport {
 // Close closes idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
-func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
-	}
-	if f.opts.MaxRedirects < 0 {
-		return http.ErrUseLastResponse // follow none: the redirect is the result
-	}
-	if len(via) > f.opts.MaxRedirects {
-		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
-	}
-	next := req.URL.String()
-	for _, r := range via {
-		if r.URL.String() == next {
-			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", next, len(via))}
-		}
-	}
-	return nil
-}
-
 // Fetch fetches t and returns its Result; it never fails otherwise. release
 // ends the admission the caller already holds for the first attempt (nil if
 // none: then the gate is asked). Later attempts are admitted by the gate, and
@@ -218,7 +199,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
-	res.FinalURL = resp.Request.URL.String()
+	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
 	}

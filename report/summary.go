@@ -33,7 +33,8 @@ type Summary struct {
 	Latency  Histogram // per URL, of those that made a request and were not canceled
 }
 
-// ErrorEntry is one failed URL in the summary.
+// ErrorEntry is one failed URL in the summary; URL has its password, if
+// any, redacted.
 type ErrorEntry struct {
 	URL       string      `json:"url"`
 	Line      int         `json:"line"`
@@ -62,7 +63,7 @@ func (s *Summary) Add(r *record.Result) {
 	default:
 		s.Failed++
 		s.ByError[r.ErrorKind]++
-		s.Errors = append(s.Errors, ErrorEntry{r.URL, r.Line, r.ErrorKind, r.Error})
+		s.Errors = append(s.Errors, ErrorEntry{r.RedactedURL(), r.Line, r.ErrorKind, r.Error})
 	}
 	if r.Attempts > 0 {
 		s.Latency.Record(time.Duration(r.DurationMS * float64(time.Millisecond)))
