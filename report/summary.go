@@ -81,7 +81,7 @@ func (s *Summary) RequestsPerSec() float64 {
 // Millis is d in milliseconds, to the microsecond.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// summaryJSON is the summary's JSON form (DESIGN.md).
+// summaryJSON is the summary's JSON form (README, "The summary").
 type summaryJSON struct {
 	Total          int            `json:"total"`
 	OK             int            `json:"ok"`
@@ -104,7 +104,7 @@ type latencyJSON struct {
 	Max float64 `json:"max"`
 }
 
-// MarshalJSON renders the summary as DESIGN.md's summary object.
+// MarshalJSON renders the summary as the README's summary object.
 func (s *Summary) MarshalJSON() ([]byte, error) {
 	out := summaryJSON{
 		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,
