@@ -1,20 +1,14 @@
 package cmd
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/url"
 	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/extract"
-	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/record"
-	"github.com/fanout-dev/fanout/robots"
+	"github.com/fanout-dev/fanout/pipeline"
 )
 
 // PageOptions are scrape's flags for what is read from each page, and
@@ -136,11 +130,13 @@ func (m *robotsMode) Set(s string) error {
 	return fmt.Errorf("%q is not ignore, report or obey", s)
 }
 
-// apply sets what the fetcher reads from pages.
-func (o *PageOptions) apply(fo *fetcher.Options) {
-	fo.Fields = o.Fields.extractFields()
-	fo.Selectors = o.Extract.sels
-	fo.ObeyRobots = o.Robots == "obey"
+// apply sets what the run reads from pages, and whether it reads
+// robots.txt.
+func (o *PageOptions) apply(cfg *pipeline.Config) {
+	cfg.Fetch.Fields = o.Fields.extractFields()
+	cfg.Fetch.Selectors = o.Extract.sels
+	cfg.Fetch.ObeyRobots = o.Robots == "obey"
+	cfg.ReadRobots = o.readsRobots()
 }
 
 // columns are the record's fields for report.NewEncoderFields: --fields
@@ -170,25 +166,3 @@ func (o *PageOptions) columns(format string) []string {
 
 // readsRobots reports whether robots.txt is read at all.
 func (o *PageOptions) readsRobots() bool { return o.Robots == "report" || o.Robots == "obey" }
-
-// robotsFetch gets robots.txt with f (so through its gate, its timeout and
-// its retries), following at most five redirects and reading at most
-// robots.MaxBytes, as RFC 9309 asks. More redirects than that, or one
-// fanout does not follow, make robots.txt unavailable.
-func robotsFetch(f *fetcher.Fetcher) robots.Fetch {
-	return func(ctx context.Context, u *url.URL) (int, []byte, error) {
-		var status int
-		var body []byte
-		err := f.Read(ctx, u, 5, func(s int, r io.Reader) error {
-			var err error
-			status = s
-			body, err = io.ReadAll(io.LimitReader(r, robots.MaxBytes))
-			return err
-		})
-		var re *fetcher.ReadError
-		if errors.As(err, &re) && re.Kind == record.KindRedirect {
-			return 0, nil, fmt.Errorf("%w: %w", robots.ErrUnavailable, err)
-		}
-		return status, body, err
-	}
-}

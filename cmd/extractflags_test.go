@@ -52,13 +52,15 @@ func TestPageFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fo := got.fetchOptions()
+			cfg := got.pipelineConfig()
+			fo := cfg.Fetch
 			if fo.Fields != tt.wantFields || got.Page.Fields.String() != tt.wantNames ||
 				got.Page.Extract.String() != tt.wantSels || got.Page.Robots.String() != tt.wantRobots {
 				t.Errorf("fields %b %q, selectors %q, robots %q", fo.Fields, got.Page.Fields.String(),
 					got.Page.Extract.String(), got.Page.Robots.String())
 			}
-			if fo.ObeyRobots != (tt.wantRobots == "obey") || len(fo.Selectors) != len(got.Page.Extract.sels) {
+			if fo.ObeyRobots != (tt.wantRobots == "obey") || cfg.ReadRobots != (tt.wantRobots == "obey") ||
+				len(fo.Selectors) != len(got.Page.Extract.sels) {
 				t.Errorf("fetch options %+v", fo)
 			}
 		})

@@ -18,8 +18,6 @@ import (
 // body. URLs (canonical, hreflang) are resolved against <base href> and
 // final, the response's URL. Fields not asked for stay empty.
 func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
-	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
-	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
 	fields := f.opts.Fields
 	if fields == 0 {
 		fields = extract.FieldTitle
@@ -51,6 +49,12 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 	}
 	res.Extract, err = extract.Select(bytes.NewReader(whole), res.ContentType, f.opts.Selectors)
 	return err
+}
+
+// clearPage empties what readPage fills, before each attempt.
+func clearPage(res *record.Result) {
+	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
+	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
 }
 
 // fillPage copies what Scan found into res, resolving URLs.

@@ -31,6 +31,10 @@ type Config struct {
 	Retry    time.Duration    // how long an unreachable robots.txt disallows all before it is fetched again; default 1 minute
 	MaxHosts int              // origins kept at most, least recently used dropped first; default 10,000
 	Now      func() time.Time // the clock; default time.Now
+	// Fetched, if set, hears of every robots.txt fetched (u is its URL)
+	// and the rules it gave, before any caller gets them: a run lowers
+	// the host's rate to its Crawl-delay there.
+	Fetched func(u *url.URL, r *Rules)
 }
 
 // Cache holds the Rules of each origin (scheme, host and port) and fetches
@@ -150,29 +154,35 @@ func (c *Cache) insert(key string) *entry {
 func (c *Cache) load(ctx context.Context, e *entry, u *url.URL) (*Rules, error) {
 	robotsURL := &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
 	status, body, err := c.fetch(ctx, robotsURL)
+	canceled := ctx.Err() != nil
+	var rules *Rules
+	ttl := c.cfg.TTL
+	switch {
+	case canceled:
+	case errors.Is(err, ErrUnavailable):
+		rules = AllowAll()
+	case err != nil || status >= 500:
+		rules, ttl = DisallowAll(), c.cfg.Retry
+	case status >= 200 && status < 300:
+		rules = Parse(body, c.cfg.Token)
+	default: // 4xx, and 1xx or 3xx as final statuses: unavailable
+		rules = AllowAll()
+	}
+	if !canceled && c.cfg.Fetched != nil {
+		c.cfg.Fetched(robotsURL, rules)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer close(e.done)
-	if ctx.Err() != nil {
+	if canceled {
 		if c.entries[e.key] == e {
 			c.lru.Remove(e.elem)
 			delete(c.entries, e.key)
 		}
 		return nil, ctx.Err()
 	}
-	ttl := c.cfg.TTL
-	switch {
-	case errors.Is(err, ErrUnavailable):
-		e.rules = AllowAll()
-	case err != nil || status >= 500:
-		e.rules, ttl = DisallowAll(), c.cfg.Retry
-	case status >= 200 && status < 300:
-		e.rules = Parse(body, c.cfg.Token)
-	default: // 4xx, and 1xx or 3xx as final statuses: unavailable
-		e.rules = AllowAll()
-	}
-	e.expires = c.cfg.Now().Add(ttl)
-	return e.rules, nil
+	e.rules, e.expires = rules, c.cfg.Now().Add(ttl)
+	return rules, nil
 }
 
 // originKey is u's scheme, lower-case host and port, the port given even

@@ -20,20 +20,21 @@ const (
 	PathSEO          = "/seo/"                 // /seo/N: a page with every SEO field; see SEOPage
 )
 
-func (s *Site) seoRoutes() {
-	s.mux.HandleFunc(PathRobots, func(w http.ResponseWriter, r *http.Request) {
+// seoRoutes adds robots.txt, the sitemaps and the SEO pages to mux.
+func seoRoutes(mux *http.ServeMux) {
+	mux.HandleFunc(PathRobots, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintf(w, "User-agent: *\nDisallow: /private/\nAllow: /private/ok\n\n"+
 			"User-agent: fanout\nDisallow: /private/\nAllow: /private/ok\nDisallow: /*.pdf$\n\nSitemap: %s%s\n", base(r), PathSitemap)
 	})
-	s.mux.HandleFunc(PathSitemap, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathSitemap, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+
 			`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+
 			"<sitemap><loc>%s%s</loc></sitemap><sitemap><loc>%s%s</loc></sitemap></sitemapindex>\n",
 			base(r), PathSitemapPages, base(r), PathSitemapSEO)
 	})
-	s.mux.HandleFunc(PathSitemapPages, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathSitemapPages, func(w http.ResponseWriter, r *http.Request) {
 		var doc strings.Builder
 		doc.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
 		for i := range 10 {
@@ -47,7 +48,7 @@ func (s *Site) seoRoutes() {
 		w.Header().Set("Content-Type", "application/gzip")
 		w.Write(z.Bytes())
 	})
-	s.mux.HandleFunc(PathSitemapSEO, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathSitemapSEO, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/xml")
 		fmt.Fprint(w, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
 		for i := range 5 {
@@ -55,11 +56,11 @@ func (s *Site) seoRoutes() {
 		}
 		fmt.Fprintf(w, "<url><loc>%s/page/0</loc></url></urlset>\n", base(r))
 	})
-	s.mux.HandleFunc(PathPrivate, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathPrivate, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", seoType)
 		fmt.Fprintf(w, "<!doctype html><title>Private %s</title><p>not for robots</p>\n", html.EscapeString(r.URL.Path))
 	})
-	s.mux.HandleFunc(PathSEO, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathSEO, func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, PathSEO))
 		if err != nil || n < 0 {
 			http.NotFound(w, r)
