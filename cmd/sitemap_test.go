@@ -68,7 +68,7 @@ func TestSitemapCommand(t *testing.T) {
 			want: append(append(all[4:10:10], all[10:]...), base+"/page/0")},
 		{name: "from robots.txt", args: []string{"--from-robots", base}, want: all},
 		{name: "a gzipped file", args: []string{gzFile}, want: []string{base + "/page/1", base + "/page/2"}},
-		{name: "standard input", stdin: string(z.Bytes()), args: []string{"-"}, want: []string{base + "/page/1", base + "/page/2"}},
+		{name: "standard input", stdin: z.String(), args: []string{"-"}, want: []string{base + "/page/1", base + "/page/2"}},
 		{name: "a local index may not name local files", args: []string{localIndex}, wantCode: ExitFailure,
 			want: append(all[10:15:15], base+"/page/0"), wantErr: "not an http or https URL"},
 		{name: "a missing sitemap", args: []string{base + "/nope.xml"}, wantCode: ExitFailure, wantErr: "HTTP status 404"},
