@@ -57,12 +57,12 @@ func scanHead(b []byte, enc encoding.Encoding) (raw []byte, _ encoding.Encoding,
 			switch name := b[i:nameEnd]; {
 			case equalFoldASCII(name, "title"):
 				rest := b[end:]
-				k := indexFold(rest, "</title")
+				k := titleEnd(rest, 0)
 				if k < 0 || k > maxTitleRaw {
 					return nil, nil, scanStop // readTitle reads on
 				}
 				return rest[:k], enc, scanFound
-			case isRawTextTag(name):
+			case isRawTextTag(name) || isScopeTag(name):
 				return nil, nil, scanStop
 			case enc == nil && equalFoldASCII(name, "meta"):
 				if n > maxScanAttrs {
@@ -310,6 +310,12 @@ func isRawTextTag(name []byte) bool {
 		}
 	}
 	return false
+}
+
+// isScopeTag reports whether a start tag changes the scope titleTokenized
+// keeps (svg or math content, template contents).
+func isScopeTag(name []byte) bool {
+	return equalFoldASCII(name, "svg") || equalFoldASCII(name, "math") || equalFoldASCII(name, "template")
 }
 
 // equalFoldASCII reports whether b is s (lower-case ASCII) in any ASCII case,

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // MaxTitleRunes is the longest title TitleOf returns, in characters; a longer
@@ -104,27 +106,36 @@ func peekBuffered(br *bufio.Reader) []byte {
 func titleTokenized(src io.Reader, enc encoding.Encoding) (title string, found bool, err error) {
 	z := html.NewTokenizer(src)
 	z.SetMaxBuf(MaxTokenBytes)
+	var sc scope
 	for {
-		switch z.Next() {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
 			if e := z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
 				return "", false, e
 			}
 			return "", false, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
-			// The name from the raw bytes: TagName would copy them.
-			switch tag := rawTagName(z.Raw()); {
-			case strings.EqualFold(tag, "title"):
+			tag, _ := z.TagName() // lower case, in the tokenizer's buffer
+			isTitle, notRaw := sc.startTag(tag, tt == html.SelfClosingTagToken, z.TagAttr)
+			switch {
+			case isTitle:
 				raw, err := readTitle(z.Buffered(), src)
 				if err != nil {
 					return "", false, err // a title cut by a broken body is not the title
 				}
 				return clean(decode(raw, enc)), true, nil
-			case enc == nil && strings.EqualFold(tag, "meta"):
+			case notRaw:
+				z.NextIsNotRawText()
+			case enc == nil && string(tag) == "meta" && len(sc.open) == 0:
 				if e, n := metaEncoding(z); asciiCompatible(n) {
 					enc = e // a <meta> read as ASCII cannot declare UTF-16
 				}
 			}
+			z.AllowCDATA(sc.foreign())
+		case html.EndTagToken:
+			tag, _ := z.TagName()
+			sc.endTag(tag)
+			z.AllowCDATA(sc.foreign())
 		}
 	}
 }
@@ -132,58 +143,68 @@ func titleTokenized(src io.Reader, enc encoding.Encoding) (title string, found b
 // readers recycles read buffers: one TitleOf call per response adds up.
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
-// rawTagName returns the name in a raw start tag such as <TITLE lang=en>.
-func rawTagName(raw []byte) string {
-	if len(raw) < 2 || raw[0] != '<' {
-		return ""
-	}
-	end := 1
-	for end < len(raw) && raw[end] != '>' && raw[end] != '/' && !isSpace(raw[end]) {
-		end++
-	}
-	return string(raw[1:end]) // no allocation when only compared
-}
-
-// readTitle reads RCDATA up to the closing </title> tag (any case): first
-// what the tokenizer already buffered, then r. It keeps at most maxTitleRaw
-// bytes; once it has that many it stops reading.
+// readTitle reads a title's text up to its end tag, "</title" in any case
+// followed by white space, '/' or '>' (so "</titles>" is text, as in HTML),
+// or to the end of the body: first what the tokenizer buffered, then r. It
+// keeps at most maxTitleRaw bytes and stops reading once it has them. Only
+// bytes it owns are kept across reads: the tokenizer's buffer is copied
+// before r is read again.
 func readTitle(buffered []byte, r io.Reader) ([]byte, error) {
-	if i := indexFold(buffered, "</title"); i >= 0 && i <= maxTitleRaw {
+	if i := titleEnd(buffered, 0); i >= 0 && i <= maxTitleRaw {
 		return buffered[:i], nil // the common case: the whole title is buffered
 	}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(io.MultiReader(bytes.NewReader(buffered), r))
-	defer readers.Put(br)
-	var raw []byte
-	for len(raw) < maxTitleRaw {
-		seg, err := br.ReadSlice('<')
-		if len(seg) > 0 && seg[len(seg)-1] == '<' && err == nil {
-			if next, _ := br.Peek(6); len(next) == 6 && strings.EqualFold(string(next), "/title") {
-				return append(raw, seg[:len(seg)-1]...), nil
-			}
+	raw := make([]byte, len(buffered), len(buffered)+1024)
+	copy(raw, buffered)
+	for len(raw) <= maxTitleRaw {
+		if len(raw) == cap(raw) {
+			raw = slices.Grow(raw, len(raw))
 		}
-		raw = append(raw, seg...)
+		from := max(0, len(raw)-len("</title"))
+		n, err := r.Read(raw[len(raw):cap(raw)])
+		raw = raw[:len(raw)+n]
+		if i := titleEnd(raw, from); i >= 0 {
+			return raw[:min(i, maxTitleRaw)], nil
+		}
 		if err == io.EOF {
-			return raw, nil
+			break
 		}
-		if err != nil && err != bufio.ErrBufferFull {
-			return raw, err
+		if err != nil {
+			return nil, err
 		}
 	}
-	return raw[:maxTitleRaw], nil
+	return raw[:min(len(raw), maxTitleRaw)], nil
+}
+
+// titleEnd returns the index in b, from index from on, of the title's end
+// tag: "</title" followed by white space, '/' or '>'; or -1 when b holds
+// none yet.
+func titleEnd(b []byte, from int) int {
+	for {
+		i := indexFold(b[from:], "</title")
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if j := i + len("</title"); j < len(b) && (isSpace(b[j]) || b[j] == '/' || b[j] == '>') {
+			return i
+		}
+		from = i + 1
+	}
 }
 
 // decode turns raw title bytes into UTF-8 with enc, or, when no charset was
 // declared, as UTF-8 if they are valid UTF-8 and as windows-1252 otherwise.
+// Invalid UTF-8 becomes U+FFFD as the WHATWG UTF-8 decoder makes it.
 func decode(raw []byte, enc encoding.Encoding) string {
-	if enc == encoding.Nop {
-		return string(raw)
-	}
-	if enc == nil {
+	if enc == nil || enc == encoding.Nop {
 		if utf8.Valid(raw) {
 			return string(raw)
 		}
-		enc = charmap.Windows1252
+		if enc == nil {
+			enc = charmap.Windows1252
+		} else {
+			enc = unicode.UTF8
+		}
 	}
 	out, err := enc.NewDecoder().Bytes(raw)
 	if err != nil {
@@ -192,11 +213,14 @@ func decode(raw []byte, enc encoding.Encoding) string {
 	return string(out)
 }
 
-// clean decodes entities, collapses ASCII white space and caps the length.
+// clean turns title text into document.title: a NUL becomes U+FFFD (as the
+// HTML tokenizer makes it in a title), entities are decoded, ASCII white
+// space collapses and the ends are trimmed; and it caps the length.
 func clean(s string) string {
 	if isClean(s) {
 		return s
 	}
+	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
 	s = html.UnescapeString(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -219,8 +243,6 @@ func clean(s string) string {
 	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
-// headerEncoding returns the encoding a Content-Type value declares, and its
-// canonical name, or nil.
 // isClean reports whether clean would return s unchanged: short, valid
 // UTF-8, no entity, no white space but single inner spaces.
 func isClean(s string) bool {
@@ -229,7 +251,7 @@ func isClean(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '&', '\t', '\n', '\f', '\r':
+		case '&', '\t', '\n', '\f', '\r', 0:
 			return false
 		case ' ':
 			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
@@ -240,6 +262,8 @@ func isClean(s string) bool {
 	return true
 }
 
+// headerEncoding returns the encoding a Content-Type value declares, and its
+// canonical name, or nil.
 func headerEncoding(contentType string) (encoding.Encoding, string) {
 	i := indexFold(contentType, "charset=")
 	if i < 0 {

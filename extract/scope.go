@@ -1,0 +1,160 @@
+package extract
+
+import "strings"
+
+// The title of a document is the first <title> element in the HTML
+// namespace, outside template contents (HTML's document.title). A
+// tokenizer alone sees every "<title>" start tag, including the title of an
+// inline <svg> icon, so titleTokenized keeps a scope: the elements opened
+// since the body entered svg or math content, and how many <template>
+// elements are open. It follows HTML's rules for foreign content (the HTML
+// standard, "parsing main inforeign"): start tags in svg and math content
+// make svg and math elements and are never raw text, except at an HTML
+// integration point (svg <foreignObject>, <desc> and <title>, math
+// <annotation-xml> for HTML) and a MathML text integration point (<mi>,
+// <mo>, <mn>, <ms>, <mtext>), where start tags are HTML again; a
+// "breakout" tag such as <p> or <div> ends foreign content. It does not
+// build the rest of the tree, so an HTML end tag that would close an
+// element enclosing unclosed svg or math content is taken as closing only
+// what it names in the scope (see the README's titles section).
+
+// maxScopeDepth bounds the open elements a scope keeps; deeper elements
+// are counted but not named.
+const maxScopeDepth = 64
+
+type namespace uint8
+
+const (
+	nsHTML namespace = iota
+	nsSVG
+	nsMath
+)
+
+type scopeElem struct {
+	name string // lower case
+	ns   namespace
+	html bool // start tags inside are HTML: an integration point, or an HTML element
+}
+
+// scope is where the tokenizer is in the tree, as far as titles care.
+type scope struct {
+	open     []scopeElem // elements opened inside foreign content, innermost last
+	template int         // open <template> elements outside foreign content
+}
+
+// foreign reports whether the next start tag is read as svg or math, not
+// HTML: the innermost open element is foreign and no integration point.
+func (s *scope) foreign() bool {
+	return len(s.open) > 0 && !s.open[len(s.open)-1].html
+}
+
+// startTag records a start tag and reports whether it is the document's
+// title, and whether its contents are read as text, never raw (a tag in
+// foreign content). attr returns the tag's attributes as the tokenizer's
+// TagAttr does.
+func (s *scope) startTag(tag []byte, selfClosing bool, attr func() (key, val []byte, more bool)) (title, notRaw bool) {
+	name := string(tag) // compared only, unless pushed
+	if len(s.open) > 0 {
+		top := s.open[len(s.open)-1]
+		mathText := top.ns == nsMath && isMathTextPoint(top.name) && name != "mglyph" && name != "malignmark"
+		if !top.html && !mathText && !(top.name == "annotation-xml" && name == "svg") {
+			if !isBreakout(name, attr) {
+				s.push(foreignElem(string(tag), top.ns, attr), selfClosing)
+				return false, true
+			}
+			for len(s.open) > 0 && !s.open[len(s.open)-1].html {
+				s.open = s.open[:len(s.open)-1]
+			}
+		}
+	}
+	switch name {
+	case "title":
+		return s.template == 0, false
+	case "svg":
+		s.push(scopeElem{name: "svg", ns: nsSVG}, selfClosing)
+	case "math":
+		s.push(scopeElem{name: "math", ns: nsMath}, selfClosing)
+	case "template":
+		s.template++
+	default:
+		if len(s.open) > 0 && !isVoid(name) {
+			s.push(scopeElem{name: string(tag), ns: nsHTML, html: true}, false) // HTML ignores "/>" here
+		}
+	}
+	return false, false
+}
+
+// endTag records an end tag: it closes the innermost open element of that
+// name in the scope and every element inside it.
+func (s *scope) endTag(tag []byte) {
+	for i := len(s.open) - 1; i >= 0; i-- {
+		if s.open[i].name == string(tag) {
+			s.open = s.open[:i]
+			return
+		}
+	}
+	if len(s.open) == 0 && string(tag) == "template" && s.template > 0 {
+		s.template--
+	}
+}
+
+func (s *scope) push(e scopeElem, selfClosing bool) {
+	if !selfClosing && len(s.open) < maxScopeDepth {
+		s.open = append(s.open, e)
+	}
+}
+
+func foreignElem(name string, ns namespace, attr func() (key, val []byte, more bool)) scopeElem {
+	e := scopeElem{name: name, ns: ns}
+	switch {
+	case ns == nsSVG:
+		e.html = name == "foreignobject" || name == "desc" || name == "title"
+	case name == "annotation-xml":
+		for more := true; more; {
+			var k, v []byte
+			k, v, more = attr()
+			if string(k) == "encoding" {
+				e.html = strings.EqualFold(string(v), "text/html") || strings.EqualFold(string(v), "application/xhtml+xml")
+				break
+			}
+		}
+	}
+	return e
+}
+
+func isMathTextPoint(name string) bool {
+	switch name {
+	case "mi", "mo", "mn", "ms", "mtext":
+		return true
+	}
+	return false
+}
+
+// isBreakout reports whether a start tag ends foreign content.
+func isBreakout(name string, attr func() (key, val []byte, more bool)) bool {
+	switch name {
+	case "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt",
+		"em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li",
+		"listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span",
+		"strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var":
+		return true
+	case "font":
+		for more := true; more; {
+			var k []byte
+			k, _, more = attr()
+			if s := string(k); s == "color" || s == "face" || s == "size" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isVoid reports whether an HTML element has no end tag.
+func isVoid(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
