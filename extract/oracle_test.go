@@ -72,11 +72,12 @@ func firstTitle(n *html.Node) *html.Node {
 	return nil
 }
 
-// capRunes cuts s after n characters, as TitleOf caps a title.
+// capRunes cuts s after n characters, and a space left at the end, as
+// TitleOf caps a title.
 func capRunes(s string, n int) string {
 	for i := range s {
 		if n == 0 {
-			return s[:i]
+			return strings.TrimSuffix(s[:i], " ")
 		}
 		n--
 	}
@@ -107,6 +108,17 @@ func oracleCompares(body []byte, contentType string) bool {
 	return true
 }
 
+// closesForeign reports whether, as TitleOf reads body, an end tag inside
+// svg or math content names no element open inside it. HTML may then close
+// an element outside it, and the svg or math content with it
+// (<a><svg></a><title>), which TitleOf does not follow: it does not build
+// the tree outside foreign content (README, "Titles").
+func closesForeign(body []byte, contentType string) bool {
+	var sc scope
+	titleOf(bytes.NewReader(body), contentType, false, &sc)
+	return sc.unknown > 0
+}
+
 // FuzzTitleOracle holds TitleOf, reading the body in random pieces, to the
 // oracle reading it whole.
 func FuzzTitleOracle(f *testing.F) {
@@ -114,7 +126,9 @@ func FuzzTitleOracle(f *testing.F) {
 		f.Add([]byte(s), "text/html", uint64(1))
 	}
 	for _, p := range loadCorpus(f) {
-		f.Add(p.body, p.ContentType, uint64(2))
+		if len(p.body) <= maxTitleRaw { // larger bodies are not compared
+			f.Add(p.body, p.ContentType, uint64(2))
+		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte, contentType string, seed uint64) {
 		if !oracleCompares(body, contentType) {
@@ -129,6 +143,9 @@ func FuzzTitleOracle(f *testing.F) {
 			t.Fatalf("TitleOf error from an in-memory reader: %v", err)
 		}
 		if want = capRunes(want, MaxTitleRunes); got != want || found != wantFound {
+			if closesForeign(body, contentType) {
+				t.Skip("a documented difference: an end tag closed an element around open svg or math content")
+			}
 			t.Fatalf("TitleOf = %q, %v; oracle (html.Parse) = %q, %v", got, found, want, wantFound)
 		}
 	})

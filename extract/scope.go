@@ -40,6 +40,7 @@ type scopeElem struct {
 type scope struct {
 	open     []scopeElem // elements opened inside foreign content, innermost last
 	template int         // open <template> elements outside foreign content
+	unknown  int         // end tags that named nothing in an open scope (for tests)
 }
 
 // foreign reports whether the next start tag is read as svg or math, not
@@ -76,6 +77,9 @@ func (s *scope) startTag(tag []byte, selfClosing bool, attr func() (key, val []b
 		s.push(scopeElem{name: "math", ns: nsMath}, selfClosing)
 	case "template":
 		s.template++
+		if len(s.open) > 0 {
+			s.push(scopeElem{name: "template", ns: nsHTML, html: true}, false)
+		}
 	default:
 		if len(s.open) > 0 && !isVoid(name) {
 			s.push(scopeElem{name: string(tag), ns: nsHTML, html: true}, false) // HTML ignores "/>" here
@@ -84,18 +88,52 @@ func (s *scope) startTag(tag []byte, selfClosing bool, attr func() (key, val []b
 	return false, false
 }
 
-// endTag records an end tag: it closes the innermost open element of that
-// name in the scope and every element inside it.
+// endTag records an end tag. Where the innermost open element is svg or
+// math, the end tag closes the innermost open element of its name, looking
+// no further out than the nearest HTML element; otherwise it is HTML's "any
+// other end tag": it closes the innermost element of its name unless a
+// special element (such as <div>, or an integration point) is open inside
+// that one. An end tag that names nothing in the scope may close an element
+// outside it, which the scope does not know: it is ignored.
 func (s *scope) endTag(tag []byte) {
-	for i := len(s.open) - 1; i >= 0; i-- {
+	n := len(s.open)
+	if n == 0 {
+		if string(tag) == "template" && s.template > 0 {
+			s.template--
+		}
+		return
+	}
+	if s.open[n-1].ns != nsHTML {
+		for i := n - 1; i >= 0; i-- {
+			if s.open[i].name == string(tag) {
+				s.close(i)
+				return
+			}
+			if i == 0 || s.open[i-1].ns == nsHTML {
+				break
+			}
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
 		if s.open[i].name == string(tag) {
-			s.open = s.open[:i]
+			s.close(i)
+			return
+		}
+		if isSpecial(s.open[i]) {
 			return
 		}
 	}
-	if len(s.open) == 0 && string(tag) == "template" && s.template > 0 {
-		s.template--
+	s.unknown++
+}
+
+// close closes the open element at index i and every element inside it.
+func (s *scope) close(i int) {
+	for _, e := range s.open[i:] {
+		if e.ns == nsHTML && e.name == "template" {
+			s.template--
+		}
 	}
+	s.open = s.open[:i]
 }
 
 func (s *scope) push(e scopeElem, selfClosing bool) {
@@ -154,6 +192,29 @@ func isBreakout(name string, attr func() (key, val []byte, more bool)) bool {
 func isVoid(name string) bool {
 	switch name {
 	case "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
+
+// isSpecial reports whether an element is in HTML's "special" category,
+// which stops an end tag's search for an element of its name.
+func isSpecial(e scopeElem) bool {
+	switch e.ns {
+	case nsSVG:
+		return e.name == "foreignobject" || e.name == "desc" || e.name == "title"
+	case nsMath:
+		return isMathTextPoint(e.name) || e.name == "annotation-xml"
+	}
+	switch e.name {
+	case "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote",
+		"body", "br", "button", "caption", "center", "col", "colgroup", "dd", "details", "dir", "div",
+		"dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer", "form", "frame", "frameset",
+		"h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "iframe", "img",
+		"input", "keygen", "li", "link", "listing", "main", "marquee", "menu", "meta", "nav", "noembed",
+		"noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre", "script", "search",
+		"section", "select", "source", "style", "summary", "table", "tbody", "td", "template",
+		"textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "wbr", "xmp":
 		return true
 	}
 	return false

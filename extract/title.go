@@ -56,11 +56,13 @@ func Parses(contentType string) bool {
 // windows-1252. found is false when the body has no title. err is a read error
 // from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
 func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
-	return titleOf(r, contentType, true)
+	var sc scope
+	return titleOf(r, contentType, true, &sc)
 }
 
-// titleOf is TitleOf, with the fast path or, for tests, without it.
-func titleOf(r io.Reader, contentType string, fast bool) (title string, found bool, err error) {
+// titleOf is TitleOf, with the fast path or, for tests, without it. sc is
+// an empty scope; tests read it afterwards.
+func titleOf(r io.Reader, contentType string, fast bool, sc *scope) (title string, found bool, err error) {
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
@@ -71,7 +73,7 @@ func titleOf(r io.Reader, contentType string, fast bool) (title string, found bo
 	}
 	if enc != nil && !asciiCompatible(name) {
 		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
-		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop)
+		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop, sc)
 	}
 	// The fast path over the bytes read so far, and a few more reads while
 	// it needs them; then the tokenizer from the start, as nothing is
@@ -88,7 +90,7 @@ func titleOf(r io.Reader, contentType string, fast bool) (title string, found bo
 			break
 		}
 	}
-	return titleTokenized(br, enc)
+	return titleTokenized(br, enc, sc)
 }
 
 // maxScanReads is how many more reads the fast path waits for before it
@@ -102,11 +104,11 @@ func peekBuffered(br *bufio.Reader) []byte {
 
 // titleTokenized is TitleOf with the x/net/html tokenizer over src, the body
 // as bytes in an ASCII-compatible encoding: enc, or nil if none is declared
-// yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8.
-func titleTokenized(src io.Reader, enc encoding.Encoding) (title string, found bool, err error) {
+// yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8. sc
+// is an empty scope, which it keeps up to date as it reads.
+func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title string, found bool, err error) {
 	z := html.NewTokenizer(src)
 	z.SetMaxBuf(MaxTokenBytes)
-	var sc scope
 	for {
 		switch tt := z.Next(); tt {
 		case html.ErrorToken:
@@ -230,12 +232,16 @@ func clean(s string) string {
 			space = b.Len() > 0
 			continue
 		}
-		if n == MaxTitleRunes {
-			break
-		}
-		if space {
+		if space { // a space counts, but never ends a cut title
+			if n+1 >= MaxTitleRunes {
+				break
+			}
 			b.WriteByte(' ')
 			space = false
+			n++
+		}
+		if n == MaxTitleRunes {
+			break
 		}
 		b.WriteRune(r)
 		n++

@@ -181,8 +181,8 @@ func FuzzScanHead(f *testing.F) {
 		if chunk == 0 {
 			n = len(body) + 1
 		}
-		fast, ffound, ferr := titleOf(&pieceReader{b: body, size: func() int { return n }}, ct, true)
-		slow, sfound, serr := titleOf(&pieceReader{b: body, size: func() int { return n }}, ct, false)
+		fast, ffound, ferr := titleOf(&pieceReader{b: body, size: func() int { return n }}, ct, true, new(scope))
+		slow, sfound, serr := titleOf(&pieceReader{b: body, size: func() int { return n }}, ct, false, new(scope))
 		if fast != slow || ffound != sfound || (ferr == nil) != (serr == nil) {
 			t.Fatalf("fast path %q, %v, %v; tokenizer %q, %v, %v", fast, ffound, ferr, slow, sfound, serr)
 		}

@@ -25,6 +25,8 @@ type Options struct {
 	DropRate   float64       // share of /page/ requests whose connection is dropped
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
+	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
+	Gap        time.Duration // with Pieces, the pause between pieces
 }
 
 // Site is an http.Handler serving the test site. Its counters are safe to
@@ -32,6 +34,7 @@ type Options struct {
 type Site struct {
 	opts     Options
 	mux      *http.ServeMux
+	handler  http.Handler // mux, in pieces if Options.Pieces
 	requests atomic.Int64
 	inFlight atomic.Int64
 	maxIn    atomic.Int64
@@ -48,6 +51,7 @@ func New(opts Options) *Site {
 	}
 	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}}
 	s.routes()
+	s.handler = Pieces(s.mux, opts.Pieces, opts.Gap)
 	return s
 }
 
@@ -109,7 +113,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Unlock()
 	}
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // Page returns generated page n: size bytes of HTML (at least its head and
