@@ -115,7 +115,7 @@ func oracleCompares(body []byte, contentType string) bool {
 // the tree outside foreign content (README, "Titles").
 func closesForeign(body []byte, contentType string) bool {
 	var sc scope
-	titleOf(bytes.NewReader(body), contentType, false, &sc)
+	titleOf(bytes.NewReader(body), contentType, &sc)
 	return sc.unknown > 0
 }
 

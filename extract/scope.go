@@ -1,6 +1,10 @@
 package extract
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+)
 
 // The title of a document is the first <title> element in the HTML
 // namespace, outside template contents (HTML's document.title). A
@@ -51,16 +55,16 @@ func (s *scope) foreign() bool {
 
 // startTag records a start tag and reports whether it is the document's
 // title, and whether its contents are read as text, never raw (a tag in
-// foreign content). attr returns the tag's attributes as the tokenizer's
-// TagAttr does.
-func (s *scope) startTag(tag []byte, selfClosing bool, attr func() (key, val []byte, more bool)) (title, notRaw bool) {
+// foreign content). z is the tokenizer, at that tag: its attributes are
+// read when they matter.
+func (s *scope) startTag(tag []byte, selfClosing bool, z *html.Tokenizer) (title, notRaw bool) {
 	name := string(tag) // compared only, unless pushed
 	if len(s.open) > 0 {
 		top := s.open[len(s.open)-1]
 		mathText := top.ns == nsMath && isMathTextPoint(top.name) && name != "mglyph" && name != "malignmark"
 		if !top.html && !mathText && !(top.name == "annotation-xml" && name == "svg") {
-			if !isBreakout(name, attr) {
-				s.push(foreignElem(string(tag), top.ns, attr), selfClosing)
+			if !isBreakout(name, z) {
+				s.push(foreignElem(string(tag), top.ns, z), selfClosing)
 				return false, true
 			}
 			for len(s.open) > 0 && !s.open[len(s.open)-1].html {
@@ -142,7 +146,7 @@ func (s *scope) push(e scopeElem, selfClosing bool) {
 	}
 }
 
-func foreignElem(name string, ns namespace, attr func() (key, val []byte, more bool)) scopeElem {
+func foreignElem(name string, ns namespace, z *html.Tokenizer) scopeElem {
 	e := scopeElem{name: name, ns: ns}
 	switch {
 	case ns == nsSVG:
@@ -150,7 +154,7 @@ func foreignElem(name string, ns namespace, attr func() (key, val []byte, more b
 	case name == "annotation-xml":
 		for more := true; more; {
 			var k, v []byte
-			k, v, more = attr()
+			k, v, more = z.TagAttr()
 			if string(k) == "encoding" {
 				e.html = strings.EqualFold(string(v), "text/html") || strings.EqualFold(string(v), "application/xhtml+xml")
 				break
@@ -169,7 +173,7 @@ func isMathTextPoint(name string) bool {
 }
 
 // isBreakout reports whether a start tag ends foreign content.
-func isBreakout(name string, attr func() (key, val []byte, more bool)) bool {
+func isBreakout(name string, z *html.Tokenizer) bool {
 	switch name {
 	case "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt",
 		"em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li",
@@ -179,7 +183,7 @@ func isBreakout(name string, attr func() (key, val []byte, more bool)) bool {
 	case "font":
 		for more := true; more; {
 			var k []byte
-			k, _, more = attr()
+			k, _, more = z.TagAttr()
 			if s := string(k); s == "color" || s == "face" || s == "size" {
 				return true
 			}

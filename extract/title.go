@@ -57,12 +57,11 @@ func Parses(contentType string) bool {
 // from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
 func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
 	var sc scope
-	return titleOf(r, contentType, true, &sc)
+	return titleOf(r, contentType, &sc)
 }
 
-// titleOf is TitleOf, with the fast path or, for tests, without it. sc is
-// an empty scope; tests read it afterwards.
-func titleOf(r io.Reader, contentType string, fast bool, sc *scope) (title string, found bool, err error) {
+// titleOf is TitleOf; sc is an empty scope, which tests read afterwards.
+func titleOf(r io.Reader, contentType string, sc *scope) (title string, found bool, err error) {
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
@@ -75,31 +74,7 @@ func titleOf(r io.Reader, contentType string, fast bool, sc *scope) (title strin
 		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
 		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop, sc)
 	}
-	// The fast path over the bytes read so far, and a few more reads while
-	// it needs them; then the tokenizer from the start, as nothing is
-	// consumed.
-	for reads := 0; fast; reads++ {
-		raw, e, st := scanHead(peekBuffered(br), enc)
-		if st == scanFound {
-			return clean(decode(raw, e)), true, nil
-		}
-		if st == scanStop || reads == maxScanReads || br.Buffered() == br.Size() {
-			break
-		}
-		if _, err := br.Peek(br.Buffered() + 1); err != nil {
-			break
-		}
-	}
 	return titleTokenized(br, enc, sc)
-}
-
-// maxScanReads is how many more reads the fast path waits for before it
-// leaves the body to the tokenizer.
-const maxScanReads = 4
-
-func peekBuffered(br *bufio.Reader) []byte {
-	b, _ := br.Peek(br.Buffered())
-	return b
 }
 
 // titleTokenized is TitleOf with the x/net/html tokenizer over src, the body
@@ -117,8 +92,8 @@ func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title stri
 			}
 			return "", false, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
-			tag, _ := z.TagName() // lower case, in the tokenizer's buffer
-			isTitle, notRaw := sc.startTag(tag, tt == html.SelfClosingTagToken, z.TagAttr)
+			tag := rawTagName(z.Raw())
+			isTitle, notRaw := sc.startTag(tag, tt == html.SelfClosingTagToken, z)
 			switch {
 			case isTitle:
 				raw, err := readTitle(z.Buffered(), src)
@@ -135,11 +110,28 @@ func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title stri
 			}
 			z.AllowCDATA(sc.foreign())
 		case html.EndTagToken:
-			tag, _ := z.TagName()
-			sc.endTag(tag)
+			sc.endTag(rawTagName(z.Raw()))
 			z.AllowCDATA(sc.foreign())
 		}
 	}
+}
+
+// rawTagName returns the name in a raw start or end tag such as <TITLE
+// lang=en> or </Title >, lower-cased in place as the tokenizer's TagName
+// does, without TagName's copy.
+func rawTagName(raw []byte) []byte {
+	start := 1
+	if len(raw) > 1 && raw[1] == '/' {
+		start = 2
+	}
+	end := start
+	for end < len(raw) && raw[end] != '>' && raw[end] != '/' && !isSpace(raw[end]) {
+		if c := raw[end]; 'A' <= c && c <= 'Z' {
+			raw[end] = c + 'a' - 'A'
+		}
+		end++
+	}
+	return raw[min(start, end):end]
 }
 
 // readers recycles read buffers: one TitleOf call per response adds up.
@@ -310,21 +302,14 @@ func bomEncoding(b []byte) (encoding.Encoding, string) {
 	return charset.Lookup(name)
 }
 
-// metaEncoding reads <meta charset=…> or <meta http-equiv=Content-Type
-// content="…; charset=…"> from the current tag.
+// metaEncoding reads the charset of the current tag, a <meta charset=…> or
+// <meta http-equiv=Content-Type content="…; charset=…">.
 func metaEncoding(z *html.Tokenizer) (encoding.Encoding, string) {
-	return metaCharset(z.TagAttr)
-}
-
-// metaCharset reads the charset a <meta> tag declares from its attributes,
-// given one at a time as the tokenizer's TagAttr gives them: the first of
-// each key, values with entities decoded; a nil key is passed over.
-func metaCharset(next func() (key, val []byte, more bool)) (encoding.Encoding, string) {
 	var content []byte
 	httpEquiv := false
 	for more := true; more; {
 		var k, v []byte
-		k, v, more = next()
+		k, v, more = z.TagAttr()
 		switch {
 		case equalFoldASCII(k, "charset"):
 			return charset.Lookup(string(v))
@@ -346,6 +331,28 @@ func asciiCompatible(name string) bool {
 	switch name {
 	case "utf-16le", "utf-16be", "iso-2022-jp", "replacement":
 		return false
+	}
+	return true
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
+}
+
+// equalFoldASCII reports whether b is s (lower-case ASCII) in any ASCII case,
+// as the tokenizer lower-cases names.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
 	}
 	return true
 }
