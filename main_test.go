@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-type record struct {
+type userRecord struct {
 	URL       string `json:"url"`
 	Line      int    `json:"line"`
 	Status    int    `json:"status"`
@@ -72,7 +73,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // readRecords parses a JSON-lines file, failing on any partial line.
-func readRecords(t *testing.T, path string) []record {
+func readRecords(t *testing.T, path string) []userRecord {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -81,12 +82,12 @@ func readRecords(t *testing.T, path string) []record {
 	if len(b) > 0 && b[len(b)-1] != '\n' {
 		t.Fatalf("output ends with half a line: %q", b[max(0, len(b)-80):])
 	}
-	var recs []record
+	var recs []userRecord
 	for _, line := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
 		if line == "" {
 			continue
 		}
-		var r record
+		var r userRecord
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("not a JSON line: %q", line)
 		}
@@ -146,7 +147,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 				t.Errorf("no summary line on stderr: %q", stderr.String())
 			}
 			recs := readRecords(t, out)
-			got := map[string]record{}
+			got := map[string]userRecord{}
 			canceled := 0
 			for _, r := range recs {
 				got[r.URL] = r
@@ -287,5 +288,20 @@ func TestClosedStdout(t *testing.T) {
 		if strings.Contains(stderr.String(), noise) {
 			t.Errorf("stderr says %q: %s", noise, stderr.String())
 		}
+	}
+}
+
+// TestReleasedBinaryShipsNoHostileEndpoints checks what the binary links:
+// the bench site that fanout serve and bench need, and none of the test
+// site's hostile endpoints (gzip bomb, endless body, redirect to file:).
+func TestReleasedBinaryShipsNoHostileEndpoints(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	has := func(pkg string) bool { return slices.Contains(deps, "github.com/fanout-dev/fanout/"+pkg) }
+	if !has("internal/benchsite") || has("internal/testsite") {
+		t.Errorf("the binary links benchsite: %v, testsite: %v; want true, false", has("internal/benchsite"), has("internal/testsite"))
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // progress draws a bar on stderr: done count, rate, failures and, when the
@@ -51,7 +51,7 @@ func newProgress(streams *IOStreams, when string, total int64) *progress {
 }
 
 // Add counts one result.
-func (p *progress) Add(r *fetcher.Result) {
+func (p *progress) Add(r *record.Result) {
 	if r.Failed() {
 		p.failed++
 		p.bar.Describe(fmt.Sprintf("%d failed", p.failed))

@@ -20,8 +20,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// record is the JSON record as a user's script reads it.
-type record struct {
+// userRecord is the JSON record as a user's script reads it.
+type userRecord struct {
 	URL        string  `json:"url"`
 	Line       int     `json:"line"`
 	Status     int     `json:"status"`
@@ -44,14 +44,14 @@ func run(t testing.TB, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-func parseLines(t testing.TB, out string) []record {
+func parseLines(t testing.TB, out string) []userRecord {
 	t.Helper()
-	var recs []record
+	var recs []userRecord
 	for i, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
 		if line == "" {
 			continue
 		}
-		var r record
+		var r userRecord
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatalf("output line %d is not JSON: %v: %q", i+1, err, line)
 		}
@@ -138,7 +138,7 @@ func TestScrapeFormats(t *testing.T) {
 		}},
 		{"gather", []string{"--report", "gather"}, func(t *testing.T, out string) {
 			var doc struct {
-				Results []record `json:"results"`
+				Results []userRecord `json:"results"`
 				Summary struct {
 					Total    int            `json:"total"`
 					OK       int            `json:"ok"`

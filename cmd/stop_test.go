@@ -29,7 +29,7 @@ func TestDeadlineAccountsForEveryURL(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want 1 and a word on the deadline", code, errOut)
 	}
 	var doc struct {
-		Results []record `json:"results"`
+		Results []userRecord `json:"results"`
 		Summary struct {
 			Total, OK, Canceled int
 		} `json:"summary"`

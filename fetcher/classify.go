@@ -9,6 +9,8 @@ import (
 	"net"
 	"strings"
 	"syscall"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // RedirectError is why a redirect was not followed.
@@ -17,9 +19,9 @@ type RedirectError struct{ Reason string }
 func (e *RedirectError) Error() string { return e.Reason }
 
 // Classify decides the Kind of a request error: the one place where errors
-// become kinds. It returns "" for nil. A canceled context is KindCanceled;
+// become kinds. It returns "" for nil. A canceled context is record.KindCanceled;
 // callers that know the run itself stopped should say so over a timeout.
-func Classify(err error) Kind {
+func Classify(err error) record.Kind {
 	if err == nil {
 		return ""
 	}
@@ -31,25 +33,25 @@ func Classify(err error) Kind {
 	)
 	switch {
 	case errors.As(err, &redirect):
-		return KindRedirect
+		return record.KindRedirect
 	case errors.Is(err, context.Canceled):
-		return KindCanceled
+		return record.KindCanceled
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return KindTimeout
+		return record.KindTimeout
 	case errors.As(err, &dnsErr):
-		return KindDNS
+		return record.KindDNS
 	case isTLS(err):
-		return KindTLS
+		return record.KindTLS
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
 		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL),
 		errors.As(err, &opErr) && opErr.Op == "dial":
-		return KindConnect
+		return record.KindConnect
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
 		errors.Is(err, net.ErrClosed):
-		return KindReset
+		return record.KindReset
 	}
-	return KindProtocol
+	return record.KindProtocol
 }
 
 func isTLS(err error) bool {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Version names this build in the default User-Agent.
@@ -42,9 +43,8 @@ type Options struct {
 	Timeout      time.Duration // one attempt, body included; default 10s
 	Retries      int           // extra attempts after a retryable failure
 	MaxRetryWait time.Duration // cap on Retry-After and backoff; default 30s
-	BackoffBase  time.Duration // first backoff ceiling; default 250ms
 	MaxBody      int64         // bytes read per response; default DefaultMaxBody
-	MaxRedirects int           // redirects followed; default 10; -1: none, the 3xx is the result
+	MaxRedirects int           // redirects followed; default 10; NoFollow: none
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
@@ -55,6 +55,10 @@ type Options struct {
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
 const DefaultMaxBody = 4 << 20
+
+// NoFollow is the Options.MaxRedirects that follows no redirect: a 3xx
+// response is the result, whatever its Location says.
+const NoFollow = -1
 
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
@@ -72,9 +76,6 @@ func New(opts Options, gate Gate) *Fetcher {
 	}
 	if opts.MaxRetryWait <= 0 {
 		opts.MaxRetryWait = 30 * time.Second
-	}
-	if opts.BackoffBase <= 0 {
-		opts.BackoffBase = 250 * time.Millisecond
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -110,37 +111,18 @@ func newTransport(opts Options) *http.Transport {
 // Close closes idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
-func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
-	}
-	if f.opts.MaxRedirects < 0 {
-		return http.ErrUseLastResponse // follow none: the redirect is the result
-	}
-	if len(via) > f.opts.MaxRedirects {
-		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
-	}
-	next := req.URL.String()
-	for _, r := range via {
-		if r.URL.String() == next {
-			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", next, len(via))}
-		}
-	}
-	return nil
-}
-
 // Fetch fetches t and returns its Result; it never fails otherwise. release
 // ends the admission the caller already holds for the first attempt (nil if
 // none: then the gate is asked). Later attempts are admitted by the gate, and
 // no admission is held while waiting between attempts. When ctx ends, the
-// result is KindCanceled.
-func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Result {
-	res := Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
+// result is record.KindCanceled.
+func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) record.Result {
+	res := record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
 	if t.Err != nil {
 		if release != nil {
 			release()
 		}
-		res.ErrorKind, res.Error = KindInvalidURL, t.Err.Error()
+		res.ErrorKind, res.Error = record.KindInvalidURL, t.Err.Error()
 		return res
 	}
 	start := time.Now()
@@ -149,7 +131,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		if release == nil {
 			var err error
 			if release, err = f.acquire(ctx, u); err != nil {
-				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped before this URL was fetched"
+				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped before this URL was fetched"
 				break
 			}
 		}
@@ -162,10 +144,10 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		release = nil
 		res.Attempts++
 		if ctx.Err() != nil && res.ErrorKind != "" {
-			res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped during the request"
+			res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"
 			break
 		}
-		if bare && u.Scheme == "https" && (res.ErrorKind == KindConnect || res.ErrorKind == KindTLS) {
+		if bare && u.Scheme == "https" && (res.ErrorKind == record.KindConnect || res.ErrorKind == record.KindTLS) {
 			u = withScheme(u, "http") // a bare host without https: try http
 			continue
 		}
@@ -179,7 +161,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) Res
 		}
 		if !sleep(ctx, wait) {
 			if ctx.Err() != nil {
-				res.ErrorKind, res.Error = KindCanceled, "canceled: the run stopped while waiting to retry"
+				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped while waiting to retry"
 			}
 			break // the deadline comes first: keep the last attempt's result
 		}
@@ -197,7 +179,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 
 // attempt makes one exchange with u, overwrites res's response fields, and
 // returns the wait a 429 or 503 asked for in Retry-After.
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAfter time.Duration) {
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (retryAfter time.Duration) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 
@@ -217,7 +199,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *Result) (retryAf
 
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
-	res.FinalURL = resp.Request.URL.String()
+	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
 	}
@@ -257,17 +239,17 @@ func newGet(ctx context.Context, u *url.URL, n int) *http.Request {
 
 // fail records err on res, in words a person can act on. An error after the
 // attempt's own deadline passed is a timeout, whatever broke.
-func (f *Fetcher) fail(res *Result, err error, actx context.Context, during string) {
+func (f *Fetcher) fail(res *record.Result, err error, actx context.Context, during string) {
 	res.ErrorKind = Classify(err)
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		res.ErrorKind = KindTimeout
+		res.ErrorKind = record.KindTimeout
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
 	switch res.ErrorKind {
-	case KindTimeout:
+	case record.KindTimeout:
 		res.Error = fmt.Sprintf("timed out after %s %s", f.opts.Timeout, during)
 	default:
 		res.Error = err.Error()

@@ -3,6 +3,8 @@ package fetcher
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +20,7 @@ import (
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/record"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -59,7 +62,7 @@ func TestFetchHostile(t *testing.T) {
 	tests := []struct {
 		name      string
 		url       string
-		wantKind  Kind
+		wantKind  record.Kind
 		wantCode  int
 		wantTitle string
 		truncated bool
@@ -68,32 +71,32 @@ func TestFetchHostile(t *testing.T) {
 		errHas    string
 	}{
 		{name: "page", url: srv.URL + "/page/7", wantCode: 200, wantTitle: "Page 7", wantSize: 2048},
-		{name: "never answers", url: srv.URL + testsite.PathNever, wantKind: KindTimeout, errHas: "waiting for the response", wantSize: -1},
-		{name: "trickles after headers", url: srv.URL + testsite.PathTrickle, wantKind: KindTimeout, wantCode: 200, errHas: "reading the body", wantSize: -1},
+		{name: "never answers", url: srv.URL + testsite.PathNever, wantKind: record.KindTimeout, errHas: "waiting for the response", wantSize: -1},
+		{name: "trickles after headers", url: srv.URL + testsite.PathTrickle, wantKind: record.KindTimeout, wantCode: 200, errHas: "reading the body", wantSize: -1},
 		{name: "infinite body is cut", url: srv.URL + testsite.PathInfinite, wantCode: 200, wantTitle: "Endless", truncated: true, wantSize: 1 << 20},
 		{name: "gzip bomb is cut after inflating", url: srv.URL + testsite.PathGzipBomb, wantCode: 200, wantTitle: "Bomb", truncated: true, wantSize: 1 << 20},
-		{name: "redirect loop", url: srv.URL + testsite.PathRedirectLoop, wantKind: KindRedirect, errHas: "redirect loop", wantSize: -1},
-		{name: "redirect to file", url: srv.URL + testsite.PathRedirectFile, wantKind: KindRedirect, errHas: `unsupported scheme "file"`, wantSize: -1},
+		{name: "redirect loop", url: srv.URL + testsite.PathRedirectLoop, wantKind: record.KindRedirect, errHas: "redirect loop", wantSize: -1},
+		{name: "redirect to file", url: srv.URL + testsite.PathRedirectFile, wantKind: record.KindRedirect, errHas: `unsupported scheme "file"`, wantSize: -1},
 		{name: "redirect chain", url: srv.URL + testsite.PathRedirectChain + "3", wantCode: 200, wantTitle: "Page 0", wantRedir: 4, wantSize: 2048},
-		{name: "too many redirects", url: srv.URL + testsite.PathRedirectChain + "30", wantKind: KindRedirect, errHas: "stopped after 11 redirects", wantSize: -1},
-		{name: "reset mid-body", url: srv.URL + testsite.PathReset, wantKind: KindReset, wantCode: 200, wantSize: -1},
+		{name: "too many redirects", url: srv.URL + testsite.PathRedirectChain + "30", wantKind: record.KindRedirect, errHas: "stopped after 11 redirects", wantSize: -1},
+		{name: "reset mid-body", url: srv.URL + testsite.PathReset, wantKind: record.KindReset, wantCode: 200, wantSize: -1},
 		{name: "big title is capped", url: srv.URL + testsite.PathBigTitle, wantCode: 200, wantTitle: strings.Repeat("T", extract.MaxTitleRunes), truncated: true, wantSize: 1 << 20},
 		{name: "late title", url: srv.URL + testsite.PathLateTitle, wantCode: 200, wantTitle: "Late but found", wantSize: -1},
 		{name: "binary body", url: srv.URL + testsite.PathBinary, wantCode: 200, truncated: true, wantSize: 1 << 20},
 		{name: "json", url: srv.URL + testsite.PathJSON, wantCode: 200, wantSize: 38},
-		{name: "malformed response", url: srv.URL + testsite.PathMalformed, wantKind: KindProtocol, wantSize: -1},
+		{name: "malformed response", url: srv.URL + testsite.PathMalformed, wantKind: record.KindProtocol, wantSize: -1},
 		{name: "404 is data", url: srv.URL + testsite.PathStatus + "404", wantCode: 404, wantTitle: "Status 404", wantSize: -1},
 		{name: "503 is data", url: srv.URL + testsite.PathStatus + "503", wantCode: 503, wantTitle: "Status 503", wantSize: -1},
-		{name: "refused", url: "http://" + refusedAddr(t) + "/", wantKind: KindConnect, errHas: "connection refused", wantSize: -1},
-		{name: "untrusted certificate", url: tlsSrv.URL + "/page/1", wantKind: KindTLS, errHas: "certificate", wantSize: -1},
-		{name: "https to a plain http server", url: strings.Replace(srv.URL, "http:", "https:", 1) + "/page/1", wantKind: KindTLS, wantSize: -1},
-		{name: "invalid line", url: "ftp://example.com/", wantKind: KindInvalidURL, errHas: "unsupported scheme", wantSize: -1},
+		{name: "refused", url: "http://" + refusedAddr(t) + "/", wantKind: record.KindConnect, errHas: "connection refused", wantSize: -1},
+		{name: "untrusted certificate", url: tlsSrv.URL + "/page/1", wantKind: record.KindTLS, errHas: "certificate", wantSize: -1},
+		{name: "https to a plain http server", url: strings.Replace(srv.URL, "http:", "https:", 1) + "/page/1", wantKind: record.KindTLS, wantSize: -1},
+		{name: "invalid line", url: "ftp://example.com/", wantKind: record.KindInvalidURL, errHas: "unsupported scheme", wantSize: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := f
-			if tt.wantKind == KindTimeout {
+			if tt.wantKind == record.KindTimeout {
 				f = short
 			}
 			got := f.Fetch(context.Background(), target(t, tt.url), nil)
@@ -118,22 +121,35 @@ func TestFetchHostile(t *testing.T) {
 			if got.URL != tt.url {
 				t.Errorf("url %q, want the line %q", got.URL, tt.url)
 			}
-			if tt.wantKind != KindInvalidURL && got.Attempts != 1 {
+			if tt.wantKind != record.KindInvalidURL && got.Attempts != 1 {
 				t.Errorf("attempts %d, want 1", got.Attempts)
 			}
 		})
 	}
 }
 
+// TestNoRedirectsFollowed checks NoFollow (--max-redirects 0): the 3xx
+// itself is the result, whatever its Location says.
 func TestNoRedirectsFollowed(t *testing.T) {
 	srv := httptest.NewServer(testsite.New(testsite.Options{}))
 	defer srv.Close()
-	f := New(Options{MaxRedirects: -1}, nil)
+	f := New(Options{MaxRedirects: NoFollow}, nil)
 	defer f.Close()
-	got := f.Fetch(context.Background(), target(t, srv.URL+testsite.PathRedirectChain+"2"), nil)
-	if got.Status != http.StatusMovedPermanently || got.ErrorKind != "" || got.Redirects != 0 ||
-		got.FinalURL != srv.URL+testsite.PathRedirectChain+"2" {
-		t.Errorf("%+v: want the 301 itself as the result", got)
+	tests := []struct {
+		name       string
+		path       string
+		wantStatus int
+	}{
+		{"a chain", testsite.PathRedirectChain + "2", http.StatusMovedPermanently},
+		{"to file:", testsite.PathRedirectFile, http.StatusFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := f.Fetch(context.Background(), target(t, srv.URL+tt.path), nil)
+			if got.Status != tt.wantStatus || got.ErrorKind != "" || got.Redirects != 0 || got.FinalURL != srv.URL+tt.path {
+				t.Errorf("%+v: want the %d itself as the result", got, tt.wantStatus)
+			}
+		})
 	}
 }
 
@@ -141,19 +157,22 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		name string
 		err  error
-		want Kind
+		want record.Kind
 	}{
 		{"nil", nil, ""},
-		{"canceled", &url.Error{Op: "Get", URL: "http://x", Err: context.Canceled}, KindCanceled},
-		{"deadline", context.DeadlineExceeded, KindTimeout},
-		{"dns", &url.Error{Op: "Get", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}, KindDNS},
-		{"redirect", &url.Error{Op: "Get", Err: &RedirectError{"loop"}}, KindRedirect},
-		{"unexpected eof", errors.New("wrapped: " + "x"), KindProtocol},
+		{"canceled", &url.Error{Op: "Get", URL: "http://x", Err: context.Canceled}, record.KindCanceled},
+		{"deadline", context.DeadlineExceeded, record.KindTimeout},
+		{"dns", &url.Error{Op: "Get", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}, record.KindDNS},
+		{"redirect", &url.Error{Op: "Get", Err: &RedirectError{"loop"}}, record.KindRedirect},
+		{"unexpected eof", fmt.Errorf("reading the body: %w", io.ErrUnexpectedEOF), record.KindReset},
+		{"anything else", errors.New("malformed HTTP response"), record.KindProtocol},
 	}
 	for _, tt := range tests {
-		if got := Classify(tt.err); got != tt.want {
-			t.Errorf("%s: Classify = %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Classify(tt.err); got != tt.want {
+				t.Errorf("Classify = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
@@ -165,7 +184,7 @@ func TestFetchCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.AfterFunc(100*time.Millisecond, cancel) }()
 	got := f.Fetch(ctx, target(t, srv.URL+testsite.PathNever), nil)
-	if got.ErrorKind != KindCanceled {
+	if got.ErrorKind != record.KindCanceled {
 		t.Fatalf("kind %q (%s), want canceled", got.ErrorKind, got.Error)
 	}
 }

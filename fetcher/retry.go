@@ -6,13 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // retryable reports whether an attempt's result is worth another attempt:
 // timeouts, connection failures and resets, and statuses 429, 502, 503, 504.
-func retryable(res *Result) bool {
+func retryable(res *record.Result) bool {
 	switch res.ErrorKind {
-	case KindTimeout, KindConnect, KindReset:
+	case record.KindTimeout, record.KindConnect, record.KindReset:
 		return true
 	case "":
 		switch res.Status {
@@ -23,10 +25,13 @@ func retryable(res *Result) bool {
 	return false
 }
 
+// backoffBase is the ceiling of the first backoff.
+const backoffBase = 250 * time.Millisecond
+
 // backoff is the wait before retry n (1-based): full jitter, a uniform
-// random duration up to BackoffBase·2^(n-1), capped by MaxRetryWait.
+// random duration up to backoffBase·2^(n-1), capped by MaxRetryWait.
 func (f *Fetcher) backoff(n int) time.Duration {
-	ceiling := f.opts.BackoffBase << min(n-1, 20)
+	ceiling := backoffBase << min(n-1, 20)
 	if ceiling <= 0 || ceiling > f.opts.MaxRetryWait {
 		ceiling = f.opts.MaxRetryWait
 	}

@@ -14,8 +14,9 @@ import (
 
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/limiter"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // corpusDir holds the title corpus: pages shaped like the real web, and
@@ -87,7 +88,7 @@ func TestCorpusInPieces(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := testsite.Pieces(handler, tt.pieces, tt.gap)
+			h := benchsite.Pieces(handler, tt.pieces, tt.gap)
 			if tt.pieces < 0 {
 				h = firstBytesInPieces(handler, 4096)
 			}
@@ -97,16 +98,22 @@ func TestCorpusInPieces(t *testing.T) {
 			for _, p := range pages {
 				urls = append(urls, srv.URL+"/"+p.File)
 			}
-			lim := limiter.New(limiter.Config{Concurrency: 8})
-			f := fetcher.New(fetcher.Options{Timeout: 30 * time.Second}, lim)
-			defer f.Close()
-			out := make(chan fetcher.Result, len(urls))
-			if _, err := Run(context.Background(), context.Background(), Config{Limits: lim, Fetcher: f}, &urlList{urls: urls}, out); err != nil {
+			var results []record.Result
+			_, err := Run(context.Background(), Config{
+				Limits: limiter.Config{Concurrency: 8},
+				Fetch:  fetcher.Options{Timeout: 30 * time.Second},
+				Source: &urlList{urls: urls},
+				Consume: func(in <-chan record.Result, stop func(error)) error {
+					for r := range in {
+						results = append(results, r)
+					}
+					return nil
+				},
+			})
+			if err != nil {
 				t.Fatal(err)
 			}
-			n := 0
-			for r := range out {
-				n++
+			for _, r := range results {
 				p := pages[r.Line-1]
 				want, wantFound := "", p.Title != nil
 				if wantFound {
@@ -116,8 +123,8 @@ func TestCorpusInPieces(t *testing.T) {
 					t.Errorf("%s: title %q, %v, error %q; want %q, %v", p.File, r.Title, r.HasTitle, r.Error, want, wantFound)
 				}
 			}
-			if n != len(pages) {
-				t.Errorf("%d results for %d pages", n, len(pages))
+			if len(results) != len(pages) {
+				t.Errorf("%d results for %d pages", len(results), len(pages))
 			}
 		})
 	}
@@ -134,7 +141,7 @@ func firstBytesInPieces(h http.Handler, n int) http.Handler {
 		}
 		body := rec.Body.String()
 		head := body[:min(n, len(body))]
-		testsite.Pieces(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		benchsite.Pieces(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, head)
 		}), 1, 0).ServeHTTP(w, r)
 		io.WriteString(w, strings.TrimPrefix(body, head))

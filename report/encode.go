@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Formats are the names of the result encodings.
@@ -21,7 +21,7 @@ type Encoder interface {
 	// Header is written once before the first record.
 	Header(buf *bytes.Buffer)
 	// Record appends one result; first tells whether it is the first.
-	Record(buf *bytes.Buffer, r *fetcher.Result, first bool) error
+	Record(buf *bytes.Buffer, r *record.Result, first bool) error
 	// Footer is written once after the last record; gather mode passes the
 	// summary, stream mode nil.
 	Footer(buf *bytes.Buffer, s *Summary) error
@@ -49,7 +49,7 @@ type jsonLines struct{}
 
 func (jsonLines) Header(*bytes.Buffer) {}
 
-func (jsonLines) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
+func (jsonLines) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 	buf.Write(appendRecord(buf.AvailableBuffer(), r))
 	buf.WriteByte('\n')
 	return nil
@@ -62,7 +62,7 @@ type gatherJSON struct{}
 
 func (gatherJSON) Header(buf *bytes.Buffer) { buf.WriteString("{\"results\": [\n") }
 
-func (gatherJSON) Record(buf *bytes.Buffer, r *fetcher.Result, first bool) error {
+func (gatherJSON) Record(buf *bytes.Buffer, r *record.Result, first bool) error {
 	if !first {
 		buf.WriteString(",\n")
 	}
@@ -92,7 +92,7 @@ func (c *csvEncoder) Header(buf *bytes.Buffer) {
 	c.w.Flush()
 }
 
-func (c *csvEncoder) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
+func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 	status := ""
 	if r.Status != 0 {
 		status = strconv.Itoa(r.Status)
@@ -115,7 +115,7 @@ type textEncoder struct{}
 
 func (textEncoder) Header(*bytes.Buffer) {}
 
-func (textEncoder) Record(buf *bytes.Buffer, r *fetcher.Result, _ bool) error {
+func (textEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 	status := strconv.Itoa(r.Status)
 	if r.ErrorKind != "" {
 		status = string(r.ErrorKind)

@@ -5,13 +5,13 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // appendRecord appends r as the JSON record, byte for byte what
-// encoding/json makes of fetcher.Result, without reflection: it is written
+// encoding/json makes of record.Result, without reflection: it is written
 // once per URL, and the profile of a fast run showed the reflection.
-func appendRecord(b []byte, r *fetcher.Result) []byte {
+func appendRecord(b []byte, r *record.Result) []byte {
 	b = append(b, `{"url":`...)
 	b = appendString(b, r.URL)
 	b = append(b, `,"line":`...)

@@ -6,15 +6,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
-	tests := []fetcher.Result{
+	tests := []record.Result{
 		{},
 		{URL: "http://example.com/", Line: 12, Status: 200, Title: "Example Domain", FinalURL: "https://example.com/",
 			ContentType: "text/html; charset=UTF-8", Size: 1256, DurationMS: 84.2, Attempts: 1},
-		{URL: "ftp://x", Line: 5, Error: `unsupported scheme "ftp"`, ErrorKind: fetcher.KindInvalidURL},
+		{URL: "ftp://x", Line: 5, Error: `unsupported scheme "ftp"`, ErrorKind: record.KindInvalidURL},
 		{URL: "http://a/<script>&amp;", Title: "tab\there\nnew \"q\" back\\ \x00\x1f \u2028\u2029 é ☺ \xff\xfe", Redirects: 3, Truncated: true, DurationMS: 0.000001},
 		{URL: "u", DurationMS: 1e21, Size: -1, Status: 503, Attempts: 3},
 		{URL: "u", DurationMS: 1.5e-7},
@@ -35,7 +35,7 @@ func FuzzAppendRecord(f *testing.F) {
 	f.Add("http://example.com/", "Title", "error", 84.2)
 	f.Add("\xff<>&", "\u2028\x01", "", 1e-9)
 	f.Fuzz(func(t *testing.T, url, title, msg string, ms float64) {
-		r := fetcher.Result{URL: url, Title: title, Error: msg, DurationMS: ms, Line: len(url), Status: len(title)}
+		r := record.Result{URL: url, Title: title, Error: msg, DurationMS: ms, Line: len(url), Status: len(title)}
 		want, err := json.Marshal(&r)
 		if err != nil {
 			return // NaN or Inf: never a duration
@@ -47,7 +47,7 @@ func FuzzAppendRecord(f *testing.F) {
 }
 
 func BenchmarkAppendRecord(b *testing.B) {
-	r := fetcher.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
+	r := record.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
 		FinalURL: "http://127.0.0.1:8080/page/12345", ContentType: "text/html; charset=utf-8", Size: 2048, DurationMS: 1.234, Attempts: 1}
 	b.ReportAllocs()
 	var buf []byte
@@ -57,7 +57,7 @@ func BenchmarkAppendRecord(b *testing.B) {
 }
 
 func BenchmarkMarshalRecord(b *testing.B) {
-	r := fetcher.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
+	r := record.Result{URL: "http://127.0.0.1:8080/page/12345", Line: 12345, Status: 200, Title: "Page 12345",
 		FinalURL: "http://127.0.0.1:8080/page/12345", ContentType: "text/html; charset=utf-8", Size: 2048, DurationMS: 1.234, Attempts: 1}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -68,7 +68,7 @@ func BenchmarkMarshalRecord(b *testing.B) {
 func TestTextKeepsControlsOffTheTerminal(t *testing.T) {
 	enc, _ := NewEncoder("text", false)
 	var buf bytes.Buffer
-	r := fetcher.Result{URL: "http://x/", Status: 200, Attempts: 1, Title: "evil\x1b]0;pwned\x07 \u009b31m title"}
+	r := record.Result{URL: "http://x/", Status: 200, Attempts: 1, Title: "evil\x1b]0;pwned\x07 \u009b31m title"}
 	if err := enc.Record(&buf, &r, true); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Summary aggregates results. The zero value is empty and ready; Add is not
@@ -27,24 +27,25 @@ type Summary struct {
 	Requests int   // attempts made, retries included
 	Bytes    int64 // body bytes read
 	ByStatus map[int]int
-	ByError  map[fetcher.Kind]int
+	ByError  map[record.Kind]int
 	Errors   []ErrorEntry // every failed URL, in the order they finished
 	Elapsed  time.Duration
 	Latency  Histogram // per URL, of those that made a request and were not canceled
 }
 
-// ErrorEntry is one failed URL in the summary.
+// ErrorEntry is one failed URL in the summary; URL has its password, if
+// any, redacted.
 type ErrorEntry struct {
-	URL       string       `json:"url"`
-	Line      int          `json:"line"`
-	ErrorKind fetcher.Kind `json:"error_kind"`
-	Error     string       `json:"error"`
+	URL       string      `json:"url"`
+	Line      int         `json:"line"`
+	ErrorKind record.Kind `json:"error_kind"`
+	Error     string      `json:"error"`
 }
 
 // Add counts one result.
-func (s *Summary) Add(r *fetcher.Result) {
+func (s *Summary) Add(r *record.Result) {
 	if s.ByStatus == nil {
-		s.ByStatus, s.ByError = map[int]int{}, map[fetcher.Kind]int{}
+		s.ByStatus, s.ByError = map[int]int{}, map[record.Kind]int{}
 	}
 	s.Total++
 	s.Requests += r.Attempts
@@ -55,14 +56,14 @@ func (s *Summary) Add(r *fetcher.Result) {
 	switch r.ErrorKind {
 	case "":
 		s.OK++
-	case fetcher.KindCanceled:
+	case record.KindCanceled:
 		s.Canceled++
 		s.ByError[r.ErrorKind]++
 		return
 	default:
 		s.Failed++
 		s.ByError[r.ErrorKind]++
-		s.Errors = append(s.Errors, ErrorEntry{r.URL, r.Line, r.ErrorKind, r.Error})
+		s.Errors = append(s.Errors, ErrorEntry{r.RedactedURL(), r.Line, r.ErrorKind, r.Error})
 	}
 	if r.Attempts > 0 {
 		s.Latency.Record(time.Duration(r.DurationMS * float64(time.Millisecond)))
@@ -80,7 +81,7 @@ func (s *Summary) RequestsPerSec() float64 {
 // Millis is d in milliseconds, to the microsecond.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// summaryJSON is the summary's JSON form (DESIGN.md).
+// summaryJSON is the summary's JSON form (README, "The summary").
 type summaryJSON struct {
 	Total          int            `json:"total"`
 	OK             int            `json:"ok"`
@@ -103,7 +104,7 @@ type latencyJSON struct {
 	Max float64 `json:"max"`
 }
 
-// MarshalJSON renders the summary as DESIGN.md's summary object.
+// MarshalJSON renders the summary as the README's summary object.
 func (s *Summary) MarshalJSON() ([]byte, error) {
 	out := summaryJSON{
 		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,
@@ -152,7 +153,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	for _, code := range slices.Sorted(maps.Keys(s.ByStatus)) {
 		fmt.Fprintf(tw, "status %d\t%d\t\n", code, s.ByStatus[code])
 	}
-	for _, kind := range fetcher.Kinds {
+	for _, kind := range record.Kinds {
 		if n := s.ByError[kind]; n > 0 {
 			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
 		}

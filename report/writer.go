@@ -6,20 +6,20 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Store keeps every result somewhere durable; the SQLite store is one.
 // Flush is a hint that the writer is idle.
 type Store interface {
-	Put(r *fetcher.Result) error
+	Put(r *record.Result) error
 	Flush() error
 	Close() error
 }
 
 // Progress is told of every result; the progress bar is one.
 type Progress interface {
-	Add(r *fetcher.Result)
+	Add(r *record.Result)
 }
 
 // Writer is the one consumer of a run's results: it encodes them to Out,
@@ -37,8 +37,8 @@ type Writer struct {
 
 	buf      bytes.Buffer
 	first    bool
-	next     int                    // gather: the Seq to write next
-	held     map[int]fetcher.Result // gather: finished ahead of next
+	next     int                   // gather: the Seq to write next
+	held     map[int]record.Result // gather: finished ahead of next
 	outErr   error
 	storeErr error
 }
@@ -49,9 +49,9 @@ const flushAt = 64 << 10
 // Consume reads results until the channel is closed, and returns the
 // summary with Elapsed measured from start, and the first write or store
 // error. Records are written whole: the output never ends inside one.
-func (w *Writer) Consume(results <-chan fetcher.Result, start time.Time) (*Summary, error) {
+func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summary, error) {
 	sum := &Summary{}
-	w.first, w.held = true, map[int]fetcher.Result{}
+	w.first, w.held = true, map[int]record.Result{}
 	w.Encoder.Header(&w.buf)
 	for r := range results {
 		sum.Add(&r)
@@ -103,7 +103,7 @@ func (w *Writer) Consume(results <-chan fetcher.Result, start time.Time) (*Summa
 }
 
 // hold writes r if it is next in input order, then whatever it unblocks.
-func (w *Writer) hold(r fetcher.Result) {
+func (w *Writer) hold(r record.Result) {
 	if r.Seq != w.next {
 		w.held[r.Seq] = r
 		return
@@ -121,7 +121,7 @@ func (w *Writer) hold(r fetcher.Result) {
 	}
 }
 
-func (w *Writer) encode(r *fetcher.Result) {
+func (w *Writer) encode(r *record.Result) {
 	if w.outErr != nil {
 		return
 	}

@@ -1,4 +1,13 @@
-package fetcher
+// Package record is the result of one input line: the JSON record every
+// other package agrees on. The fetcher fills it, report encodes and counts
+// it, the store keeps it; none of them needs the others' code for that, and
+// record itself knows nothing of HTTP.
+package record
+
+import (
+	"net/url"
+	"strings"
+)
 
 // Kind is the class of a failure, one of a small fixed set. The zero Kind
 // means no failure.
@@ -20,7 +29,7 @@ const (
 // Kinds lists every Kind in a fixed order, for reports.
 var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
 
-// Result is what became of one input line: the JSON record of DESIGN.md.
+// Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
 type Result struct {
 	URL         string  `json:"url"`
@@ -46,3 +55,17 @@ type Result struct {
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).
 func (r *Result) Failed() bool { return r.ErrorKind != "" }
+
+// RedactedURL is the record's URL with any password replaced by "xxxxx"
+// (url.URL.Redacted), for summaries and messages: the record itself keeps
+// the line as given.
+func (r *Result) RedactedURL() string {
+	if !strings.Contains(r.URL, "@") {
+		return r.URL
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || u.User == nil {
+		return r.URL
+	}
+	return u.Redacted()
+}

@@ -1,4 +1,4 @@
-package testsite
+package benchsite
 
 import (
 	"net/http"

@@ -1,4 +1,7 @@
-package report
+// Package store keeps a run's results in an SQLite file, one row per URL,
+// so a run can be read while it goes on and resumed after it stops. It is
+// written by the run's one writer (report.Writer) through report.Store.
+package store
 
 import (
 	"context"
@@ -10,7 +13,7 @@ import (
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver: no cgo, so go install works anywhere
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Schema is the results table: one row per URL, its columns the JSON
@@ -52,11 +55,11 @@ const (
 	batchAge  = 250 * time.Millisecond
 )
 
-// SQLiteStore keeps results in an SQLite file in WAL mode, so that the file
+// SQLite keeps results in an SQLite file in WAL mode, so that the file
 // can be read (with the sqlite3 command, say) while a run writes it. Put,
 // Flush and Close are for one goroutine, the run's one writer; Done may be
 // called from another.
-type SQLiteStore struct {
+type SQLite struct {
 	db      *sql.DB
 	tx      *sql.Tx
 	stmt    *sql.Stmt
@@ -65,8 +68,8 @@ type SQLiteStore struct {
 	done    *sql.Stmt
 }
 
-// OpenStore opens (creating if need be) the store at path.
-func OpenStore(path string) (*SQLiteStore, error) {
+// Open opens (creating if need be) the store at path.
+func Open(path string) (*SQLite, error) {
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
@@ -86,12 +89,12 @@ func OpenStore(path string) (*SQLiteStore, error) {
 		db.Close()
 		return nil, err
 	}
-	return &SQLiteStore{db: db, done: done}, nil
+	return &SQLite{db: db, done: done}, nil
 }
 
 // Done reports whether url already has a final result (anything but
 // canceled) in the store.
-func (s *SQLiteStore) Done(rawURL string) (bool, error) {
+func (s *SQLite) Done(rawURL string) (bool, error) {
 	var one int
 	err := s.done.QueryRow(rawURL).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -102,7 +105,7 @@ func (s *SQLiteStore) Done(rawURL string) (bool, error) {
 
 // Put adds a result to the current batch, committing it when it is full
 // or old.
-func (s *SQLiteStore) Put(r *fetcher.Result) error {
+func (s *SQLite) Put(r *record.Result) error {
 	if s.tx == nil {
 		tx, err := s.db.BeginTx(context.Background(), nil)
 		if err != nil {
@@ -130,14 +133,14 @@ func (s *SQLiteStore) Put(r *fetcher.Result) error {
 }
 
 // Flush commits the current batch if it is older than the batch age.
-func (s *SQLiteStore) Flush() error {
+func (s *SQLite) Flush() error {
 	if s.tx != nil && time.Since(s.started) >= batchAge {
 		return s.commit()
 	}
 	return nil
 }
 
-func (s *SQLiteStore) commit() error {
+func (s *SQLite) commit() error {
 	if s.tx == nil {
 		return nil
 	}
@@ -148,7 +151,7 @@ func (s *SQLiteStore) commit() error {
 }
 
 // Close commits what is pending and closes the file.
-func (s *SQLiteStore) Close() error {
+func (s *SQLite) Close() error {
 	err := s.commit()
 	s.done.Close()
 	if cerr := s.db.Close(); err == nil {
