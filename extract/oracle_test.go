@@ -163,6 +163,7 @@ var oracleSeeds = []string{
 	"<svg><font color=red><title>f</title>",
 	"<template><title>t</title></template><title>doc</title>",
 	"<svg><![CDATA[<title>no</title>]]></svg><title>yes</title>",
+	"<svg><desc><![CDATA[ > <title>q]]></desc></svg><title>after</title>",
 	"<![CDATA[<title>x</title>]]>",
 	"<noscript><title>ns</title></noscript><title>after</title>",
 	"<body><p>text<title>in body</title>",

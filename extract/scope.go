@@ -47,10 +47,10 @@ type scope struct {
 	unknown  int         // end tags that named nothing in an open scope (for tests)
 }
 
-// foreign reports whether the next start tag is read as svg or math, not
-// HTML: the innermost open element is foreign and no integration point.
-func (s *scope) foreign() bool {
-	return len(s.open) > 0 && !s.open[len(s.open)-1].html
+// cdata reports whether <![CDATA[ starts a CDATA section here, not a
+// bogus comment: inside an svg or math element (integration points too).
+func (s *scope) cdata() bool {
+	return len(s.open) > 0 && s.open[len(s.open)-1].ns != nsHTML
 }
 
 // startTag records a start tag and reports whether it is the document's

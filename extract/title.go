@@ -108,10 +108,10 @@ func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title stri
 					enc = e // a <meta> read as ASCII cannot declare UTF-16
 				}
 			}
-			z.AllowCDATA(sc.foreign())
+			z.AllowCDATA(sc.cdata())
 		case html.EndTagToken:
 			sc.endTag(rawTagName(z.Raw()))
-			z.AllowCDATA(sc.foreign())
+			z.AllowCDATA(sc.cdata())
 		}
 	}
 }
