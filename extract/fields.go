@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 )
 
@@ -80,40 +81,56 @@ func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
 	return s.run()
 }
 
-// scanner is one Scan: the tokenizer, the charset known so far, and what
-// has been found.
+// scanner is one Scan: the tokenizer, the charset known so far, where the
+// tokenizer is (the scope titles use), and what has been found.
 type scanner struct {
 	z        *html.Tokenizer
 	enc      encoding.Encoding // nil until declared; encoding.Nop when src is UTF-8
+	sc       scope
 	want     Fields
 	page     Page
 	robots   []string
 	headDone bool
-	inTitle  bool
-	h1Depth  int // open <h1> elements while reading the first one's text
+	inTitle  bool   // inside the document's <title>: every token's bytes are its text
+	titleRaw []byte // the title's source so far
+	h1Depth  int    // open <h1> elements while reading the first one's text
 	h1Raw    []byte
 	h1Done   bool
 }
 
 func (s *scanner) run() (Page, error) {
 	for !s.done() {
-		switch s.z.Next() {
+		tt := s.z.Next()
+		if s.inTitle && tt != html.ErrorToken && !(tt == html.EndTagToken && rawNameIs(s.z.Raw(), "title")) {
+			// The title's text, up to its end tag, as TitleOf reads it:
+			// RCDATA, or markup after a self-closing <title/>.
+			s.titleRaw = appendCapped(s.titleRaw, s.z.Raw())
+			continue
+		}
+		switch tt {
 		case html.ErrorToken:
 			if e := s.z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
 				return s.finish(), e
 			}
 			return s.finish(), nil
 		case html.TextToken:
-			s.text(s.z.Raw())
-		case html.StartTagToken:
-			s.start(false)
-		case html.SelfClosingTagToken:
-			s.start(true)
+			if s.h1Depth > 0 {
+				s.h1Raw = appendCapped(s.h1Raw, s.z.Raw())
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			s.start(tt == html.SelfClosingTagToken)
+			s.z.AllowCDATA(s.sc.cdata())
 		case html.EndTagToken:
 			s.end()
+			s.z.AllowCDATA(s.sc.cdata())
 		}
 	}
 	return s.finish(), nil
+}
+
+// appendCapped appends b to raw, keeping at most maxTitleRaw bytes.
+func appendCapped(raw, b []byte) []byte {
+	return append(raw, b[:min(len(b), maxTitleRaw-min(len(raw), maxTitleRaw))]...)
 }
 
 // done reports whether every field asked for is known.
@@ -129,27 +146,21 @@ func (s *scanner) done() bool {
 	return s.headDone || s.want&^bodyFields&^FieldTitle == 0
 }
 
-func (s *scanner) text(raw []byte) {
-	switch {
-	case s.inTitle:
-		s.page.Title = clean(decode(raw, s.enc))
-		s.page.HasTitle = true
-		s.inTitle = false
-	case s.h1Depth > 0 && len(s.h1Raw) < maxTitleRaw:
-		s.h1Raw = append(s.h1Raw, raw[:min(len(raw), maxTitleRaw-len(s.h1Raw))]...)
-	}
-}
-
-// start handles a start tag. Its attributes are read once, here.
+// start handles a start tag. Its attributes are read once, here, before
+// the scope reads any it needs (only <font> and <annotation-xml>, which
+// Scan does not read).
 func (s *scanner) start(selfClosing bool) {
-	var buf [maxTagName]byte
-	name := lowerName(&buf, s.z.Raw())
+	name := rawTagName(s.z.Raw()) // lower-cases the name in place
 	var a tagAttrs
 	switch string(name) {
 	case "html", "base", "meta", "link":
 		a = attrsOf(s.z)
 	case "a":
 		a.hasHref = hasRawAttr(s.z.Raw(), "href") // TagAttr copies every attribute
+	}
+	isTitle, notRaw := s.sc.startTag(name, selfClosing, s.z)
+	if notRaw {
+		s.z.NextIsNotRawText()
 	}
 	switch string(name) {
 	case "html":
@@ -162,7 +173,7 @@ func (s *scanner) start(selfClosing bool) {
 			s.page.Base = strings.TrimSpace(s.str(a.href))
 		}
 	case "title":
-		if !s.page.HasTitle && !selfClosing {
+		if isTitle && !s.page.HasTitle {
 			s.inTitle = true
 		}
 	case "meta":
@@ -186,15 +197,14 @@ func (s *scanner) start(selfClosing bool) {
 }
 
 func (s *scanner) end() {
-	var buf [maxTagName]byte
-	switch name := string(lowerName(&buf, s.z.Raw())); {
-	case name == "head":
+	name := rawTagName(s.z.Raw())
+	s.sc.endTag(name)
+	switch {
+	case string(name) == "head":
 		s.headDone = true
-	case name == "title":
-		if s.inTitle { // <title></title>: no text token
-			s.page.HasTitle, s.inTitle = true, false
-		}
-	case name == "h1" && s.h1Depth > 0:
+	case string(name) == "title" && s.inTitle:
+		s.endTitle()
+	case string(name) == "h1" && s.h1Depth > 0:
 		if s.h1Depth--; s.h1Depth == 0 {
 			s.page.H1 = clean(decode(s.h1Raw, s.enc))
 			s.h1Done = true
@@ -202,9 +212,22 @@ func (s *scanner) end() {
 	}
 }
 
+func (s *scanner) endTitle() {
+	s.page.Title, s.page.HasTitle, s.inTitle = clean(decode(s.titleRaw, s.enc)), true, false
+}
+
+// rawNameIs reports whether the raw end tag raw names name (lower-case),
+// without changing raw.
+func rawNameIs(raw []byte, name string) bool {
+	if len(raw) < 2+len(name) || raw[1] != '/' || !equalFoldASCII(raw[2:2+len(name)], name) {
+		return false
+	}
+	return len(raw) == 2+len(name) || raw[2+len(name)] == '>' || raw[2+len(name)] == '/' || isSpace(raw[2+len(name)])
+}
+
 func (s *scanner) meta(a tagAttrs) {
-	if s.enc == nil && (a.charset != nil || a.httpEquiv != nil) {
-		if e, n := metaCharset(a.charsetAttrs()); asciiCompatible(n) {
+	if s.enc == nil && len(s.sc.open) == 0 {
+		if e, n := a.charsetOf(); asciiCompatible(n) {
 			s.enc = e // a <meta> read as ASCII cannot declare UTF-16
 		}
 	}
@@ -261,42 +284,14 @@ func (s *scanner) str(v []byte) string {
 func (s *scanner) clean(v []byte) string { return collapse(s.str(v)) }
 
 func (s *scanner) finish() Page {
-	if s.inTitle { // <title> and then the end: an empty title, as TitleOf says
-		s.page.HasTitle = true
+	if s.inTitle { // a title the body never closed runs to the end, as in TitleOf
+		s.endTitle()
 	}
 	if s.h1Depth > 0 && !s.h1Done { // an <h1> the body never closed
 		s.page.H1 = clean(decode(s.h1Raw, s.enc))
 	}
 	s.page.Robots = strings.Join(s.robots, ", ")
 	return s.page
-}
-
-// maxTagName is the longest tag name lowerName gives; every tag Scan
-// looks at is shorter.
-const maxTagName = 8
-
-// lowerName returns the lower-cased name of the tag whose raw bytes are raw
-// ("<Name …>" or "</Name …>"), written into buf, or nil when longer than
-// buf. The tokenizer's TagName would allocate a copy per tag.
-func lowerName(buf *[maxTagName]byte, raw []byte) []byte {
-	i := 1
-	if len(raw) > 1 && raw[1] == '/' {
-		i = 2
-	}
-	n := 0
-	for ; i < len(raw) && raw[i] != '>' && raw[i] != '/' && raw[i] != ' ' && raw[i] != '\t' &&
-		raw[i] != '\n' && raw[i] != '\f' && raw[i] != '\r'; i++ {
-		if n == len(buf) {
-			return nil
-		}
-		c := raw[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[n] = c
-		n++
-	}
-	return buf[:n]
 }
 
 // hasRawAttr reports whether the raw start tag raw ("<name …>") has an
@@ -315,10 +310,10 @@ func hasRawAttr(raw []byte, name string) bool {
 			break
 		}
 	}
-	for i = skipSpace(raw, i); i < len(raw) && raw[i] != '>'; i = skipSpace(raw, i) {
+	for i = skipSpaces(raw, i); i < len(raw) && raw[i] != '>'; i = skipSpaces(raw, i) {
 		var key []byte
 		key, i = rawAttrKey(raw, i)
-		i = rawAttrValue(raw, skipSpace(raw, i))
+		i = rawAttrValue(raw, skipSpaces(raw, i))
 		if len(key) > 0 && equalFoldASCII(key, name) {
 			return true
 		}
@@ -355,7 +350,7 @@ func rawAttrValue(raw []byte, i int) int {
 	default:
 		return i
 	}
-	i = skipSpace(raw, i+1)
+	i = skipSpaces(raw, i+1)
 	if i >= len(raw) {
 		return i
 	}
@@ -416,20 +411,23 @@ func attrsOf(z *html.Tokenizer) tagAttrs {
 	return a
 }
 
-// charsetAttrs gives a <meta>'s charset attributes one at a time, as
-// metaCharset reads them.
-func (a *tagAttrs) charsetAttrs() func() (key, val []byte, more bool) {
-	pairs := [][2][]byte{{[]byte("charset"), a.charset}, {[]byte("http-equiv"), a.httpEquiv}, {[]byte("content"), a.content}}
-	i := 0
-	return func() ([]byte, []byte, bool) {
-		for i < len(pairs) && pairs[i][1] == nil {
-			i++
-		}
-		if i == len(pairs) {
-			return nil, nil, false
-		}
-		p := pairs[i]
-		i++
-		return p[0], p[1], i < len(pairs)
+// charsetOf is the charset a <meta> declares, as metaEncoding reads it:
+// its charset attribute, else http-equiv=Content-Type with a content.
+func (a *tagAttrs) charsetOf() (encoding.Encoding, string) {
+	if a.charset != nil {
+		return charset.Lookup(string(a.charset))
 	}
+	if equalFoldASCII(a.httpEquiv, "content-type") && len(a.content) > 0 {
+		return headerEncoding(string(a.content))
+	}
+	return nil, ""
+}
+
+// skipSpaces returns the index of the first byte of b at or after i that is
+// not ASCII white space.
+func skipSpaces(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
 }

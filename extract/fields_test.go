@@ -139,22 +139,30 @@ func TestScanCases(t *testing.T) {
 	}
 }
 
+// TestScanReadPatterns reads the SEO page (in UTF-8 and in Latin-1) and
+// every page of the titles corpus in every read pattern the title tests
+// use: the page found is the same each way, and its title is the corpus's.
 func TestScanReadPatterns(t *testing.T) {
 	latin := strings.ReplaceAll(seoPage, `<meta charset="utf-8">`, `<meta charset="iso-8859-1">`)
 	latin, _ = charmap.ISO8859_1.NewEncoder().String(latin)
-	for _, body := range []string{seoPage, latin} {
-		want, err := Scan(strings.NewReader(body), "", allFields)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for name, wrap := range map[string]func(io.Reader) io.Reader{
-			"bytes": iotest.OneByteReader, "half": iotest.HalfReader, "eof": iotest.DataErrReader,
-		} {
-			got, err := Scan(wrap(strings.NewReader(body)), "", allFields)
-			if err != nil || !reflect.DeepEqual(got, want) {
-				t.Errorf("%s: %+v, %v\nwant %+v", name, got, err, want)
+	pages := []corpusPage{{File: "seo", body: []byte(seoPage)}, {File: "seo-latin1", body: []byte(latin)}}
+	pages = append(pages, loadCorpus(t)...)
+	for _, page := range pages {
+		t.Run(page.File, func(t *testing.T) {
+			want, err := Scan(strings.NewReader(string(page.body)), page.ContentType, allFields)
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			if page.Title != nil && want.Title != *page.Title || page.Title == nil && page.File != "seo" && page.File != "seo-latin1" && want.HasTitle {
+				t.Errorf("title %q, %v; expected.json says %v", want.Title, want.HasTitle, page.Title)
+			}
+			for _, p := range readPatterns(t) {
+				got, err := Scan(p.reader(page.body), page.ContentType, allFields)
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: %+v, %v\nwant %+v", p.name, got, err, want)
+				}
+			}
+		})
 	}
 }
 
@@ -172,6 +180,11 @@ func FuzzScanTitle(f *testing.F) {
 	f.Add([]byte("<title>a</title>"), "text/html; charset=windows-1252")
 	f.Add([]byte("<meta charset=latin1><title>\xe9</title>"), "")
 	f.Add([]byte("<title>x<title>y</title>"), "")
+	f.Add([]byte("<svg><title>icon</title></svg><title>page</title>"), "")
+	f.Add([]byte("<template><title>t</title></template><title>u</title>"), "")
+	f.Add([]byte("<title/><B>x</B></title >"), "")
+	f.Add([]byte("<math><mi><title>m</title></mi></math>"), "")
+	f.Add([]byte("<svg><![CDATA[<title>c</title>]]></svg><title>d"), "")
 	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
 		title, found, err1 := TitleOf(strings.NewReader(string(body)), ctype)
 		p, err2 := Scan(iotest.OneByteReader(strings.NewReader(string(body))), ctype, FieldTitle|FieldLinks)

@@ -144,12 +144,16 @@ func collapse(s string) string {
 			space = b.Len() > 0
 			continue
 		}
-		if n == MaxTitleRunes {
-			break
-		}
-		if space {
+		if space { // a space counts, but never ends a cut value (as in clean)
+			if n+1 >= MaxTitleRunes {
+				break
+			}
 			b.WriteByte(' ')
 			space = false
+			n++
+		}
+		if n == MaxTitleRunes {
+			break
 		}
 		b.WriteRune(r)
 		n++
