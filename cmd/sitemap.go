@@ -121,7 +121,7 @@ func (o *SitemapOptions) Validate() error {
 func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	maxRedirects := opts.MaxRedirects
 	if maxRedirects == 0 {
-		maxRedirects = -1
+		maxRedirects = fetcher.NoFollow
 	}
 	lim := limiter.New(limiter.Config{Concurrency: opts.PerHost, Rate: opts.Rate, Burst: 1, PerHost: opts.PerHost})
 	f := fetcher.New(fetcher.Options{
