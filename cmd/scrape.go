@@ -44,6 +44,7 @@ type ScrapeOptions struct {
 	Resume   bool
 	Progress string
 	Quiet    bool
+	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -102,6 +103,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
 	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress bar on stderr: auto (when stderr is a terminal), always, never")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	addFleetFlags(f, &opts.Fleet)
 	return c
 }
 
@@ -169,6 +171,9 @@ func (o *ScrapeOptions) fetchOptions() fetcher.Options {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
+	if opts.Fleet.Plan {
+		return planRun(opts)
+	}
 	src, err := openInputs(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -203,6 +208,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		w.Progress = bar
 		go bar.setTotal(countTargets(opts.Files))
 	}
+	opts.Fleet.wire(&spec)
 	outcome := execute(ctx, spec)
 	if bar != nil {
 		bar.finish()
@@ -213,6 +219,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 				outcome.WriteErr = err
 			}
 		}
+	}
+	if err := opts.Fleet.writeHTML(outcome.Summary); err != nil {
+		return err
 	}
 	return exitFor(outcome, opts.IO.ErrOut, opts.Quiet)
 }
