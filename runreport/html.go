@@ -28,7 +28,7 @@ var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 
 // Geometry of the drawn latency histogram, in SVG user units.
 const (
-	plotW, plotH  = 1000.0, 240.0
+	plotW, plotH  = 1000.0, 270.0
 	plotL, plotB  = 56.0, 36.0 // room for the axes' labels
 	barRowHeight  = 26.0
 	barLabelWidth = 130.0
@@ -66,8 +66,10 @@ type rect struct {
 }
 
 type tick struct {
-	X     float64
-	Label string
+	X      float64
+	Label  string
+	LabelX float64 // where a percentile's label starts or ends
+	Anchor string  // its text-anchor: start, or end near the right edge
 }
 
 type hbar struct {
@@ -120,7 +122,7 @@ func latencyPlot(bars []LatencyBar, pcts []pct) ([]rect, []tick, []tick) {
 	for _, b := range bars {
 		most = max(most, b.Count)
 	}
-	top := plotH - plotB - 10
+	top := plotH - plotB - 56 // room above for the percentiles' labels
 	var rects []rect
 	for _, b := range bars {
 		h := top * float64(b.Count) / float64(most)
@@ -140,7 +142,11 @@ func latencyPlot(bars []LatencyBar, pcts []pct) ([]rect, []tick, []tick) {
 	}
 	var lines []tick
 	for _, p := range pcts {
-		lines = append(lines, tick{X: x(p.MS), Label: p.Name + " " + msf(p.MS)})
+		l := tick{X: x(p.MS), Label: p.Name + " " + msf(p.MS), LabelX: x(p.MS) + 4, Anchor: "start"}
+		if l.X > plotW-120 {
+			l.LabelX, l.Anchor = l.X-4, "end"
+		}
+		lines = append(lines, l)
 	}
 	return rects, ticks, lines
 }
