@@ -205,3 +205,36 @@ func TestSplitCoversEveryHostOnce(t *testing.T) {
 		t.Errorf("plan for shard 2:\n%s", b.String())
 	}
 }
+
+// TestREADMEVectors follows the README's table from URL to shard. The
+// hashes and buckets were computed by a Python transcription of FNV-1a and
+// of the paper's jump hash, which shares no code with this package.
+func TestREADMEVectors(t *testing.T) {
+	tests := []struct {
+		name, url, key string
+		hash           uint64
+		shards         map[int]int // N → shard
+	}{
+		{"https", "https://Example.com/", "example.com:443", 0xf83ee1a6f92e7c9d, map[int]int{2: 1, 3: 1, 4: 1, 10: 9, 1000: 192}},
+		{"http", "http://example.com/a", "example.com:80", 0x6a3ac177d9dd72bc, map[int]int{2: 1, 3: 2, 4: 3, 10: 6, 1000: 963}},
+		{"IP and port", "http://127.0.0.1:8080/", "127.0.0.1:8080", 0x1cf0caae52b457cc, map[int]int{2: 0, 3: 2, 4: 2, 10: 8, 1000: 737}},
+		{"IDNA", "https://bücher.de/", "xn--bcher-kva.de:443", 0x069fa55004e13902, map[int]int{2: 1, 3: 1, 4: 3, 10: 8, 1000: 676}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key := HostKey(u)
+			if key != tt.key || FNV1a64(key) != tt.hash {
+				t.Fatalf("key %q hash %#x, want %q %#x", key, FNV1a64(key), tt.key, tt.hash)
+			}
+			for n, want := range tt.shards {
+				if got := Of(key, n); got != want {
+					t.Errorf("N=%d: shard %d, want %d", n, got, want)
+				}
+			}
+		})
+	}
+}
