@@ -115,7 +115,7 @@ func (a *Aggregator) Supersede(r *record.Result) {
 }
 
 // hostOf is the per-host table's key of a record's URL, as the limiter keys
-// hosts (host:port); "" for a line that is not a URL.
+// hosts (host:port); "(not a URL)" for a line that is not one.
 func hostOf(raw string) string {
 	t, ok := input.Parse([]byte(raw))
 	if !ok || t.Err != nil {
