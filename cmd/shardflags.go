@@ -57,7 +57,7 @@ func planRun(opts *ScrapeOptions) error {
 	if spec.Count == 0 {
 		return usageErr("--plan needs --shard")
 	}
-	src, err := openInputs(opts.Files, opts.IO.In)
+	src, err := input.OpenFiles(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
@@ -108,13 +108,13 @@ func (s shardSource) Next() (input.Target, error) {
 
 // wire applies the fleet flags to a run: the shard filter on its source,
 // and the report page's aggregator beside the writer's progress.
-func (o *fleetOptions) wire(spec *runSpec) {
+func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 	if o.Shard.spec.Count > 1 {
-		spec.Source = shardSource{src: spec.Source, spec: o.Shard.spec}
+		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec}
 	}
 	if o.HTML != "" {
 		o.agg = runreport.NewAggregator()
-		spec.Writer.Progress = progressPair{spec.Writer.Progress, o.agg}
+		w.Progress = progressPair{w.Progress, o.agg}
 	}
 }
 
