@@ -158,4 +158,9 @@ func TestScrapeHTMLPage(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
+	// A page that cannot be written stops the run before any request.
+	code, out, errOut = run(t, list.String(), "scrape", "-q", "--html", filepath.Join(t.TempDir(), "no", "dir.html"))
+	if code != 1 || out != "" || !strings.Contains(errOut, "cannot write --html") {
+		t.Errorf("unwritable --html: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 }

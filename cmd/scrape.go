@@ -131,9 +131,10 @@ func (o *ScrapeOptions) Validate() error {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	if opts.Fleet.Plan {
-		return planRun(opts)
+	if done, err := opts.Fleet.prepare(opts); done || err != nil {
+		return err
 	}
+	defer opts.Fleet.closePage()
 	src, err := input.OpenFiles(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}

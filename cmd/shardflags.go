@@ -24,6 +24,7 @@ type fleetOptions struct {
 
 	flags *pflag.FlagSet
 	agg   *runreport.Aggregator
+	page  *os.File // --html, created before the run
 }
 
 // addFleetFlags registers the fleet flags on f.
@@ -106,14 +107,38 @@ func (s shardSource) Next() (input.Target, error) {
 	}
 }
 
+// prepare runs --plan instead of the run (done is then true), or creates
+// the --html file before the run starts, so a path that cannot be written
+// stops the run before any request, as --output does. closePage must
+// follow.
+func (o *fleetOptions) prepare(opts *ScrapeOptions) (done bool, err error) {
+	if o.Plan {
+		return true, planRun(opts)
+	}
+	if o.HTML == "" {
+		return false, nil
+	}
+	if o.page, err = os.Create(o.HTML); err != nil {
+		return false, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
+	}
+	o.agg = runreport.NewAggregator()
+	return false, nil
+}
+
+// closePage closes the --html file if writeHTML did not.
+func (o *fleetOptions) closePage() {
+	if o.page != nil {
+		o.page.Close()
+	}
+}
+
 // wire applies the fleet flags to a run: the shard filter on its source,
 // and the report page's aggregator beside the writer's progress.
 func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 	if o.Shard.spec.Count > 1 {
 		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec}
 	}
-	if o.HTML != "" {
-		o.agg = runreport.NewAggregator()
+	if o.agg != nil {
 		w.Progress = progressPair{w.Progress, o.agg}
 	}
 }
@@ -131,15 +156,26 @@ func (p progressPair) Add(r *record.Result) {
 	p.agg.Add(r)
 }
 
-// writeHTML writes the --html page of the run that ended with sum.
+// writeHTML writes the --html page of the run that ended with sum, and
+// closes the file.
 func (o *fleetOptions) writeHTML(sum *report.Summary) error {
-	if o.agg == nil || sum == nil {
+	if o.page == nil {
 		return nil
 	}
 	rep := o.agg.Report()
-	rep.Summary.Elapsed = sum.Elapsed
+	if sum != nil {
+		rep.Summary.Elapsed = sum.Elapsed
+	}
 	o.flags.Visit(func(f *pflag.Flag) {
 		rep.Flags = append(rep.Flags, runreport.Flag{Name: f.Name, Value: f.Value.String()})
 	})
-	return writeHTMLFile(o.HTML, rep)
+	err := rep.WriteHTML(o.page)
+	if cerr := o.page.Close(); err == nil {
+		err = cerr
+	}
+	o.page = nil
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing --html %s: %w", o.HTML, err)}
+	}
+	return nil
 }
