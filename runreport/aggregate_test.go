@@ -232,3 +232,19 @@ func TestSpanHistQuantiles(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkAggregatorAdd counts records spread over more hosts than the
+// host table holds, so Space-Saving replaces hosts as it goes.
+func BenchmarkAggregatorAdd(b *testing.B) {
+	recs := make([]record.Result, 4096)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range recs {
+		recs[i] = record.Result{URL: fmt.Sprintf("https://h%d.test/p/%d", rng.IntN(4*HostCapacity), i),
+			Status: 200, Attempts: 1, DurationMS: 1 + 100*rng.Float64(), Size: 2048}
+	}
+	a := NewAggregator()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		a.Add(&recs[i%len(recs)])
+	}
+}
