@@ -190,6 +190,11 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	if s.inDone || s.pending >= s.window {
 		in = nil
 	}
+	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) {
+		// Held back by per-host caps alone: see Limits.HostCapWait.
+		start := time.Now()
+		defer func() { s.lim.hostCapped.Add(int64(time.Since(start))) }()
+	}
 	var timer <-chan time.Time
 	if len(s.timed) > 0 {
 		t := time.NewTimer(time.Until(s.timed[0].at))
