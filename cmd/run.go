@@ -37,6 +37,10 @@ type runOutcome struct {
 	WriteErr error // the writer's: output or store
 	Deadline bool  // the deadline passed before the run ended
 	Signal   *SignalError
+	// PerHost and HostCapWait: the per-host cap, and how long the run was
+	// held back by it alone (limiter.Limits.HostCapWait).
+	PerHost     int
+	HostCapWait time.Duration
 }
 
 // execute runs spec: the pipeline in one goroutine, the writer in this one.
@@ -70,6 +74,7 @@ func execute(ctx context.Context, spec runSpec) runOutcome {
 	out.Summary, out.WriteErr = spec.Writer.Consume(results, start)
 	<-done
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
+	out.PerHost, out.HostCapWait = spec.Limits.PerHost, lim.HostCapWait()
 	errors.As(context.Cause(ctx), &out.Signal)
 	return out
 }
@@ -92,11 +97,7 @@ func exitFor(out runOutcome, errOut io.Writer, quiet bool) error {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
 	if !quiet || out.Signal != nil || out.Deadline || out.Err != nil {
-		line := out.Summary.Line()
-		if out.Stats.Skipped > 0 {
-			line += fmt.Sprintf("; %d skipped, already in --db", out.Stats.Skipped)
-		}
-		fmt.Fprintln(errOut, line)
+		fmt.Fprintln(errOut, summaryLine(out))
 	}
 	switch {
 	case out.Signal != nil:
