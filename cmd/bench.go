@@ -67,7 +67,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	}
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
-	f.Var(&opts.PageSize, "page-size", "bytes of each generated page (default 2048)")
+	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
 	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
 	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
@@ -166,7 +166,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if outcome.Signal != nil {
 		return &ExitError{Code: outcome.Signal.Code()}
 	}
-	return nil
+	return res.noSuccess()
 }
 
 // benchTargets starts the in-process servers (unless --target) and returns
@@ -220,6 +220,7 @@ type benchResult struct {
 	Concurrency    int                `json:"concurrency"`
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
+	Ran            benchSetup         `json:"ran"`
 }
 
 type histBar struct {
@@ -238,6 +239,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 			"p95": report.Millis(s.Latency.Quantile(0.95)), "p99": report.Millis(s.Latency.Quantile(0.99)), "max": report.Millis(s.Latency.Max()),
 		},
 	}
+	r.Ran = newBenchSetup(opts)
 	for code, n := range s.ByStatus {
 		r.Statuses[strconv.Itoa(code)] = n
 		if code < 400 {
@@ -274,6 +276,7 @@ func benchFloor(opts *BenchOptions) time.Duration {
 }
 
 func (r *benchResult) writeText(w io.Writer) error {
+	fmt.Fprintln(w, r.Ran)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d successes)\n", r.Requests, r.URLs, r.Successes)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
