@@ -83,7 +83,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.Float64Var(&scrape.HostRate, "host-rate", 0, "requests started per second per host (0: no limit)")
 	f.DurationVarP(&scrape.Timeout, "timeout", "t", scrape.Timeout, "one attempt, body included")
 	f.IntVar(&scrape.Retries, "retries", 0, "extra attempts after a retryable failure")
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
+	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
 

@@ -37,9 +37,9 @@ var placeholders = map[string]string{
 	"header": "'NAME: VALUE'",
 }
 
-// completions are the values offered by shell completion for flags that
-// take one of a few words.
-var completions = map[string][]string{
+// scrapeCompletions are the values shell completion offers for scrape's
+// flags that take one of a few words.
+var scrapeCompletions = map[string][]string{
 	"format":   {"jsonl\tJSON lines (also: json)", "csv\ta header row, then a row per URL", "text\taligned columns for people"},
 	"report":   {"stream\ta result per URL as it completes", "gather\tone document in input order, with the summary"},
 	"progress": {"auto\ta bar when stderr is a terminal", "always\ta bar", "never\tnothing", "log\ta plain line every few seconds"},
@@ -47,12 +47,13 @@ var completions = map[string][]string{
 
 // setScrapeHelp gives scrape its grouped help and its flags' completions.
 func setScrapeHelp(c *cobra.Command) {
-	setFlagHelp(c, scrapeFlagGroups)
+	setFlagHelp(c, scrapeFlagGroups, scrapeCompletions)
 }
 
-// setFlagHelp makes c's help list its flags in groups, with placeholders,
-// and registers completions for flags that take one of a few words.
-func setFlagHelp(c *cobra.Command, groups []flagGroup) {
+// setFlagHelp makes c's help list its flags in groups (all in one list if
+// none), with placeholders, and registers the completions given for flags
+// that take one of a few words ("word\tdescription").
+func setFlagHelp(c *cobra.Command, groups []flagGroup, completions map[string][]string) {
 	for name, values := range completions {
 		if c.Flags().Lookup(name) != nil {
 			c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))

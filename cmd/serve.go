@@ -47,6 +47,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
 	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
+	setFlagHelp(c, nil, nil)
 	return c
 }
 

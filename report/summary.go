@@ -145,7 +145,11 @@ func (s *Summary) Line() string {
 	if s.Elapsed > 0 {
 		perSec = float64(s.Total) / s.Elapsed.Seconds()
 	}
-	fmt.Fprintf(&b, "fanout: %d URLs in %.2fs (%.1f URLs/s)", s.Total, s.Elapsed.Seconds(), perSec)
+	noun := "URLs"
+	if s.Total == 1 {
+		noun = "URL"
+	}
+	fmt.Fprintf(&b, "fanout: %d %s in %.2fs (%.1f URLs/s)", s.Total, noun, s.Elapsed.Seconds(), perSec)
 	var classes [6]int
 	for code, n := range s.ByStatus {
 		if c := code / 100; c >= 1 && c <= 5 {
