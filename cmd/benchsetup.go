@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -63,16 +64,20 @@ func (s benchSetup) String() string {
 		s.Pages, where, s.Latency, s.Concurrency, perHost, s.Retries, s.Timeout)
 }
 
-// noSuccess is an error when no request succeeded: a bench whose every
-// request failed measured nothing, and says so with exit status 1.
+// noSuccess is an error when no request succeeded (no 2xx or 3xx
+// response): a bench whose every request failed measured nothing, and says
+// so with exit status 1.
 func (r *benchResult) noSuccess() error {
-	if r.Successes > 0 {
-		return nil
+	var what []string
+	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
+		if n, _ := strconv.Atoi(code); n < 400 {
+			return nil
+		}
+		what = append(what, fmt.Sprintf("status %s %d", code, r.ByStatus[code]))
 	}
-	kinds := make([]string, 0, len(r.Errors))
-	for _, k := range slices.Sorted(maps.Keys(r.Errors)) {
-		kinds = append(kinds, fmt.Sprintf("%s %d", k, r.Errors[k]))
+	for _, k := range slices.Sorted(maps.Keys(r.ByError)) {
+		what = append(what, fmt.Sprintf("%s %d", k, r.ByError[k]))
 	}
 	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures",
-		r.URLs, strings.Join(kinds, ", "))}
+		r.URLs, strings.Join(what, ", "))}
 }

@@ -7,8 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
-
-	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
 // flagGroup is a titled part of a command's flags in its help.
@@ -166,27 +164,7 @@ func flagUsage(f *pflag.Flag) string {
 
 // serveEndpoints lists what fanout serve answers, for its help.
 func serveEndpoints() string {
-	var b strings.Builder
-	for _, e := range []struct{ path, what string }{
-		{"/page/N", "generated page N, titled \"Page N\" (--page-size, --latency, --error-rate, --drop-rate apply)"},
-		{testsite.PathStatus + "CODE", "a page with that status; ?retry-after=V adds a Retry-After header"},
-		{testsite.PathRedirectChain + "N", "N redirects, then a page"},
-		{testsite.PathFlaky + "N", "?code=503: that status for the first N requests, then 200"},
-		{testsite.PathHeader + "NAME", "a page titled with the request's NAME header"},
-		{testsite.PathNever, "never answers"},
-		{testsite.PathTrickle, "headers, then a byte a second"},
-		{testsite.PathInfinite, "a body that never ends"},
-		{testsite.PathGzipBomb, "gzip that inflates to 1 GiB"},
-		{testsite.PathRedirectLoop, "a redirect loop"},
-		{testsite.PathRedirectFile, "a redirect to file:///etc/passwd"},
-		{testsite.PathReset, "a connection reset mid-body"},
-		{testsite.PathBigTitle, "a 4 MB title"},
-		{testsite.PathLateTitle, "a title after 300 KB of script"},
-		{testsite.PathBinary, "5 MB of binary"},
-		{testsite.PathJSON, "JSON, not HTML"},
-		{testsite.PathMalformed, "a reply that is not HTTP"},
-	} {
-		fmt.Fprintf(&b, "  %-24s %s\n", e.path, e.what)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
+	return "  /page/N   generated page N, titled \"Page N\", of --page-size bytes, after --latency (plus\n" +
+		"            up to --jitter); --error-rate of them answer 500, --drop-rate drop the connection\n" +
+		"  any other path answers 404"
 }

@@ -109,7 +109,7 @@ func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
 	if len(opts.Files) == 0 && len(opts.URLs) > 0 {
 		return urls, func() {}, nil
 	}
-	files, err := openInputs(opts.Files, opts.IO.In)
+	files, err := input.OpenFiles(opts.Files, opts.IO.In)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +132,7 @@ func targetCount(opts *ScrapeOptions) int64 {
 		}
 		return -1
 	}
-	n := countTargets(opts.Files)
+	n := input.Count(opts.Files)
 	if n < 0 {
 		return -1
 	}

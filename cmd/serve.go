@@ -10,14 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
 // ServeOptions are the flags of fanout serve.
 type ServeOptions struct {
 	IO     *IOStreams
 	Listen []string
-	Site   testsite.Options
+	Site   benchsite.Options
 	PageSz byteSize
 }
 
@@ -29,8 +29,8 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the bench site on loopback addresses until stopped (for fanout bench --target)",
-		Long: "Serve the bench site (the pages fanout bench fetches, and the endpoints fanout's own tests\n" +
-			"use) on loopback addresses until stopped. Its paths:\n\n" + serveEndpoints(),
+		Long: "Serve the bench site (the pages fanout bench fetches) on loopback addresses until stopped.\n" +
+			"Its paths:\n\n" + serveEndpoints(),
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
 			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'",
 		Args: cobra.NoArgs,
@@ -53,7 +53,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	opts.Site.Lean = true
-	site := testsite.New(opts.Site)
+	site := benchsite.New(opts.Site)
 	var servers []*http.Server
 	errs := make(chan error, len(opts.Listen))
 	for _, addr := range opts.Listen {

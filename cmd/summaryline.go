@@ -8,12 +8,12 @@ import (
 // summaryLine is the line on stderr at the end of a run: the summary's
 // line, the URLs --resume skipped, and what held the run back when that
 // was the per-host cap for most of it, with the flag that sets it.
-func summaryLine(out runOutcome) string {
+func summaryLine(out runResult) string {
 	line := out.Summary.Line()
-	if out.Stats.Skipped > 0 {
-		line += fmt.Sprintf("; %d skipped, already in --db", out.Stats.Skipped)
+	if out.Outcome.Skipped > 0 {
+		line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
 	}
-	if hint := perHostHint(out.PerHost, out.HostCapWait, out.Summary.Elapsed); hint != "" {
+	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" {
 		line += "\n" + hint
 	}
 	return line
