@@ -220,6 +220,8 @@ func (p *progress) counts(now time.Time) string {
 		if p.total > 0 {
 			fmt.Fprintf(&b, " %d%%", 100*min(p.done, p.total)/p.total)
 		}
+	} else if p.done == 1 {
+		b.WriteString("1 URL")
 	} else {
 		fmt.Fprintf(&b, "%d URLs", p.done)
 	}
