@@ -67,7 +67,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			"by default). Blank lines and lines starting with # are skipped. With no FILE, or FILE \"-\",\n" +
 			"the list is read from standard input. URLs may also be given with -u URL, or as arguments:\n" +
 			"an argument that starts with http:// or https:// and is not an existing file is a URL.",
-		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title'\n" +
+		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
 			"  fanout scrape https://example.com/ -f text\n" +
 			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
 			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
