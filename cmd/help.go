@@ -18,11 +18,14 @@ type flagGroup struct {
 // scrapeFlagGroups orders scrape's flags for people: what limits the run,
 // what each request is, where results go, how the run is driven. A flag in
 // no group is listed under "Other flags", so none is ever hidden.
+// Names of flags other branches add (--fields, --robots, --resolver, -x,
+// --shard…) are listed already: a name with no flag is passed over.
 var scrapeFlagGroups = []flagGroup{
-	{"Input", []string{"url"}},
-	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "window"}},
-	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header", "insecure"}},
-	{"Output", []string{"output", "format", "report", "db", "resume", "quiet", "progress"}},
+	{"Input", []string{"url", "shard"}},
+	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "robots", "window"}},
+	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
+		"insecure", "proxy", "resolver"}},
+	{"Output", []string{"output", "format", "report", "fields", "extract", "db", "resume", "quiet", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }
 
@@ -33,6 +36,8 @@ var placeholders = map[string]string{
 	"user-agent": "STRING", "rate": "R", "host-rate": "R", "url": "URL", "target": "URL",
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
 	"header": "'NAME: VALUE'",
+	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
+	"html": "FILE",
 }
 
 // scrapeCompletions are the values shell completion offers for scrape's
