@@ -24,6 +24,7 @@ type runResult struct {
 	Outcome pipeline.Outcome
 	Err     error // Run's: *pipeline.FailFastError or the input's read error
 	Signal  *SignalError
+	PerHost int // the per-host cap the run had (0: none), for the summary line
 }
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
@@ -37,6 +38,7 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 		return err
 	}
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
+	res.PerHost = cfg.Limits.PerHost
 	errors.As(context.Cause(ctx), &res.Signal)
 	return res
 }
@@ -47,11 +49,7 @@ func exitFor(out runResult, errOut io.Writer, quiet bool) error {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
 	if !quiet || out.Signal != nil || out.Outcome.Deadline || out.Err != nil {
-		line := out.Summary.Line()
-		if out.Outcome.Skipped > 0 {
-			line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
-		}
-		fmt.Fprintln(errOut, line)
+		fmt.Fprintln(errOut, summaryLine(out))
 	}
 	switch {
 	case out.Signal != nil:

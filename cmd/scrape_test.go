@@ -312,7 +312,7 @@ func TestProgress(t *testing.T) {
 			if n := len(parseLines(t, out.String())); n != want {
 				t.Fatalf("%d records, want %d", n, want)
 			}
-			if hasBar := strings.Contains(errOut.String(), " failed ("); hasBar != tt.wantBar {
+			if hasBar := strings.Contains(errOut.String(), " URL/s\x1b[K"); hasBar != tt.wantBar {
 				t.Errorf("bar on stderr: %v, want %v: %q", hasBar, tt.wantBar, errOut.String())
 			}
 		})
