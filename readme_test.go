@@ -28,7 +28,8 @@ import (
 // "N: REGEX" says that every line command N of the block writes on stdout
 // matches REGEX, and that it writes at least one; directives are
 // separated by "; ", so a REGEX cannot contain one. Every command must exit
-// 0. A command that needs a tool that is not installed (jq, sqlite3) is
+// 0. A command that needs a tool that is not installed (jq, sqlite3,
+// parallel) is
 // skipped with a message.
 //
 // Loopback only: https://example.com and example.com in a command become
@@ -210,7 +211,7 @@ func TestReadmeExamples(t *testing.T) {
 // status and, if want is set, every line of its stdout.
 func runReadmeCommand(t *testing.T, dir string, env []string, n int, cmd string, want *regexp.Regexp) {
 	t.Helper()
-	for _, tool := range []string{"jq", "sqlite3"} {
+	for _, tool := range []string{"jq", "sqlite3", "parallel"} {
 		if regexp.MustCompile(`(^|[|&;]\s*)` + tool + `\b`).MatchString(cmd) {
 			if _, err := exec.LookPath(tool); err != nil {
 				t.Skipf("%s is not installed (apt-get install -y %s): %s", tool, tool, cmd)
