@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,6 +122,9 @@ func Parse(line []byte) (t Target, ok bool) {
 // optional port and path ("example.com", "example.com:8080/a"), which become
 // https URLs.
 func parseURL(s string) (u *url.URL, bare bool, err error) {
+	if err := checkShape(s); err != nil {
+		return nil, false, err
+	}
 	if !hasScheme(s) {
 		bare = true
 		s = "https://" + s
@@ -141,16 +145,45 @@ func parseURL(s string) (u *url.URL, bare bool, err error) {
 	if u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
 		return nil, false, errors.New("missing host")
 	}
+	if strings.HasSuffix(u.Host, ":") {
+		return nil, false, errors.New("empty port after the host's ':'")
+	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return nil, false, fmt.Errorf("invalid port %q", p)
 		}
 	}
-	if strings.ContainsAny(u.Host, " \t") {
-		return nil, false, errors.New("white space in host")
+	if err := checkHost(u.Hostname(), bare); err != nil {
+		return nil, false, err
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, bare, nil
+}
+
+// csvHint ends the error of a line that looks like a row of a table.
+const csvHint = "the line looks like a CSV row: keep only its first column (cut -d, -f1)"
+
+// checkShape refuses lines that cannot be one URL whatever follows: white
+// space inside (two URLs, a CSV or TSV row, prose) and quotes around it.
+func checkShape(s string) error {
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		msg := "white space inside the line: one URL per line, with spaces written as %20"
+		switch {
+		case s[i] == '\t':
+			msg += "; the line looks like a TSV row: keep only its first column (cut -f1)"
+		case strings.Contains(s[:i], ","):
+			msg += "; " + csvHint
+		}
+		return errors.New(msg)
+	}
+	if s[0] == '"' || s[0] == '\'' {
+		msg := "the line is in quotes: write the URL without them"
+		if strings.Contains(s, "\",") || strings.Contains(s, "',") {
+			msg += "; " + csvHint
+		}
+		return errors.New(msg)
+	}
+	return nil
 }
 
 // hasScheme reports whether s starts with "scheme:", where what follows the
