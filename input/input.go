@@ -37,10 +37,17 @@ type Target struct {
 	Err error
 }
 
-// Reader reads targets from lines of text. It is not safe for concurrent use.
+// ErrUTF16 is returned by Reader.Next, once, for an input that starts with a
+// UTF-16 byte-order mark or whose first line is UTF-16 text without one.
+var ErrUTF16 = errors.New("input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8")
+
+// Reader reads targets from lines of text. A line ends at "\n", "\r\n" or a
+// lone "\r". It is not safe for concurrent use.
 type Reader struct {
-	br   *bufio.Reader
-	line int
+	br     *bufio.Reader
+	line   int
+	long   []byte // a line that spans reads, cut to MaxLineBytes+1 bytes
+	skipLF bool   // the last line ended in '\r' at the end of the buffer
 }
 
 // NewReader returns a Reader reading lines from r.
@@ -50,7 +57,8 @@ func NewReader(r io.Reader) *Reader {
 
 // Next returns the target of the next line that is neither blank nor a
 // comment (starting with '#'). It returns io.EOF after the last one, and any
-// other error from the underlying reader as it comes.
+// other error from the underlying reader as it comes. An input in UTF-16
+// gives ErrUTF16 instead of a target per line.
 func (r *Reader) Next() (Target, error) {
 	for {
 		line, err := r.readLine()
@@ -59,6 +67,9 @@ func (r *Reader) Next() (Target, error) {
 		}
 		r.line++
 		if r.line == 1 {
+			if isUTF16(line) {
+				return Target{}, ErrUTF16
+			}
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 		}
 		if t, ok := Parse(line); ok {
@@ -68,29 +79,87 @@ func (r *Reader) Next() (Target, error) {
 	}
 }
 
+// isUTF16 reports whether a first line is UTF-16: it starts with a UTF-16
+// byte-order mark, or it is ASCII text in UTF-16 (a NUL in every other byte,
+// and only there).
+func isUTF16(line []byte) bool {
+	if bytes.HasPrefix(line, []byte("\xff\xfe")) || bytes.HasPrefix(line, []byte("\xfe\xff")) {
+		return true
+	}
+	if len(line) < 2 {
+		return false
+	}
+	var nul [2]int
+	for i, c := range line {
+		if c == 0 {
+			nul[i%2]++
+		}
+	}
+	even, odd := (len(line)+1)/2, len(line)/2
+	return nul[0] == even && nul[1] == 0 || nul[1] == odd && nul[0] == 0
+}
+
 // readLine returns the next line without its end-of-line bytes, cut to
-// MaxLineBytes (the rest of a longer line is read and dropped). At the end of
-// input it returns nil and io.EOF, or the last unterminated line and io.EOF.
+// MaxLineBytes+1 bytes (the rest of a longer line is read and dropped). The
+// line is valid until the next call. At the end of input it returns nil and
+// io.EOF, or the last unterminated line and io.EOF.
 func (r *Reader) readLine() ([]byte, error) {
-	var long []byte
+	r.long = r.long[:0]
 	for {
-		chunk, err := r.br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			if len(long) < MaxLineBytes+1 {
-				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+		if _, err := r.br.Peek(1); err != nil {
+			if len(r.long) > 0 {
+				return r.long, err
 			}
+			return nil, err
+		}
+		b, _ := r.br.Peek(r.br.Buffered())
+		if r.skipLF {
+			r.skipLF = false
+			if b[0] == '\n' {
+				r.br.Discard(1)
+				continue
+			}
+		}
+		end := lineEnd(b)
+		if end < 0 {
+			r.keep(b)
+			r.br.Discard(len(b))
 			continue
 		}
-		if long != nil {
-			if len(long) < MaxLineBytes+1 {
-				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+		line, n := b[:end], end+1
+		if b[end] == '\r' {
+			if end+1 == len(b) {
+				r.skipLF = true // the '\n' of a "\r\n" may be in the next read
+			} else if b[end+1] == '\n' {
+				n++
 			}
-			chunk = long
 		}
-		if err == io.EOF && len(chunk) == 0 {
-			return nil, io.EOF
+		if len(r.long) > 0 {
+			r.keep(line)
+			line = r.long
 		}
-		return chunk, err
+		r.br.Discard(n)
+		return line, nil
+	}
+}
+
+// lineEnd returns the index of the first '\n' or '\r' in b, or -1.
+func lineEnd(b []byte) int {
+	lf := bytes.IndexByte(b, '\n')
+	head := b
+	if lf >= 0 {
+		head = b[:lf]
+	}
+	if cr := bytes.IndexByte(head, '\r'); cr >= 0 {
+		return cr
+	}
+	return lf
+}
+
+// keep appends part of a line to r.long, up to MaxLineBytes+1 bytes.
+func (r *Reader) keep(part []byte) {
+	if room := MaxLineBytes + 1 - len(r.long); room > 0 {
+		r.long = append(r.long, part[:min(len(part), room)]...)
 	}
 }
 
