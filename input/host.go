@@ -35,15 +35,15 @@ func checkHost(host string, bare bool) error {
 	if name == "" {
 		return errors.New("missing host")
 	}
-	if endsInNumber(name) {
-		return checkIPv4(host)
-	}
 	ascii := name
 	if needsIDNA(name) {
 		var err error
 		if ascii, err = hostProfile.ToASCII(name); err != nil {
 			return hostErr(host, "")
 		}
+	}
+	if endsInNumber(ascii) {
+		return checkIPv4(host, ascii)
 	}
 	if err := checkLabels(ascii, !bare); err != nil {
 		return hostErr(host, err.Error())
@@ -122,12 +122,13 @@ func endsInNumber(name string) bool {
 // checkIPv4 accepts host only as four dotted decimal numbers without leading
 // zeros. Other forms that browsers read as IPv4 (2130706433, 0x7f.1,
 // 0177.0.0.1, a trailing dot) are refused with the address they stand for:
-// Go's resolver would send them to DNS as names.
-func checkIPv4(host string) error {
+// Go's resolver would send them to DNS as names. ascii is host mapped by
+// hostProfile, without its trailing dot.
+func checkIPv4(host, ascii string) error {
 	if ip, err := netip.ParseAddr(host); err == nil && ip.Is4() {
 		return nil
 	}
-	if ip, ok := whatwgIPv4(strings.TrimSuffix(host, ".")); ok {
+	if ip, ok := whatwgIPv4(ascii); ok {
 		return fmt.Errorf("%q is an IPv4 address in an ambiguous form: write it as %s", host, ip)
 	}
 	return fmt.Errorf("host %q ends in a number but is not an IPv4 address", host)

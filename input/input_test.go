@@ -206,28 +206,3 @@ func TestReaderLongLine(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	for _, s := range []string{"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff", "http://127.0.0.1:9010/p", "HTTP://EXAMPLE.com:8080", "http://[FE80::1%25en0]:80/", "http://h:/", "https://ex\u00e4mple.com:443/"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, line []byte) {
-		got, ok := Parse(line)
-		if !ok {
-			return
-		}
-		if (got.URL == nil) == (got.Err == nil) {
-			t.Fatalf("exactly one of URL and Err must be set: %+v", got)
-		}
-		if got.URL != nil {
-			if got.URL.Scheme != "http" && got.URL.Scheme != "https" {
-				t.Fatalf("scheme %q accepted", got.URL.Scheme)
-			}
-			if got.URL.Hostname() == "" {
-				t.Fatalf("empty host accepted: %q", line)
-			}
-			if k, want := HostKey(got.URL), hostKey(got.URL); k != want {
-				t.Fatalf("HostKey = %q, want %q", k, want)
-			}
-		}
-	})
-}

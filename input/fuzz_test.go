@@ -1,0 +1,112 @@
+package input
+
+import (
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+// The oracle for host names: its own IDNA profile (the same mapping as a
+// lookup, "--" allowed in labels), regular expressions for RFC 1123 labels
+// and for WHATWG's numeric last label, and net.ParseIP for addresses. It
+// shares no code with host.go.
+var (
+	oracleIDNA    = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false), idna.StrictDomainName(false))
+	oracleBare    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
+	oracleSchemed = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$`)
+	oracleNumeric = regexp.MustCompile(`(^|\.)([0-9]+|0[xX][0-9a-fA-F]*)$`)
+)
+
+// oracleHostOK says whether host (no brackets, no port) is one to fetch.
+func oracleHostOK(host string, bare bool) bool {
+	if ip := net.ParseIP(host); ip != nil {
+		return true
+	}
+	if strings.Contains(host, ":") {
+		return false // only a scoped IPv6 address gets here; see the caller
+	}
+	name, _ := strings.CutSuffix(host, ".")
+	ascii, err := oracleIDNA.ToASCII(name)
+	if err != nil || len(ascii) > 253 || oracleNumeric.MatchString(ascii) {
+		return false
+	}
+	if !bare {
+		return oracleSchemed.MatchString(ascii)
+	}
+	return oracleBare.MatchString(ascii) && (strings.Contains(ascii, ".") || ascii == "localhost")
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff",
+		"http://127.0.0.1:9010/p", "HTTP://EXAMPLE.com:8080", "http://[FE80::1%25en0]:80/", "http://h:/",
+		"https://ex\u00e4mple.com:443/", `"http://127.0.0.1:8080/"`, "url,title", "http://a/ http://b/",
+		"time/date format with -l", "time", "localhost", "2130706433", "0x7f.1", "0177.0.0.1", "127.0.0.1.",
+		"1.2.3", "example.123", "my_site.example", "http://my_site.example/", "r3---sn-a.googlevideo.com",
+		"xn--bcher-kva.example", "xn--zz.example", "b\u00fccher.example", "example\u3002com", "\uff45x.com",
+		"a..b", "-a.b", "e.g.", "README.md",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		got, ok := Parse(line)
+		if !ok {
+			return
+		}
+		if (got.URL == nil) == (got.Err == nil) {
+			t.Fatalf("exactly one of URL and Err must be set: %+v", got)
+		}
+		if got.URL != nil {
+			checkAccepted(t, got)
+		}
+		checkBareHostLine(t, got)
+	})
+}
+
+// checkAccepted holds an accepted target to the rules of a usable URL.
+func checkAccepted(t *testing.T, got Target) {
+	u := got.URL
+	if u.Scheme != "http" && u.Scheme != "https" {
+		t.Fatalf("scheme %q accepted", u.Scheme)
+	}
+	if strings.IndexFunc(got.Raw, unicode.IsSpace) >= 0 || got.Raw[0] == '"' || got.Raw[0] == '\'' {
+		t.Fatalf("a line with white space or quotes accepted: %q", got.Raw)
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		t.Fatalf("empty port accepted: %q", got.Raw)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			t.Fatalf("port %q accepted", p)
+		}
+	}
+	host := u.Hostname()
+	if i := strings.IndexByte(host, '%'); i >= 0 && strings.Contains(host, ":") {
+		host = host[:i] // an IPv6 zone
+	}
+	if !oracleHostOK(host, got.Bare) {
+		t.Fatalf("host %q accepted (bare %v), the oracle refuses it", u.Hostname(), got.Bare)
+	}
+	if k, want := HostKey(u), hostKey(u); k != want {
+		t.Fatalf("HostKey = %q, want %q", k, want)
+	}
+}
+
+// checkBareHostLine checks a line that is nothing but a host name both ways:
+// Parse accepts it exactly when the oracle does.
+func checkBareHostLine(t *testing.T, got Target) {
+	s := got.Raw
+	if !utf8.ValidString(s) || strings.ContainsAny(s, ":/?#[]@%\\\"'") ||
+		strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		return
+	}
+	if want := oracleHostOK(s, true); (got.Err == nil) != want {
+		t.Fatalf("Parse(%q) error = %v; the oracle accepts it: %v", s, got.Err, want)
+	}
+}
