@@ -205,4 +205,3 @@ func TestReaderLongLine(t *testing.T) {
 		t.Fatalf("line after a long one: %+v, %v", second, err)
 	}
 }
-
