@@ -68,8 +68,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
 	f.Var(&opts.PageSize, "page-size", "bytes of each generated page (default 2048)")
-	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
-	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
@@ -77,11 +77,11 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	f.IntVarP(&scrape.Concurrency, "concurrency", "c", 64, "requests in flight at most")
-	f.Float64VarP(&scrape.Rate, "rate", "r", 0, "requests started per second at most (0: no limit)")
+	f.VarP((*perSecond)(&scrape.Rate), "rate", "r", "requests started per second at most: 10, 10/s, 600/m (0: no limit)")
 	f.IntVar(&scrape.Burst, "burst", scrape.Burst, "token-bucket burst for --rate")
 	f.IntVar(&scrape.PerHost, "per-host", 0, "requests in flight per host at most (0: no limit)")
-	f.Float64Var(&scrape.HostRate, "host-rate", 0, "requests started per second per host (0: no limit)")
-	f.DurationVarP(&scrape.Timeout, "timeout", "t", scrape.Timeout, "one attempt, body included")
+	f.Var((*perSecond)(&scrape.HostRate), "host-rate", "requests started per second per host, as --rate (0: no limit)")
+	f.VarP((*seconds)(&scrape.Timeout), "timeout", "t", "one attempt, body included")
 	f.IntVar(&scrape.Retries, "retries", 0, "extra attempts after a retryable failure")
 	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
 	return c
@@ -94,7 +94,7 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--pages must be at least 1")
 	case o.Hosts < 1 || o.Hosts > 256:
 		return usageErr("--hosts must be between 1 and 256")
-	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
+	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
 	case o.Latency < 0 || o.Jitter < 0:
 		return usageErr("--latency and --jitter must not be negative")

@@ -36,6 +36,7 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Proxy     proxyURL
 
 	Output   string
 	Format   string
@@ -80,21 +81,22 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	}
 	f := c.Flags()
 	f.IntVarP(&opts.Concurrency, "concurrency", "c", opts.Concurrency, "requests in flight at most, all hosts together")
-	f.Float64VarP(&opts.Rate, "rate", "r", 0, "requests started per second at most, all hosts, retries included (0: no limit)")
+	f.VarP((*perSecond)(&opts.Rate), "rate", "r", "requests started per second at most, all hosts, retries included: 10, 10/s, 600/m (0: no limit)")
 	f.IntVar(&opts.Burst, "burst", opts.Burst, "token-bucket burst for --rate (1: smooth pacing)")
 	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
-	f.Float64Var(&opts.HostRate, "host-rate", 0, "requests started per second per host at most (0: no limit)")
-	f.DurationVarP(&opts.Timeout, "timeout", "t", opts.Timeout, "one attempt, the whole exchange including the body")
+	f.Var((*perSecond)(&opts.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
+	f.VarP((*seconds)(&opts.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
 	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
-	f.DurationVar(&opts.MaxRetryWait, "max-retry-wait", opts.MaxRetryWait, "longest wait before a retry, Retry-After included")
+	f.Var((*seconds)(&opts.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
 	f.Var(&opts.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
 	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
-	f.DurationVar(&opts.Deadline, "deadline", 0, "bound on the whole run; what has not finished then is canceled (0: none)")
+	f.Var((*seconds)(&opts.Deadline), "deadline", "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
 	f.IntVar(&opts.Window, "window", 0, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
 	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
-	f.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
+	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "skip TLS certificate verification")
+	f.VarP(&opts.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl, csv or text")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
@@ -164,7 +166,7 @@ func (o *ScrapeOptions) fetchOptions() fetcher.Options {
 	return fetcher.Options{
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure,
+		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Proxy: o.Proxy.u,
 	}
 }
 

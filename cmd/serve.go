@@ -39,8 +39,8 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringArrayVar(&opts.Listen, "listen", []string{"127.0.0.1:8080"}, "loopback address to serve on, repeatable")
-	f.DurationVar(&opts.Site.Latency, "latency", 0, "delay before each page")
-	f.DurationVar(&opts.Site.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Var((*seconds)(&opts.Site.Latency), "latency", "delay before each page")
+	f.Var((*seconds)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Var(&opts.PageSz, "page-size", "bytes of each page (default 2048)")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
