@@ -171,6 +171,9 @@ func (o *ScrapeOptions) fetchOptions() fetcher.Options {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
+	if err := checkOverwrite(opts.Files, opts.IO.In, opts.Output, opts.DB); err != nil {
+		return err
+	}
 	src, err := openInputs(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
