@@ -110,3 +110,53 @@ func checkBareHostLine(t *testing.T, got Target) {
 		t.Fatalf("Parse(%q) error = %v; the oracle accepts it: %v", s, got.Err, want)
 	}
 }
+
+// FuzzReader reads data in chunks of every size from 1 to 16 and checks the
+// targets against lines split by a regular expression at "\r\n", "\r" and
+// "\n" and parsed one by one.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"a.test\nb.test\n", "a.test\r\nb.test", "a.test\rb.test\r\r\nc.test", "\xef\xbb\xbf# c\r\n\r\nx.test\r",
+		"\xff\xfea\x00\n\x00", "h\x00t\x00t\x00p\x00\n\x00", "\x7fELF\x02\x01\x00\x00\nprose here\n",
+	} {
+		f.Add([]byte(s))
+	}
+	split := regexp.MustCompile(`\r\n|\r|\n`)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines := split.Split(string(data), -1)
+		if lines[len(lines)-1] == "" {
+			lines = lines[:len(lines)-1]
+		}
+		var want []Target
+		for i, line := range lines {
+			if i == 0 {
+				line = strings.TrimPrefix(line, "\xef\xbb\xbf")
+			}
+			if tg, ok := Parse([]byte(line)); ok {
+				tg.Line = i + 1
+				want = append(want, tg)
+			}
+		}
+		for n := 1; n <= 16; n++ {
+			r := NewReader(&chunkReader{s: string(data), n: n})
+			for i := 0; ; i++ {
+				got, err := r.Next()
+				if err == ErrUTF16 {
+					if i > 0 || !strings.HasPrefix(string(data), "\xff\xfe") && !strings.HasPrefix(string(data), "\xfe\xff") && !strings.Contains(lines[0], "\x00") {
+						t.Fatalf("chunks of %d: ErrUTF16 at target %d of %q", n, i, data)
+					}
+					break
+				}
+				if err != nil {
+					if i != len(want) {
+						t.Fatalf("chunks of %d: %d targets, then %v; want %d", n, i, err, len(want))
+					}
+					break
+				}
+				if i >= len(want) || got.Line != want[i].Line || got.Raw != want[i].Raw || (got.Err == nil) != (want[i].Err == nil) {
+					t.Fatalf("chunks of %d: target %d = %d %q %v; want %+v", n, i, got.Line, got.Raw, got.Err, want)
+				}
+			}
+		}
+	})
+}
