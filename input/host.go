@@ -15,9 +15,10 @@ import (
 // (UTS #46 with the Bidi rule, RFC 5891 section 5), but leaves to checkLabels
 // which ASCII characters a label may hold, and does not refuse "--" in a
 // label's third and fourth places: real names such as
-// "r3---sn-a5m7zu7s.googlevideo.com" have it. It is never modified.
-var hostProfile = idna.New(idna.MapForLookup(), idna.BidiRule(),
-	idna.CheckHyphens(false), idna.StrictDomainName(false))
+// "r3---sn-a5m7zu7s.googlevideo.com" have it.
+func hostProfile() *idna.Profile {
+	return idna.New(idna.MapForLookup(), idna.BidiRule(), idna.CheckHyphens(false), idna.StrictDomainName(false))
+}
 
 // checkHost says why host, a URL's host without brackets or port, is not one
 // fanout fetches. It never looks the name up. A bare host (a line with no
@@ -38,7 +39,7 @@ func checkHost(host string, bare bool) error {
 	ascii := name
 	if needsIDNA(name) {
 		var err error
-		if ascii, err = hostProfile.ToASCII(name); err != nil {
+		if ascii, err = hostProfile().ToASCII(name); err != nil {
 			return hostErr(host, "")
 		}
 	}
