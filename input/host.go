@@ -49,7 +49,7 @@ func checkHost(host string, bare bool) error {
 	if err := checkLabels(ascii, !bare); err != nil {
 		return hostErr(host, err.Error())
 	}
-	if bare && !strings.Contains(ascii, ".") && ascii != "localhost" && name != "localhost" {
+	if bare && !strings.Contains(ascii, ".") && !strings.EqualFold(ascii, "localhost") {
 		return fmt.Errorf("%q is not a host name: a line without http:// or https:// needs a name with a dot (example.com), an IP address or localhost", host)
 	}
 	return nil
@@ -68,14 +68,18 @@ func hostErr(host, why string) error {
 }
 
 // needsIDNA reports whether name needs mapping or checking by hostProfile:
-// it has a non-ASCII byte, an upper-case letter or a Punycode label.
+// it has a non-ASCII byte or a Punycode label ("xn--" in any case). ASCII
+// letters of either case need only checkLabels.
 func needsIDNA(name string) bool {
 	for i := 0; i < len(name); i++ {
-		if c := name[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+		if name[i] >= 0x80 {
+			return true
+		}
+		if (i == 0 || name[i-1] == '.') && len(name)-i >= 4 && strings.EqualFold(name[i:i+4], "xn--") {
 			return true
 		}
 	}
-	return strings.HasPrefix(name, "xn--") || strings.Contains(name, ".xn--")
+	return false
 }
 
 // checkLabels checks an ASCII host name (no trailing dot) against RFC 1123:
@@ -97,7 +101,7 @@ func checkLabels(name string, underscore bool) error {
 		}
 		for i := 0; i < len(label); i++ {
 			c := label[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' && underscore) {
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' && underscore) {
 				return fmt.Errorf("%q is not allowed in a host name", rune(c))
 			}
 		}
