@@ -235,7 +235,7 @@ const csvHint = "the line looks like a CSV row: keep only its first column (cut 
 // checkShape refuses lines that cannot be one URL whatever follows: white
 // space inside (two URLs, a CSV or TSV row, prose) and quotes around it.
 func checkShape(s string) error {
-	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+	if i := spaceIndex(s); i >= 0 {
 		msg := "white space inside the line: one URL per line, with spaces written as %20"
 		switch {
 		case s[i] == '\t':
@@ -253,6 +253,23 @@ func checkShape(s string) error {
 		return errors.New(msg)
 	}
 	return nil
+}
+
+// spaceIndex is strings.IndexFunc(s, unicode.IsSpace), with ASCII bytes
+// checked without decoding.
+func spaceIndex(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			return i
+		case c >= utf8.RuneSelf:
+			if j := strings.IndexFunc(s[i:], unicode.IsSpace); j >= 0 {
+				return i + j
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // hasScheme reports whether s starts with "scheme:", where what follows the
