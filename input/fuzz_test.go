@@ -21,6 +21,7 @@ var (
 	oracleBare    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 	oracleSchemed = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$`)
 	oracleNumeric = regexp.MustCompile(`(^|\.)([0-9]+|0[xX][0-9a-fA-F]*)$`)
+	oracleTLD     = regexp.MustCompile(`\.([a-z]{2,}|xn--[a-z0-9-]+)$`)
 )
 
 // oracleHostOK says whether host (no brackets, no port) is one to fetch.
@@ -39,7 +40,7 @@ func oracleHostOK(host string, bare bool) bool {
 	if !bare {
 		return oracleSchemed.MatchString(ascii)
 	}
-	return oracleBare.MatchString(ascii) && (strings.Contains(ascii, ".") || ascii == "localhost")
+	return oracleBare.MatchString(ascii) && (oracleTLD.MatchString(ascii) || ascii == "localhost")
 }
 
 func FuzzParse(f *testing.F) {

@@ -49,10 +49,30 @@ func checkHost(host string, bare bool) error {
 	if err := checkLabels(ascii, !bare); err != nil {
 		return hostErr(host, err.Error())
 	}
-	if bare && !strings.Contains(ascii, ".") && !strings.EqualFold(ascii, "localhost") {
-		return fmt.Errorf("%q is not a host name: a line without http:// or https:// needs a name with a dot (example.com), an IP address or localhost", host)
+	if bare && !strings.EqualFold(ascii, "localhost") && !endsInTLD(ascii) {
+		return fmt.Errorf("%q is not a host name: a line without http:// or https:// needs a name that ends in a top-level domain (example.com), an IP address or localhost", host)
 	}
 	return nil
+}
+
+// endsInTLD reports whether name has a dot and its last label looks like a
+// top-level domain: two or more ASCII letters, or Punycode ("xn--"). Words
+// from prose and binary files ("e.g.", "R.O") do not.
+func endsInTLD(name string) bool {
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 {
+		return false
+	}
+	tld := name[dot+1:]
+	if len(tld) > 4 && strings.EqualFold(tld[:4], "xn--") {
+		return true
+	}
+	for i := 0; i < len(tld); i++ {
+		if c := tld[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return len(tld) >= 2
 }
 
 // hostErr is the error for an invalid host name; why may be empty.
