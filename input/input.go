@@ -61,22 +61,51 @@ func NewReader(r io.Reader) *Reader {
 // gives ErrUTF16 instead of a target per line.
 func (r *Reader) Next() (Target, error) {
 	for {
-		line, err := r.readLine()
-		if err != nil && (err != io.EOF || line == nil) {
+		line, err := r.nextLine()
+		if err != nil {
 			return Target{}, err
-		}
-		r.line++
-		if r.line == 1 {
-			if isUTF16(line) {
-				return Target{}, ErrUTF16
-			}
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 		}
 		if t, ok := Parse(line); ok {
 			t.Line = r.line
 			return t, nil
 		}
 	}
+}
+
+// count reads the rest of the input and counts the lines that are targets,
+// by the rules Next follows, without parsing them.
+func (r *Reader) count() (int64, error) {
+	var n int64
+	for {
+		line, err := r.nextLine()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if isTarget(line) {
+			n++
+		}
+	}
+}
+
+// nextLine returns the next line, numbered in r.line, without the
+// byte-order mark that may start the input. A first line in UTF-16 gives
+// ErrUTF16.
+func (r *Reader) nextLine() ([]byte, error) {
+	line, err := r.readLine()
+	if err != nil && (err != io.EOF || line == nil) {
+		return nil, err
+	}
+	r.line++
+	if r.line == 1 {
+		if isUTF16(line) {
+			return nil, ErrUTF16
+		}
+		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	}
+	return line, nil
 }
 
 // isUTF16 reports whether a first line is UTF-16: it starts with a UTF-16
@@ -163,17 +192,24 @@ func (r *Reader) keep(part []byte) {
 	}
 }
 
+// isTarget reports whether a line gets a target: its first MaxLineBytes
+// bytes, trimmed of white space, are neither empty nor a comment.
+func isTarget(line []byte) bool {
+	t := bytes.TrimSpace(line[:min(len(line), MaxLineBytes)])
+	return len(t) > 0 && t[0] != '#'
+}
+
 // Parse reads one line as a target. ok is false for lines that are skipped:
 // blank lines and comments.
 func Parse(line []byte) (t Target, ok bool) {
+	if !isTarget(line) {
+		return Target{}, false
+	}
 	tooLong := len(line) > MaxLineBytes
 	if tooLong {
 		line = line[:MaxLineBytes]
 	}
 	s := strings.TrimSpace(string(line))
-	if s == "" || s[0] == '#' {
-		return Target{}, false
-	}
 	t.Raw = s
 	switch {
 	case tooLong:
