@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // The oracle for host names: its own IDNA profile (the same mapping as a
@@ -21,8 +22,25 @@ var (
 	oracleBare    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 	oracleSchemed = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$`)
 	oracleNumeric = regexp.MustCompile(`(^|\.)([0-9]+|0[xX][0-9a-fA-F]*)$`)
-	oracleTLD     = regexp.MustCompile(`\.([a-z]{2,}|xn--[a-z0-9-]+)$`)
 )
+
+// oracleKnownTLD says whether ascii (lower case) has a dot and a last label
+// that is an ICANN top-level domain or one of the special-use names the
+// README lists.
+func oracleKnownTLD(ascii string) bool {
+	labels := strings.Split(ascii, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	tld := labels[len(labels)-1]
+	for _, special := range []string{"test", "example", "invalid", "localhost", "local", "internal", "lan", "home", "corp"} {
+		if tld == special {
+			return true
+		}
+	}
+	suffix, icann := publicsuffix.PublicSuffix(tld)
+	return icann && suffix == tld
+}
 
 // oracleHostOK says whether host (no brackets, no port) is one to fetch.
 func oracleHostOK(host string, bare bool) bool {
@@ -40,7 +58,7 @@ func oracleHostOK(host string, bare bool) bool {
 	if !bare {
 		return oracleSchemed.MatchString(ascii)
 	}
-	return oracleBare.MatchString(ascii) && (oracleTLD.MatchString(ascii) || ascii == "localhost")
+	return oracleBare.MatchString(ascii) && (oracleKnownTLD(ascii) || ascii == "localhost")
 }
 
 func FuzzParse(f *testing.F) {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // hostProfile maps and checks internationalised host names as a lookup does
@@ -50,29 +51,29 @@ func checkHost(host string, bare bool) error {
 		return hostErr(host, err.Error())
 	}
 	if bare && !strings.EqualFold(ascii, "localhost") && !endsInTLD(ascii) {
-		return fmt.Errorf("%q is not a host name: a line without http:// or https:// needs a name that ends in a top-level domain (example.com), an IP address or localhost", host)
+		return fmt.Errorf("%q is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway", host)
 	}
 	return nil
 }
 
-// endsInTLD reports whether name has a dot and its last label looks like a
-// top-level domain: two or more ASCII letters, or Punycode ("xn--"). Words
-// from prose and binary files ("e.g.", "R.O") do not.
+// endsInTLD reports whether name has a dot and ends in a top-level domain:
+// one in the ICANN section of the Public Suffix List
+// (golang.org/x/net/publicsuffix), or a special-use name that local networks
+// use: test, example, invalid, localhost (RFC 6761), local (RFC 6762),
+// internal, lan, home, corp. Words from prose, code and binary files
+// ("e.g.", "io.Writer", "x.go", "R.O") do not.
 func endsInTLD(name string) bool {
 	dot := strings.LastIndexByte(name, '.')
 	if dot < 0 {
 		return false
 	}
-	tld := name[dot+1:]
-	if len(tld) > 4 && strings.EqualFold(tld[:4], "xn--") {
+	tld := strings.ToLower(name[dot+1:])
+	switch tld {
+	case "test", "example", "invalid", "localhost", "local", "internal", "lan", "home", "corp":
 		return true
 	}
-	for i := 0; i < len(tld); i++ {
-		if c := tld[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return len(tld) >= 2
+	_, icann := publicsuffix.PublicSuffix(tld)
+	return icann
 }
 
 // hostErr is the error for an invalid host name; why may be empty.
