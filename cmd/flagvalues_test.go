@@ -157,6 +157,7 @@ func TestFlagErrors(t *testing.T) {
 		{"bench rate", []string{"bench", "-r", "NaN"}, []string{"--rate", "not a rate", "Run 'fanout bench --help'"}},
 		{"bench share nan", []string{"bench", "--error-rate", "NaN"}, []string{"--error-rate"}},
 		{"serve duration", []string{"serve", "--jitter", "1x"}, []string{"--jitter", "not a duration", "Run 'fanout serve --help'"}},
+		{"serve gap", []string{"serve", "--gap", "NaN"}, []string{"--gap", "not a duration"}},
 		{"proxy", []string{"scrape", "-x", "ftp://127.0.0.1"}, []string{"--proxy", "ftp"}},
 		{"subcommand help", []string{"scrape", "--bogus"}, []string{"Run 'fanout scrape --help' for usage."}},
 		{"root help", []string{"scrap"}, []string{"Run 'fanout --help' for usage."}},

@@ -6,39 +6,40 @@ import (
 	"path/filepath"
 )
 
-// checkOverwrite refuses an --output or --db that is the same file as an
-// input (a named file, or standard input redirected from a file), and a --db
-// that is the --output file, before anything is opened for writing: creating
-// the output would truncate the list, and the run would read nothing. A path
-// that does not exist yet is fine, and so is anything that is not a regular
-// file (a terminal, a pipe, /dev/null), which writing does not truncate.
-func checkOverwrite(files []string, stdin io.Reader, output, db string) error {
+// namedPath is a file a flag names: {"--output", "results.jsonl"}.
+type namedPath struct{ flag, path string }
+
+// checkOverwrite refuses an output (--output, --db, --html) that is the
+// same file as an input (a named file, or standard input redirected from a
+// file), and two outputs that are one file, before anything is opened for
+// writing: creating the output would truncate the list, and the run would
+// read nothing. A path that does not exist yet is fine, and so is anything
+// that is not a regular file (a terminal, a pipe, /dev/null), which writing
+// does not truncate. Empty paths are skipped.
+func checkOverwrite(files []string, stdin io.Reader, outputs []namedPath) error {
 	if len(files) == 0 {
 		files = []string{"-"}
 	}
-	type named struct {
-		flag string
-		info os.FileInfo
-	}
-	var outs []named
-	for _, o := range []struct{ flag, path string }{{"--output", output}, {"--db", db}} {
-		if o.path == "" {
-			continue
-		}
-		if st, err := os.Stat(o.path); err == nil && st.Mode().IsRegular() {
-			outs = append(outs, named{o.flag + " " + o.path, st})
-		}
-	}
 	for _, name := range files {
 		in, what := statInput(name, stdin)
-		for _, out := range outs {
-			if in != nil && os.SameFile(in, out.info) {
-				return usageErr("%s is the same file as the input %s: the list would be overwritten", out.flag, what)
+		if in == nil {
+			continue
+		}
+		for _, out := range outputs {
+			if out.path == "" {
+				continue
+			}
+			if st, err := os.Stat(out.path); err == nil && st.Mode().IsRegular() && os.SameFile(in, st) {
+				return usageErr("%s %s is the same file as the input %s: the list would be overwritten", out.flag, out.path, what)
 			}
 		}
 	}
-	if output != "" && db != "" && samePath(output, db) {
-		return usageErr("--db %s is the same file as --output %s", db, output)
+	for i, a := range outputs {
+		for _, b := range outputs[i+1:] {
+			if a.path != "" && b.path != "" && samePath(a.path, b.path) {
+				return usageErr("%s %s is the same file as %s %s", b.flag, b.path, a.flag, a.path)
+			}
+		}
 	}
 	return nil
 }
@@ -61,13 +62,13 @@ func statInput(name string, stdin io.Reader) (os.FileInfo, string) {
 	return st, name
 }
 
-// samePath reports whether a and b name one file: the same existing file,
-// or, when either does not exist yet, the same absolute path.
+// samePath reports whether a and b name one regular file: the same
+// existing file, or, when either does not exist yet, the same absolute path.
 func samePath(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	if errA == nil && errB == nil {
-		return os.SameFile(sa, sb)
+		return sa.Mode().IsRegular() && os.SameFile(sa, sb)
 	}
 	absA, errA := filepath.Abs(a)
 	absB, errB := filepath.Abs(b)

@@ -29,9 +29,12 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 		{"db is the input", func(d string) []string { return []string{"--db", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--db DIR/list.txt is the same file as the input"},
 		{"output is standard input", func(d string) []string { return []string{"-o", d + "/list.txt"} }, "list.txt", ExitUsage, "same file as the input standard input"},
 		{"output is standard input named -", func(d string) []string { return []string{"-o", d + "/list.txt", "-"} }, "list.txt", ExitUsage, "same file as the input standard input"},
-		{"db is the output, neither there yet", func(d string) []string { return []string{"-o", d + "/x.out", "--db", d + "/x.out", d + "/list.txt"} }, "", ExitUsage, "is the same file as --output"},
+		{"db is the output, neither there yet", func(d string) []string { return []string{"-o", d + "/x.out", "--db", d + "/x.out", d + "/list.txt"} }, "", ExitUsage, "--db DIR/x.out is the same file as --output DIR/x.out"},
+		{"html page is the input", func(d string) []string { return []string{"--html", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--html DIR/list.txt is the same file as the input"},
+		{"html page is the output", func(d string) []string { return []string{"-o", d + "/x.out", "--html", d + "/x.out", d + "/list.txt"} }, "", ExitUsage, "--html DIR/x.out is the same file as --output DIR/x.out"},
 		{"new output", func(d string) []string { return []string{"-o", d + "/new.txt", d + "/list.txt"} }, "", ExitOK, ""},
-		{"not a regular file", func(d string) []string { return []string{"-o", os.DevNull, d + "/list.txt"} }, "", ExitOK, ""},
+		{"not a regular file", func(d string) []string { return []string{"-o", os.DevNull, "--db", d + "/x.db", d + "/list.txt"} }, "", ExitOK, ""},
+		{"two outputs to a device", func(d string) []string { return []string{"-o", os.DevNull, "--html", os.DevNull, d + "/list.txt"} }, "", ExitOK, ""},
 		{"existing output that is not the input", func(d string) []string { return []string{"-o", d + "/other.txt"} }, "list.txt", ExitOK, ""},
 	}
 	for _, tt := range tests {
@@ -60,7 +63,7 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 			if code != ExitOK && out.Len() > 0 {
 				t.Errorf("stdout %q after a refusal", out)
 			}
-			if tt.name == "db is the output, neither there yet" {
+			if strings.Contains(tt.name, "is the output") {
 				if _, err := os.Stat(filepath.Join(dir, "x.out")); !os.IsNotExist(err) {
 					t.Errorf("the output was created before the refusal: %v", err)
 				}

@@ -67,7 +67,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams))
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams), NewCmdReport(streams, nil))
 	return root
 }
 

@@ -45,7 +45,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
 	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
-	f.DurationVar(&opts.Site.Gap, "gap", 0, "with --pieces, the pause between pieces")
+	f.Var((*seconds)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
 	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
 	return c
 }
