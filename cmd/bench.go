@@ -70,8 +70,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
 	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
-	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
-	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
@@ -92,7 +92,7 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--pages must be at least 1")
 	case o.Hosts < 1 || o.Hosts > 256:
 		return usageErr("--hosts must be between 1 and 256")
-	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
+	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
 	case o.Pieces < 0:
 		return usageErr("--pieces must not be negative")

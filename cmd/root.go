@@ -73,9 +73,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: err}
-	})
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams, nil))
 	return root
@@ -86,7 +84,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 func Execute(ctx context.Context, streams *IOStreams, args []string) int {
 	root := NewRootCmd(streams)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -97,7 +95,7 @@ func Execute(ctx context.Context, streams *IOStreams, args []string) int {
 	if exit.Err != nil {
 		fmt.Fprintf(streams.ErrOut, "fanout: %v\n", exit.Err)
 		if exit.Code == ExitUsage {
-			fmt.Fprintln(streams.ErrOut, "Run 'fanout --help' for usage.")
+			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		}
 	}
 	return exit.Code

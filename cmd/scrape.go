@@ -36,6 +36,7 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Proxy     proxyURL
 
 	Output   string
 	Format   string
@@ -137,6 +138,10 @@ func (o *ScrapeOptions) Validate() error {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
+	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}}
+	if err := checkOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
+		return err
+	}
 	if done, err := opts.Fleet.prepare(opts); done || err != nil {
 		return err
 	}
