@@ -48,6 +48,10 @@ type Options struct {
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
+	// Proxy, when set, is where every request goes (http, https, socks5 or
+	// socks5h, as http.Transport supports); nil: the environment's
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+	Proxy *url.URL
 	// IdleConnsPerHost is how many idle connections are kept per host; set
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
@@ -101,8 +105,12 @@ func New(opts Options, gate Gate) *Fetcher {
 
 func newTransport(opts Options) *http.Transport {
 	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
+	proxy := http.ProxyFromEnvironment
+	if opts.Proxy != nil {
+		proxy = http.ProxyURL(opts.Proxy)
+	}
 	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		Proxy:               proxy,
 		DialContext:         dialer.DialContext,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        max(1024, opts.IdleConnsPerHost),

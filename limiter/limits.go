@@ -53,7 +53,16 @@ type Limits struct {
 
 	anyFreed  atomic.Bool // freed is not empty
 	anyPaused atomic.Bool // Pause was called: starts check for pauses
+
+	hostCapped atomic.Int64 // nanoseconds; see HostCapWait
 }
+
+// HostCapWait is how long a Scheduler over these limits waited with
+// targets it held back only because their hosts had PerHost requests in
+// flight: no other host could start, nothing waited for a rate or a pause,
+// and more input would not have helped (the window was full or the input
+// over). When it is most of a run, PerHost is what set the run's pace.
+func (l *Limits) HostCapWait() time.Duration { return time.Duration(l.hostCapped.Load()) }
 
 type hostState struct {
 	release  func() // ends an attempt on this host: made once, not per attempt

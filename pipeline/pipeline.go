@@ -57,6 +57,10 @@ type Outcome struct {
 	Skipped  int   // dropped by Config.Skip
 	Deadline bool  // Config.Deadline passed before the run ended
 	WriteErr error // Config.Consume's error
+	// HostCapWait is how long targets were held back by the per-host cap
+	// alone (limiter.Limits.HostCapWait); the summary line names
+	// --per-host when it is most of the run.
+	HostCapWait time.Duration
 }
 
 // FailFastError is the error of a run stopped by Config.FailFast.
@@ -129,6 +133,7 @@ func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome
 	<-consumed
 
 	out.Read, out.Skipped = int(r.read.Load()), int(r.skipped.Load())
+	out.HostCapWait = lim.HostCapWait()
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {
