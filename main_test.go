@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -142,7 +143,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 			if took > 3*time.Second {
 				t.Errorf("took %v to stop after %s", took, tt.name)
 			}
-			if !strings.Contains(stderr.String(), "canceled in") {
+			if !strings.Contains(stderr.String(), " URLs in ") || !strings.Contains(stderr.String(), " canceled; ") {
 				t.Errorf("no summary line on stderr: %q", stderr.String())
 			}
 			recs := readRecords(t, out)
@@ -382,4 +383,19 @@ func TestRowStoredWhileASlowURLIsInFlight(t *testing.T) {
 	}()
 	waitFor(t, "both requests", func() bool { return site.Requests() >= 2 })
 	waitFor(t, "the fast URL's row", func() bool { return countRows(t, db, "") == 1 })
+}
+
+// TestReleasedBinaryShipsNoHostileEndpoints checks what the binary links:
+// the bench site that fanout serve and bench need, and none of the test
+// site's hostile endpoints (gzip bomb, endless body, redirect to file:).
+func TestReleasedBinaryShipsNoHostileEndpoints(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	has := func(pkg string) bool { return slices.Contains(deps, "github.com/fanout-dev/fanout/"+pkg) }
+	if !has("internal/benchsite") || has("internal/testsite") {
+		t.Errorf("the binary links benchsite: %v, testsite: %v; want true, false", has("internal/benchsite"), has("internal/testsite"))
+	}
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -18,6 +17,7 @@ import (
 type ScrapeOptions struct {
 	IO    *IOStreams
 	Files []string
+	URLs  []string // -u, and arguments that are http(s) URLs and not files
 
 	Concurrency  int
 	Rate         float64
@@ -36,6 +36,8 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Proxy     proxyURL
+	Page      PageOptions // --fields, -e, --robots (extractflags.go)
 
 	Output   string
 	Format   string
@@ -44,6 +46,7 @@ type ScrapeOptions struct {
 	Resume   bool
 	Progress string
 	Quiet    bool
+	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -52,7 +55,7 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 		IO: streams, Concurrency: 50, Burst: 1, PerHost: 8, Timeout: 10 * time.Second,
 		Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
 		MaxRedirects: 10, Format: "jsonl", Report: "stream",
-		Progress: "auto",
+		Progress: "auto", UserAgent: userAgent(readVersion()),
 	}
 }
 
@@ -61,14 +64,18 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
 	opts := NewScrapeOptions(streams)
 	c := &cobra.Command{
-		Use:   "scrape [FILE ...]",
+		Use:   "scrape [FILE|URL ...]",
 		Short: "Fetch every URL listed, one per line, and report each result",
-		Long: "Fetch every URL listed in FILEs (or standard input, also as \"-\"), one per line, and write\n" +
-			"one result per URL. Blank lines and lines starting with # are skipped.",
-		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title'\n" +
-			"  cat urls.txt | fanout scrape --report gather - | jq .summary",
+		Long: "Fetch every URL listed in FILEs, one per line, and write one result per URL (JSON lines\n" +
+			"by default). Blank lines and lines starting with # are skipped. With no FILE, or FILE \"-\",\n" +
+			"the list is read from standard input. URLs may also be given with -u URL, or as arguments:\n" +
+			"an argument that starts with http:// or https:// and is not an existing file is a URL.",
+		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
+			"  fanout scrape https://example.com/ -f text\n" +
+			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
+			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Files = args
+			opts.resolve(c, args)
 			if err := opts.Validate(); err != nil {
 				return err
 			}
@@ -79,29 +86,19 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		},
 	}
 	f := c.Flags()
-	f.IntVarP(&opts.Concurrency, "concurrency", "c", opts.Concurrency, "requests in flight at most, all hosts together")
-	f.Float64VarP(&opts.Rate, "rate", "r", 0, "requests started per second at most, all hosts, retries included (0: no limit)")
-	f.IntVar(&opts.Burst, "burst", opts.Burst, "token-bucket burst for --rate (1: smooth pacing)")
-	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
-	f.Float64Var(&opts.HostRate, "host-rate", 0, "requests started per second per host at most (0: no limit)")
-	f.DurationVarP(&opts.Timeout, "timeout", "t", opts.Timeout, "one attempt, the whole exchange including the body")
-	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
-	f.DurationVar(&opts.MaxRetryWait, "max-retry-wait", opts.MaxRetryWait, "longest wait before a retry, Retry-After included")
-	f.Var(&opts.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
-	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
-	f.DurationVar(&opts.Deadline, "deadline", 0, "bound on the whole run; what has not finished then is canceled (0: none)")
+	addRunFlags(f, opts)
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
-	f.IntVar(&opts.Window, "window", 0, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
-	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
-	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
-	f.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
-	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl, csv or text")
+	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
-	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress bar on stderr: auto (when stderr is a terminal), always, never")
+	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress on stderr: auto (a bar when stderr is a terminal), always, never, log (a line every 5s)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "fetch this URL too, repeatable (no list file needed)")
+	addFleetFlags(f, &opts.Fleet)
+	addPageFlags(f, &opts.Page)
+	setScrapeHelp(c)
 	return c
 }
 
@@ -131,49 +128,31 @@ func (o *ScrapeOptions) Validate() error {
 	case o.Window < 0:
 		return usageErr("--window must not be negative")
 	case !slices.Contains(report.Formats, o.Format):
-		return usageErr("--format must be jsonl, csv or text, not %q", o.Format)
+		return usageErr("--format must be jsonl (or json), csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
 		return usageErr("--report must be stream or gather, not %q", o.Report)
-	case o.Progress != "auto" && o.Progress != "always" && o.Progress != "never":
-		return usageErr("--progress must be auto, always or never, not %q", o.Progress)
+	case !slices.Contains(progressModes, o.Progress):
+		return usageErr("--progress must be auto, always, never or log, not %q", o.Progress)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
 	}
 	return nil
 }
 
-func (o *ScrapeOptions) window() int {
-	if o.Window > 0 {
-		return o.Window
-	}
-	return limiter.Window(o.Concurrency)
-}
-
-func (o *ScrapeOptions) limits() limiter.Config {
-	return limiter.Config{
-		Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
-		PerHost: o.PerHost, HostRate: o.HostRate,
-	}
-}
-
-func (o *ScrapeOptions) fetchOptions() fetcher.Options {
-	maxRedirects := o.MaxRedirects
-	if maxRedirects == 0 {
-		maxRedirects = -1
-	}
-	return fetcher.Options{
-		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
-		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure,
-	}
-}
-
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	src, err := openInputs(opts.Files, opts.IO.In)
+	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}}
+	if err := checkOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
+		return err
+	}
+	if done, err := opts.Fleet.prepare(opts); done || err != nil {
+		return err
+	}
+	defer opts.Fleet.closePage()
+	src, closeSrc, err := openSource(opts)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	defer src.Close()
+	defer closeSrc()
 	st, err := openStore(opts)
 	if err != nil {
 		return err
@@ -189,34 +168,35 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoder(opts.Format, opts.Report == "gather")
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
 	if err != nil {
+		closeStore(st)
 		return usageErr("%v", err)
 	}
 	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather"}
-
-	spec := runSpec{
-		Limits: opts.limits(), Fetch: opts.fetchOptions(), Window: opts.window(),
-		Deadline: opts.Deadline, FailFast: opts.FailFast, Source: src, Writer: w,
-	}
-	attachStore(st, opts, &spec)
+	cfg := opts.pipelineConfig()
+	cfg.Source = src
+	attachStore(st, opts, w, &cfg)
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
-	bar := newProgress(opts.IO, opts.Progress, -1)
-	if bar != nil {
-		w.Progress = bar
-		go bar.setTotal(countTargets(opts.Files))
-	}
-	outcome := execute(ctx, spec)
-	defer outcome.Summary.Close() // its error list's temporary file, in gather mode
+	bar := attachProgress(opts, w)
+	opts.Fleet.wire(&cfg, w)
+	res := runPipeline(ctx, cfg, w)
+	defer res.Summary.Close() // its error list's temporary file, in gather mode
 	if bar != nil {
 		bar.finish()
 	}
 	if file, ok := out.(*os.File); ok && opts.Output != "" {
 		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
-			if err := file.Sync(); err != nil && outcome.WriteErr == nil {
-				outcome.WriteErr = err
+			if err := file.Sync(); err != nil && res.Outcome.WriteErr == nil {
+				res.Outcome.WriteErr = err
 			}
 		}
 	}
-	return exitFor(outcome, opts.IO.ErrOut, opts.Quiet)
+	if opts.Report == "gather" && opts.Format == "csv" {
+		summaryToStderr(opts.IO.ErrOut, res.Summary)
+	}
+	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
+		return err
+	}
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet)
 }

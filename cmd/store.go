@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/store"
 )
 
@@ -21,16 +23,16 @@ func openStore(opts *ScrapeOptions) (*store.SQLite, error) {
 	return st, nil
 }
 
-// attachStore wires an open store into spec: every result is stored by the
-// writer (which closes it), and with --resume the pipeline skips the URLs
-// the store already has a final result for.
-func attachStore(st *store.SQLite, opts *ScrapeOptions, spec *runSpec) {
+// attachStore wires an open store in: every result is stored by the writer
+// w (which closes it), and with --resume the run skips the URLs the store
+// already has a final result for.
+func attachStore(st *store.SQLite, opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) {
 	if st == nil {
 		return
 	}
-	spec.Writer.Store = st
+	w.Store = st
 	if opts.Resume {
-		spec.Skip = func(t input.Target) bool {
+		cfg.Skip = func(t input.Target) bool {
 			done, err := st.Done(t.Raw)
 			return err == nil && done
 		}

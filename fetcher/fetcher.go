@@ -43,19 +43,31 @@ type Options struct {
 	Timeout      time.Duration // one attempt, body included; default 10s
 	Retries      int           // extra attempts after a retryable failure
 	MaxRetryWait time.Duration // cap on Retry-After and backoff; default 30s
-	BackoffBase  time.Duration // first backoff ceiling; default 250ms
 	MaxBody      int64         // bytes read per response; default DefaultMaxBody
-	MaxRedirects int           // redirects followed; default 10; -1: none, the 3xx is the result
+	MaxRedirects int           // redirects followed; default 10; NoFollow: none
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
+	// Proxy, when set, is where every request goes (http, https, socks5 or
+	// socks5h, as http.Transport supports); nil: the environment's
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+	Proxy *url.URL
 	// IdleConnsPerHost is how many idle connections are kept per host; set
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
+
+	Fields     extract.Fields     // what is read from a page (--fields); 0: the title
+	Selectors  []extract.Selector // -e: values by CSS selector, from a tree of the body
+	Robots     RobotsRules        // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool               // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
 const DefaultMaxBody = 4 << 20
+
+// NoFollow is the Options.MaxRedirects that follows no redirect: a 3xx
+// response is the result, whatever its Location says.
+const NoFollow = -1
 
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
@@ -73,9 +85,6 @@ func New(opts Options, gate Gate) *Fetcher {
 	}
 	if opts.MaxRetryWait <= 0 {
 		opts.MaxRetryWait = 30 * time.Second
-	}
-	if opts.BackoffBase <= 0 {
-		opts.BackoffBase = 250 * time.Millisecond
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -96,8 +105,12 @@ func New(opts Options, gate Gate) *Fetcher {
 
 func newTransport(opts Options) *http.Transport {
 	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
+	proxy := http.ProxyFromEnvironment
+	if opts.Proxy != nil {
+		proxy = http.ProxyURL(opts.Proxy)
+	}
 	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		Proxy:               proxy,
 		DialContext:         dialer.DialContext,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        max(1024, opts.IdleConnsPerHost),
@@ -110,25 +123,6 @@ func newTransport(opts Options) *http.Transport {
 
 // Close closes idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
-
-func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
-	}
-	if f.opts.MaxRedirects < 0 {
-		return http.ErrUseLastResponse // follow none: the redirect is the result
-	}
-	if len(via) > f.opts.MaxRedirects {
-		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
-	}
-	next := req.URL.String()
-	for _, r := range via {
-		if r.URL.String() == next {
-			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", next, len(via))}
-		}
-	}
-	return nil
-}
 
 // Fetch fetches t and returns its Result; it never fails otherwise. release
 // ends the admission the caller already holds for the first attempt (nil if
@@ -146,7 +140,11 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 	}
 	start := time.Now()
 	u, bare := t.URL, t.Bare
-	for retries := 0; ; {
+	skip := false
+	if f.opts.Robots != nil {
+		skip, release = f.robotsCheck(ctx, u, &res, release)
+	}
+	for retries := 0; !skip; {
 		if release == nil {
 			var err error
 			if release, err = f.acquire(ctx, u); err != nil {
@@ -201,6 +199,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (retryAfter time.Duration) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
+	clearPage(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -218,7 +217,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
-	res.FinalURL = resp.Request.URL.String()
+	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
 	}
@@ -227,9 +226,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 	}
 
 	body := &cappedReader{r: resp.Body, left: f.opts.MaxBody}
-	if extract.Parses(res.ContentType) {
-		res.Title, res.HasTitle, err = extract.TitleOf(body, res.ContentType)
-	}
+	err = f.readPage(body, resp.Header, resp.Request.URL, res)
 	if err == nil {
 		_, err = io.Copy(io.Discard, body)
 	}

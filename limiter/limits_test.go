@@ -2,13 +2,10 @@ package limiter
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
+	"strings"
 	"testing"
 	"time"
-
-	"github.com/fanout-dev/fanout/input"
 )
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -46,14 +43,6 @@ func TestTryHost(t *testing.T) {
 			},
 		},
 		{
-			name: "host rate 2/s, burst 3",
-			cfg:  Config{HostRate: 2, HostBurst: 3},
-			steps: []step{
-				{at: 0, wantOK: true}, {at: 0, wantOK: true}, {at: 0, wantOK: true},
-				{at: 0, wantOK: false, wantAt: 500 * time.Millisecond},
-			},
-		},
-		{
 			name:  "pause",
 			cfg:   Config{},
 			pause: 2 * time.Second,
@@ -71,10 +60,10 @@ func TestTryHost(t *testing.T) {
 			}
 			for i, s := range tt.steps {
 				if s.release {
-					l.ReleaseHost("h:80")
+					l.releaseHost("h:80")
 					continue
 				}
-				ok, at := l.TryHost("h:80", t0.Add(s.at))
+				ok, at, _, _ := l.tryHost("h:80", t0.Add(s.at))
 				want := time.Time{}
 				if !s.wantOK && s.wantAt >= 0 {
 					want = t0.Add(s.wantAt)
@@ -93,102 +82,102 @@ func TestIdleHostsDropped(t *testing.T) {
 	now := time.Now()
 	for i := 0; i < 50_000; i++ {
 		key := fmt.Sprintf("h%d:80", i)
-		if ok, _ := l.TryHost(key, now); !ok {
+		if ok, _, _, _ := l.tryHost(key, now); !ok {
 			t.Fatal("fresh host refused")
 		}
-		l.ReleaseHost(key)
+		l.releaseHost(key)
 	}
-	if n := l.Hosts(); n > 4096 {
+	if n := l.hostCount(); n > 4096 {
 		t.Errorf("%d hosts kept after 50,000 came and went", n)
 	}
 }
 
-func feed(targets ...string) chan input.Target {
-	ch := make(chan input.Target, len(targets))
-	for i, raw := range targets {
-		t, _ := input.Parse([]byte(raw))
-		t.Seq = i
-		ch <- t
+// TestReleaseNotHeldPanics checks that giving back more than was taken is
+// caught, as x/sync's semaphore catches it, rather than loosening a limit.
+func TestReleaseNotHeldPanics(t *testing.T) {
+	tests := []struct {
+		name    string
+		release func(l *Limits)
+	}{
+		{"host slot never taken", func(l *Limits) { l.releaseHost("h:80") }},
+		{"host slot given back twice", func(l *Limits) {
+			l.tryHost("h:80", t0)
+			l.releaseHost("h:80")
+			l.releaseHost("h:80")
+		}},
+		{"attempt ended twice", func(l *Limits) {
+			release, err := l.Acquire(context.Background(), "h:80")
+			if err != nil {
+				panic("acquire failed: " + err.Error()) // not the panic the test wants
+			}
+			release()
+			release()
+		}},
 	}
-	close(ch)
-	return ch
-}
-
-// TestSchedulerNoHeadOfLineBlocking checks that a list sorted by host hands
-// out every host's first URL before waiting on any one host.
-func TestSchedulerNoHeadOfLineBlocking(t *testing.T) {
-	var urls []string
-	for _, h := range []string{"a", "b", "c", "d"} {
-		for i := 0; i < 5; i++ {
-			urls = append(urls, fmt.Sprintf("http://%s.test/%d", h, i))
-		}
-	}
-	l := New(Config{Concurrency: 8, PerHost: 1})
-	s := NewScheduler(l, feed(urls...), 0)
-	ctx := context.Background()
-	seen := map[string]func(){}
-	for i := 0; i < 4; i++ {
-		tg, release, err := s.Next(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		host := tg.URL.Host
-		if seen[host] != nil {
-			t.Fatalf("host %s handed out twice while others wait", host)
-		}
-		seen[host] = release
-	}
-	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-	defer cancel()
-	if tg, _, err := s.Next(short); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("a fifth target %v started with every host at its limit", tg.Raw)
-	}
-	seen["c.test"]()
-	delete(seen, "c.test")
-	tg, release, err := s.Next(ctx)
-	if err != nil || tg.URL.Host != "c.test" {
-		t.Fatalf("after c.test freed a slot: %v %v", tg.Raw, err)
-	}
-	release()
-	for _, r := range seen {
-		r()
-	}
-	n := 5
-	for {
-		_, release, err := s.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		release()
-		n++
-	}
-	if n != len(urls) {
-		t.Errorf("handed out %d targets, want %d", n, len(urls))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if s, _ := r.(string); s == "" || strings.HasPrefix(s, "acquire ") {
+					t.Fatalf("recovered %v, want the limiter's panic", r)
+				}
+			}()
+			tt.release(New(Config{Concurrency: 4, PerHost: 2}))
+		})
 	}
 }
 
-func TestSchedulerInvalidFirstAndPending(t *testing.T) {
-	l := New(Config{Concurrency: 1})
-	s := NewScheduler(l, feed("http://a.test/1", "not a url", "http://a.test/2"), 0)
-	ctx := context.Background()
-	tg, release, err := s.Next(ctx)
-	if err != nil || tg.Err == nil || release != nil {
-		t.Fatalf("first target: %+v %v (release set: %v); want the invalid line", tg, err, release != nil)
+func TestSlow(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		hostRate float64
+		delay    time.Duration
+		wantNext time.Duration // after one start at t0, when the next may start
+	}{
+		{name: "crawl-delay alone", delay: 2 * time.Second, wantNext: 2 * time.Second},
+		{name: "a slower host rate stays", hostRate: 0.25, delay: time.Second, wantNext: 4 * time.Second},
+		{name: "a faster host rate is lowered", hostRate: 10, delay: time.Second, wantNext: time.Second},
+		{name: "no delay changes nothing", hostRate: 2, wantNext: 500 * time.Millisecond},
 	}
-	_, release, err = s.Next(ctx)
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := New(Config{HostRate: tt.hostRate})
+			l.Slow("h:80", tt.delay, t0)
+			if ok, _, _, _ := l.tryHost("h:80", t0); !ok {
+				t.Fatal("first start refused")
+			}
+			l.releaseHost("h:80")
+			ok, at, _, _ := l.tryHost("h:80", t0.Add(tt.wantNext-time.Millisecond))
+			if ok || at.Sub(t0.Add(tt.wantNext)).Abs() > time.Microsecond { // rate.Every rounds
+				t.Errorf("just before: ok %v, retry at %v; want refused until %v", ok, at.Sub(t0), tt.wantNext)
+			}
+			if ok, _, _, _ := l.tryHost("h:80", t0.Add(tt.wantNext)); !ok {
+				t.Errorf("refused at %v", tt.wantNext)
+			}
+		})
 	}
-	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-	defer cancel()
-	if _, _, err := s.Next(short); err == nil {
-		t.Fatal("second request started beyond -c 1")
+}
+
+func TestSlowOutlivesTheSweep(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := New(Config{})
+	l.Slow("h:80", time.Second, t0)
+	l.mu.Lock()
+	l.host("h:80")
+	l.sweep(t0.Add(time.Hour)) // idle with a full bucket: dropped
+	n := len(l.hosts)
+	l.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d hosts after the sweep, want 0", n)
 	}
-	release()
-	if p := s.Pending(); len(p) != 1 || p[0].Raw != "http://a.test/2" {
-		t.Fatalf("pending %+v", p)
+	for i, at := range []time.Duration{0, 500 * time.Millisecond, time.Second} {
+		ok, _, _, _ := l.tryHost("h:80", t0.Add(time.Hour+at))
+		if want := i != 1; ok != want {
+			t.Errorf("start at +%v: %v, want %v", at, ok, want)
+		}
+		if ok {
+			l.releaseHost("h:80")
+		}
 	}
 }

@@ -4,6 +4,11 @@
 // record itself knows nothing of HTTP.
 package record
 
+import (
+	"net/url"
+	"strings"
+)
+
 // Kind is the class of a failure, one of a small fixed set. The zero Kind
 // means no failure.
 type Kind string
@@ -19,10 +24,11 @@ const (
 	KindProtocol   Kind = "protocol"    // the server spoke malformed HTTP
 	KindRedirect   Kind = "redirect"    // a loop, too many, or a bad target
 	KindCanceled   Kind = "canceled"    // the run stopped before this URL did
+	KindRobots     Kind = "robots"      // robots.txt disallows it (--robots obey): not fetched
 )
 
 // Kinds lists every Kind in a fixed order, for reports.
-var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
+var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled}
 
 // Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
@@ -41,6 +47,23 @@ type Result struct {
 	Error       string  `json:"error,omitempty"`
 	ErrorKind   Kind    `json:"error_kind,omitempty"`
 
+	// What --fields asks for beyond the defaults (README, "SEO fields"), and
+	// -e's values; absent when not asked for or empty (h1_count and links:
+	// absent means 0).
+	Description string              `json:"description,omitempty"`
+	Canonical   string              `json:"canonical,omitempty"` // resolved against final_url
+	Robots      string              `json:"robots,omitempty"`    // meta robots, then X-Robots-Tag
+	Lang        string              `json:"lang,omitempty"`
+	H1          string              `json:"h1,omitempty"`
+	H1Count     int                 `json:"h1_count,omitempty"`
+	OG          map[string]string   `json:"og,omitempty"`       // "title", "description", "image", "type", "url"
+	Hreflang    map[string]string   `json:"hreflang,omitempty"` // language → URL, resolved
+	Links       int                 `json:"links,omitempty"`
+	Extract     map[string][]string `json:"extract,omitempty"` // -e name → values
+	// RobotsTxt is the robots.txt verdict with --robots report or obey:
+	// "allowed" or "disallowed".
+	RobotsTxt string `json:"robots_txt,omitempty"`
+
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
 	Seq int `json:"-"`
@@ -50,3 +73,17 @@ type Result struct {
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).
 func (r *Result) Failed() bool { return r.ErrorKind != "" }
+
+// RedactedURL is the record's URL with any password replaced by "xxxxx"
+// (url.URL.Redacted), for summaries and messages: the record itself keeps
+// the line as given.
+func (r *Result) RedactedURL() string {
+	if !strings.Contains(r.URL, "@") {
+		return r.URL
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || u.User == nil {
+		return r.URL
+	}
+	return u.Redacted()
+}
