@@ -3,6 +3,7 @@ module github.com/fanout-dev/fanout
 go 1.26.0
 
 require (
+	github.com/miekg/dns v1.1.73
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
 	go.uber.org/goleak v1.3.0
