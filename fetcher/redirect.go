@@ -39,6 +39,9 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 		}
 		strip = strip || !sameDomain(initial.URL, next)
 		nreq := newGet(req.Context(), next, len(initial.Header)+1)
+		if next.Host == initial.URL.Host {
+			nreq.Host = initial.Host // -H 'Host: …' goes along within the host, as in curl
+		}
 		nreq.Response = resp
 		for k, vs := range initial.Header {
 			if !strip || !sensitiveHeader(k) {

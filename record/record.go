@@ -19,10 +19,11 @@ const (
 	KindProtocol   Kind = "protocol"    // the server spoke malformed HTTP
 	KindRedirect   Kind = "redirect"    // a loop, too many, or a bad target
 	KindCanceled   Kind = "canceled"    // the run stopped before this URL did
+	KindLocal      Kind = "local"       // this machine ran out of something: open files, ports, memory
 )
 
 // Kinds lists every Kind in a fixed order, for reports.
-var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
+var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled, KindLocal}
 
 // Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.

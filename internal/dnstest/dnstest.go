@@ -34,6 +34,15 @@ type Server struct {
 	udp, tcp *dns.Server
 	mu       sync.Mutex
 	asked    map[string]int // "name TYPE" → questions
+	all      net.IP         // if set, the A answer for every ordinary name
+}
+
+// AnswerAll makes every name that has an A record resolve to ip (a loopback
+// address where the test's server listens) instead of Addr4(name).
+func (s *Server) AnswerAll(ip net.IP) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.all = ip
 }
 
 // Start starts a server and stops it when t's test ends.
@@ -91,7 +100,11 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
 	name := strings.ToLower(qq.Name)
 	s.mu.Lock()
 	s.asked[name+" "+dns.TypeToString[qq.Qtype]]++
+	a := s.all
 	s.mu.Unlock()
+	if a == nil {
+		a = Addr4(name)
+	}
 	switch {
 	case name == NameSilent:
 		return // no answer
@@ -102,7 +115,7 @@ func (s *Server) ServeDNS(w dns.ResponseWriter, q *dns.Msg) {
 	case name == NameIPv6 && qq.Qtype == dns.TypeAAAA:
 		m.Answer = append(m.Answer, &dns.AAAA{Hdr: header(name, dns.TypeAAAA), AAAA: net.IPv6loopback})
 	case name != NameIPv6 && qq.Qtype == dns.TypeA:
-		m.Answer = append(m.Answer, &dns.A{Hdr: header(name, dns.TypeA), A: Addr4(name)})
+		m.Answer = append(m.Answer, &dns.A{Hdr: header(name, dns.TypeA), A: a})
 	}
 	w.WriteMsg(m)
 }
