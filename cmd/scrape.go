@@ -36,6 +36,7 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Resolvers resolverList
 
 	Output   string
 	Format   string
@@ -85,7 +86,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
 	f.Float64Var(&opts.HostRate, "host-rate", 0, "requests started per second per host at most (0: no limit)")
 	f.DurationVarP(&opts.Timeout, "timeout", "t", opts.Timeout, "one attempt, the whole exchange including the body")
-	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
+	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
 	f.DurationVar(&opts.MaxRetryWait, "max-retry-wait", opts.MaxRetryWait, "longest wait before a retry, Retry-After included")
 	f.Var(&opts.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
 	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
@@ -95,6 +96,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
 	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
 	f.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
+	addNetFlags(f, opts)
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl, csv or text")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
@@ -164,7 +166,7 @@ func (o *ScrapeOptions) fetchOptions() fetcher.Options {
 	return fetcher.Options{
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure,
+		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Resolvers: o.Resolvers,
 	}
 }
 
@@ -198,6 +200,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		return err
 	}
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	if !opts.Quiet {
+		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
+	}
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar != nil {
 		w.Progress = bar
