@@ -46,10 +46,12 @@ func Classify(err error) record.Kind {
 		return record.KindTimeout
 	case errors.As(err, &dnsErr):
 		return record.KindDNS
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH):
+		return record.KindConnect // before isTLS, which prints err: the common failure is cheap
 	case isTLS(err):
 		return record.KindTLS
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
-		errors.Is(err, syscall.ENETUNREACH), errors.As(err, &opErr) && opErr.Op == "dial":
+	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return record.KindConnect
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
