@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -287,5 +288,20 @@ func TestClosedStdout(t *testing.T) {
 		if strings.Contains(stderr.String(), noise) {
 			t.Errorf("stderr says %q: %s", noise, stderr.String())
 		}
+	}
+}
+
+// TestReleasedBinaryShipsNoHostileEndpoints checks what the binary links:
+// the bench site that fanout serve and bench need, and none of the test
+// site's hostile endpoints (gzip bomb, endless body, redirect to file:).
+func TestReleasedBinaryShipsNoHostileEndpoints(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	has := func(pkg string) bool { return slices.Contains(deps, "github.com/fanout-dev/fanout/"+pkg) }
+	if !has("internal/benchsite") || has("internal/testsite") {
+		t.Errorf("the binary links benchsite: %v, testsite: %v; want true, false", has("internal/benchsite"), has("internal/testsite"))
 	}
 }

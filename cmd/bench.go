@@ -19,7 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -44,6 +44,7 @@ type BenchOptions struct {
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
 func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
 	scrape := NewScrapeOptions(streams)
+	scrape.Concurrency = 64
 	scrape.PerHost = 0 // the bench site is ours: no politeness limit unless asked
 	scrape.Retries = 0
 	opts := &BenchOptions{Scrape: scrape, Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text"}
@@ -77,14 +78,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	addRunFlags(f, scrape)
 	addBenchNetFlags(f, opts)
-	f.IntVarP(&scrape.Concurrency, "concurrency", "c", 64, "requests in flight at most")
-	f.Float64VarP(&scrape.Rate, "rate", "r", 0, "requests started per second at most (0: no limit)")
-	f.IntVar(&scrape.Burst, "burst", scrape.Burst, "token-bucket burst for --rate")
-	f.IntVar(&scrape.PerHost, "per-host", 0, "requests in flight per host at most (0: no limit)")
-	f.Float64Var(&scrape.HostRate, "host-rate", 0, "requests started per second per host (0: no limit)")
-	f.DurationVarP(&scrape.Timeout, "timeout", "t", scrape.Timeout, "one attempt, body included")
-	f.IntVar(&scrape.Retries, "retries", 0, "extra attempts after a retryable failure")
 	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
 	return c
 }
@@ -152,11 +147,10 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if bar != nil {
 		w.Progress = bar
 	}
+	cfg := so.pipelineConfig()
+	cfg.Source = &genSource{n: opts.Pages, urlOf: urlOf}
 	heap := startHeapSampler(50 * time.Millisecond)
-	outcome := execute(ctx, runSpec{
-		Limits: so.limits(), Fetch: so.fetchOptions(), Window: so.window(),
-		Source: &genSource{n: opts.Pages, urlOf: urlOf}, Writer: w,
-	})
+	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {
 		bar.finish()
 	}
@@ -188,7 +182,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
 		}, func() {}
 	}
-	site := testsite.New(testsite.Options{
+	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
 	})
@@ -218,9 +212,9 @@ func mustEncoder(format string) report.Encoder {
 type benchResult struct {
 	Requests       int                `json:"requests"`
 	URLs           int                `json:"urls"`
-	Successes      int                `json:"successes"`
-	Errors         map[string]int     `json:"errors"`
-	Statuses       map[string]int     `json:"statuses"`
+	OK             int                `json:"ok"` // as the summary's: no error kind
+	ByError        map[string]int     `json:"by_error"`
+	ByStatus       map[string]int     `json:"by_status"`
 	Bytes          int64              `json:"bytes"`
 	ElapsedMS      float64            `json:"elapsed_ms"`
 	RequestsPerSec float64            `json:"requests_per_sec"`
@@ -242,7 +236,7 @@ type histBar struct {
 
 func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
-		Requests: s.Requests, URLs: s.Total, Errors: map[string]int{}, Statuses: map[string]int{},
+		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
 		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
@@ -252,13 +246,10 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 		},
 	}
 	for code, n := range s.ByStatus {
-		r.Statuses[strconv.Itoa(code)] = n
-		if code < 400 {
-			r.Successes += n
-		}
+		r.ByStatus[strconv.Itoa(code)] = n
 	}
 	for kind, n := range s.ByError {
-		r.Errors[string(kind)] = n
+		r.ByError[string(kind)] = n
 	}
 	for _, b := range s.Latency.Bars(10) {
 		r.Histogram = append(r.Histogram, histBar{report.Millis(b.Upper), b.Count})
@@ -288,15 +279,15 @@ func benchFloor(opts *BenchOptions) time.Duration {
 
 func (r *benchResult) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d successes)\n", r.Requests, r.URLs, r.Successes)
+	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok)\n", r.Requests, r.URLs, r.OK)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
 	fmt.Fprintf(tw, "requests/sec\t%.1f\t\n", r.RequestsPerSec)
 	fmt.Fprintf(tw, "bytes\t%d\t\n", r.Bytes)
-	for _, code := range slices.Sorted(maps.Keys(r.Statuses)) {
-		fmt.Fprintf(tw, "status %s\t%d\t\n", code, r.Statuses[code])
+	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
+		fmt.Fprintf(tw, "status %s\t%d\t\n", code, r.ByStatus[code])
 	}
 	for _, kind := range record.Kinds {
-		if n := r.Errors[string(kind)]; n > 0 {
+		if n := r.ByError[string(kind)]; n > 0 {
 			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
 		}
 	}

@@ -184,7 +184,7 @@ func TestBenchDeadHosts(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{`"urls":300`, `"errors":{"connect":300}`, `"peak_heap_bytes":`} {
+	for _, want := range []string{`"urls":300`, `"by_error":{"connect":300}`, `"peak_heap_bytes":`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench output does not have %s: %s", want, out)
 		}

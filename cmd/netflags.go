@@ -30,14 +30,14 @@ func (l *resolverList) Set(s string) error {
 	return nil
 }
 
-// addNetFlags registers the network flags that scrape and bench share.
+// addNetFlags registers the network flags that scrape and bench share
+// (addRunFlags calls it).
 func addNetFlags(f *pflag.FlagSet, o *ScrapeOptions) {
 	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
 }
 
-// addBenchNetFlags registers bench's network flags and scenarios.
+// addBenchNetFlags registers bench's network scenarios.
 func addBenchNetFlags(f *pflag.FlagSet, o *BenchOptions) {
-	addNetFlags(f, o.Scrape)
 	f.IntVar(&o.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit statuses (DESIGN.md).
+// Exit statuses (README, "Exit status").
 const (
 	ExitOK      = 0
 	ExitFailure = 1 // --fail-fast tripped, --deadline passed, or the run could not start

@@ -9,107 +9,62 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
-// runSpec is one run of the pipeline, as scrape and bench both make it.
-type runSpec struct {
-	Limits   limiter.Config
-	Fetch    fetcher.Options
-	Window   int
-	Deadline time.Duration // 0: none
-	FailFast bool
-	Source   pipeline.Source
-	Skip     func(input.Target) bool
-	Writer   *report.Writer
+// runResult is how a run ended, as the command sees it.
+type runResult struct {
+	Summary *report.Summary
+	Outcome pipeline.Outcome
+	Err     error // Run's: *pipeline.FailFastError or the input's read error
+	Signal  *SignalError
 }
 
-// runOutcome says how a run ended.
-type runOutcome struct {
-	Summary  *report.Summary
-	Stats    pipeline.Stats
-	Err      error // the pipeline's: input read error or *pipeline.FailFastError
-	WriteErr error // the writer's: output or store
-	Deadline bool  // the deadline passed before the run ended
-	Signal   *SignalError
-}
-
-// execute runs spec: the pipeline in one goroutine, the writer in this one.
-// A failure to write stops the pipeline.
-func execute(ctx context.Context, spec runSpec) runOutcome {
+// runPipeline makes the one call to pipeline.Run, with w as the consumer.
+func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) runResult {
 	start := time.Now()
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	if spec.Deadline > 0 {
-		var stop context.CancelFunc
-		runCtx, stop = context.WithTimeout(runCtx, spec.Deadline)
-		defer stop()
+	var res runResult
+	cfg.Consume = func(results <-chan record.Result, stop func(error)) error {
+		w.OnError = stop
+		var err error
+		res.Summary, err = w.Consume(results, start)
+		return err
 	}
-	lim := limiter.New(spec.Limits)
-	spec.Fetch.IdleConnsPerHost = idleConns(spec.Limits)
-	f := fetcher.New(spec.Fetch, lim)
-	defer f.Close()
-
-	cfg := pipeline.Config{
-		Limits: lim, Fetcher: f, Window: spec.Window, FailFast: spec.FailFast, Skip: spec.Skip,
-		Outstanding: max(2*spec.Limits.Concurrency, spec.Limits.Concurrency+64),
-	}
-	results := make(chan record.Result, 1024)
-	var out runOutcome
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		out.Stats, out.Err = pipeline.Run(runCtx, ctx, cfg, spec.Source, results)
-	}()
-	spec.Writer.OnError = func(err error) { cancel(err) }
-	out.Summary, out.WriteErr = spec.Writer.Consume(results, start)
-	<-done
-	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
-	errors.As(context.Cause(ctx), &out.Signal)
-	return out
-}
-
-// idleConns keeps as many idle connections per host as may be in flight to
-// one host, so keep-alive connections are reused rather than reopened.
-func idleConns(c limiter.Config) int {
-	switch {
-	case c.PerHost > 0:
-		return c.PerHost
-	case c.Concurrency > 0:
-		return c.Concurrency
-	}
-	return 1024
+	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
+	errors.As(context.Cause(ctx), &res.Signal)
+	return res
 }
 
 // exitFor maps how a run ended to the command's error (nil: status 0).
-func exitFor(out runOutcome, errOut io.Writer, quiet bool) error {
-	if out.WriteErr != nil && isBrokenPipe(out.WriteErr) {
+func exitFor(out runResult, errOut io.Writer, quiet bool) error {
+	if out.Outcome.WriteErr != nil && isBrokenPipe(out.Outcome.WriteErr) {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
-	if !quiet || out.Signal != nil || out.Deadline || out.Err != nil {
+	if !quiet || out.Signal != nil || out.Outcome.Deadline || out.Err != nil {
 		line := out.Summary.Line()
-		if out.Stats.Skipped > 0 {
-			line += fmt.Sprintf("; %d skipped, already in --db", out.Stats.Skipped)
+		if out.Outcome.Skipped > 0 {
+			line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
 		}
 		fmt.Fprintln(errOut, line)
 	}
 	switch {
 	case out.Signal != nil:
 		return &ExitError{Code: out.Signal.Code()}
-	case out.WriteErr != nil:
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing results: %w", out.WriteErr)}
+	case out.Outcome.WriteErr != nil:
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing results: %w", out.Outcome.WriteErr)}
 	case out.Err != nil:
 		var ff *pipeline.FailFastError
 		if errors.As(out.Err, &ff) {
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--fail-fast: %w", ff)}
 		}
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", out.Err)}
-	case out.Deadline:
+	case out.Outcome.Deadline:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--deadline passed: %d URLs canceled", out.Summary.Canceled)}
 	}
 	return nil
@@ -117,4 +72,45 @@ func exitFor(out runOutcome, errOut io.Writer, quiet bool) error {
 
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
+}
+
+// addRunFlags adds the flags that shape a run of the pipeline, for scrape
+// and bench alike; each flag's default is o's value.
+func addRunFlags(f *pflag.FlagSet, o *ScrapeOptions) {
+	f.IntVarP(&o.Concurrency, "concurrency", "c", o.Concurrency, "requests in flight at most, all hosts together")
+	f.Float64VarP(&o.Rate, "rate", "r", o.Rate, "requests started per second at most, all hosts, retries included (0: no limit)")
+	f.IntVar(&o.Burst, "burst", o.Burst, "token-bucket burst for --rate (1: smooth pacing)")
+	f.IntVar(&o.PerHost, "per-host", o.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
+	f.Float64Var(&o.HostRate, "host-rate", o.HostRate, "requests started per second per host at most (0: no limit)")
+	f.DurationVarP(&o.Timeout, "timeout", "t", o.Timeout, "one attempt, the whole exchange including the body")
+	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
+	f.DurationVar(&o.MaxRetryWait, "max-retry-wait", o.MaxRetryWait, "longest wait before a retry, Retry-After included")
+	f.Var(&o.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
+	f.IntVar(&o.MaxRedirects, "max-redirects", o.MaxRedirects, "redirects followed at most (http and https only; 0: none, the 3xx is the result)")
+	f.DurationVar(&o.Deadline, "deadline", o.Deadline, "bound on the whole run; what has not finished then is canceled (0: none)")
+	f.IntVar(&o.Window, "window", o.Window, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
+	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
+	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable")
+	f.BoolVar(&o.Insecure, "insecure", o.Insecure, "skip TLS certificate verification")
+	addNetFlags(f, o)
+}
+
+// pipelineConfig is the run the options ask for, without its source.
+func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
+	maxRedirects := o.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = fetcher.NoFollow
+	}
+	return pipeline.Config{
+		Limits: limiter.Config{
+			Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
+			PerHost: o.PerHost, HostRate: o.HostRate,
+		},
+		Fetch: fetcher.Options{
+			Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
+			MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
+			UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Resolvers: o.Resolvers,
+		},
+		Window: o.Window, Deadline: o.Deadline, FailFast: o.FailFast,
+	}
 }

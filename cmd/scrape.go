@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/limiter"
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -52,7 +52,7 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
 		IO: streams, Concurrency: 50, Burst: 1, PerHost: 8, Timeout: 10 * time.Second,
 		Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, Format: "jsonl", Report: "stream",
+		MaxRedirects: 10, UserAgent: fetcher.DefaultUserAgent(), Format: "jsonl", Report: "stream",
 		Progress: "auto",
 	}
 }
@@ -80,23 +80,8 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		},
 	}
 	f := c.Flags()
-	f.IntVarP(&opts.Concurrency, "concurrency", "c", opts.Concurrency, "requests in flight at most, all hosts together")
-	f.Float64VarP(&opts.Rate, "rate", "r", 0, "requests started per second at most, all hosts, retries included (0: no limit)")
-	f.IntVar(&opts.Burst, "burst", opts.Burst, "token-bucket burst for --rate (1: smooth pacing)")
-	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
-	f.Float64Var(&opts.HostRate, "host-rate", 0, "requests started per second per host at most (0: no limit)")
-	f.DurationVarP(&opts.Timeout, "timeout", "t", opts.Timeout, "one attempt, the whole exchange including the body")
-	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
-	f.DurationVar(&opts.MaxRetryWait, "max-retry-wait", opts.MaxRetryWait, "longest wait before a retry, Retry-After included")
-	f.Var(&opts.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
-	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
-	f.DurationVar(&opts.Deadline, "deadline", 0, "bound on the whole run; what has not finished then is canceled (0: none)")
+	addRunFlags(f, opts)
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
-	f.IntVar(&opts.Window, "window", 0, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
-	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
-	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
-	f.BoolVar(&opts.Insecure, "insecure", false, "skip TLS certificate verification")
-	addNetFlags(f, opts)
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl, csv or text")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
@@ -144,34 +129,8 @@ func (o *ScrapeOptions) Validate() error {
 	return nil
 }
 
-func (o *ScrapeOptions) window() int {
-	if o.Window > 0 {
-		return o.Window
-	}
-	return limiter.Window(o.Concurrency)
-}
-
-func (o *ScrapeOptions) limits() limiter.Config {
-	return limiter.Config{
-		Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
-		PerHost: o.PerHost, HostRate: o.HostRate,
-	}
-}
-
-func (o *ScrapeOptions) fetchOptions() fetcher.Options {
-	maxRedirects := o.MaxRedirects
-	if maxRedirects == 0 {
-		maxRedirects = -1
-	}
-	return fetcher.Options{
-		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
-		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Resolvers: o.Resolvers,
-	}
-}
-
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	src, err := openInputs(opts.Files, opts.IO.In)
+	src, err := input.OpenFiles(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
@@ -191,12 +150,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		return usageErr("%v", err)
 	}
 	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather"}
-
-	spec := runSpec{
-		Limits: opts.limits(), Fetch: opts.fetchOptions(), Window: opts.window(),
-		Deadline: opts.Deadline, FailFast: opts.FailFast, Source: src, Writer: w,
-	}
-	if err := attachStore(ctx, opts, &spec); err != nil {
+	cfg := opts.pipelineConfig()
+	cfg.Source = src
+	if err := attachStore(ctx, opts, w, &cfg); err != nil {
 		return err
 	}
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
@@ -206,18 +162,18 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar != nil {
 		w.Progress = bar
-		go bar.setTotal(countTargets(opts.Files))
+		go bar.setTotal(input.Count(opts.Files))
 	}
-	outcome := execute(ctx, spec)
+	res := runPipeline(ctx, cfg, w)
 	if bar != nil {
 		bar.finish()
 	}
 	if file, ok := out.(*os.File); ok && opts.Output != "" {
 		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
-			if err := file.Sync(); err != nil && outcome.WriteErr == nil {
-				outcome.WriteErr = err
+			if err := file.Sync(); err != nil && res.Outcome.WriteErr == nil {
+				res.Outcome.WriteErr = err
 			}
 		}
 	}
-	return exitFor(outcome, opts.IO.ErrOut, opts.Quiet)
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet)
 }

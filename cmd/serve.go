@@ -10,14 +10,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
 // ServeOptions are the flags of fanout serve.
 type ServeOptions struct {
 	IO     *IOStreams
 	Listen []string
-	Site   testsite.Options
+	Site   benchsite.Options
 	PageSz byteSize
 }
 
@@ -50,7 +50,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	opts.Site.Lean = true
-	site := testsite.New(opts.Site)
+	site := benchsite.New(opts.Site)
 	var servers []*http.Server
 	errs := make(chan error, len(opts.Listen))
 	for _, addr := range opts.Listen {

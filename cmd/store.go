@@ -5,13 +5,15 @@ import (
 	"fmt"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/store"
 )
 
-// attachStore opens the --db store, if asked, and wires it into spec: every
-// result is stored by the writer, and with --resume the pipeline skips the
-// URLs the store already has a final result for.
-func attachStore(_ context.Context, opts *ScrapeOptions, spec *runSpec) error {
+// attachStore opens the --db store, if asked, and wires it in: every result
+// is stored by the writer w, and with --resume the run skips the URLs the
+// store already has a final result for.
+func attachStore(_ context.Context, opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) error {
 	if opts.DB == "" {
 		return nil
 	}
@@ -19,9 +21,9 @@ func attachStore(_ context.Context, opts *ScrapeOptions, spec *runSpec) error {
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot open --db: %w", err)}
 	}
-	spec.Writer.Store = store
+	w.Store = store
 	if opts.Resume {
-		spec.Skip = func(t input.Target) bool {
+		cfg.Skip = func(t input.Target) bool {
 			done, err := store.Done(t.Raw)
 			return err == nil && done
 		}

@@ -42,9 +42,8 @@ type Options struct {
 	Timeout      time.Duration // one attempt, body included; default 10s
 	Retries      int           // extra attempts after a retryable failure
 	MaxRetryWait time.Duration // cap on Retry-After and backoff; default 30s
-	BackoffBase  time.Duration // first backoff ceiling; default 250ms
 	MaxBody      int64         // bytes read per response; default DefaultMaxBody
-	MaxRedirects int           // redirects followed; default 10; -1: none, the 3xx is the result
+	MaxRedirects int           // redirects followed; default 10; NoFollow: none
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
@@ -58,6 +57,10 @@ type Options struct {
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
 const DefaultMaxBody = 4 << 20
+
+// NoFollow is the Options.MaxRedirects that follows no redirect: a 3xx
+// response is the result, whatever its Location says.
+const NoFollow = -1
 
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
@@ -79,9 +82,6 @@ func New(opts Options, gate Gate) *Fetcher {
 	}
 	if opts.MaxRetryWait <= 0 {
 		opts.MaxRetryWait = 30 * time.Second
-	}
-	if opts.BackoffBase <= 0 {
-		opts.BackoffBase = 250 * time.Millisecond
 	}
 	if opts.MaxBody <= 0 {
 		opts.MaxBody = DefaultMaxBody
@@ -110,25 +110,6 @@ func lookupTimeout(attempt time.Duration) time.Duration {
 
 // Close closes idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
-
-func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
-	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
-	}
-	if f.opts.MaxRedirects < 0 {
-		return http.ErrUseLastResponse // follow none: the redirect is the result
-	}
-	if len(via) > f.opts.MaxRedirects {
-		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
-	}
-	next := req.URL.String()
-	for _, r := range via {
-		if r.URL.String() == next {
-			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", next, len(via))}
-		}
-	}
-	return nil
-}
 
 // Fetch fetches t and returns its Result; it never fails otherwise. release
 // ends the admission the caller already holds for the first attempt (nil if
@@ -235,7 +216,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, t
 
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
-	res.FinalURL = resp.Request.URL.String()
+	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
 	}

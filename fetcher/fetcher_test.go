@@ -3,6 +3,8 @@ package fetcher
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -126,15 +128,28 @@ func TestFetchHostile(t *testing.T) {
 	}
 }
 
+// TestNoRedirectsFollowed checks NoFollow (--max-redirects 0): the 3xx
+// itself is the result, whatever its Location says.
 func TestNoRedirectsFollowed(t *testing.T) {
 	srv := httptest.NewServer(testsite.New(testsite.Options{}))
 	defer srv.Close()
-	f := newFetcher(t, Options{MaxRedirects: -1}, nil)
+	f := newFetcher(t, Options{MaxRedirects: NoFollow}, nil)
 	defer f.Close()
-	got := f.Fetch(context.Background(), target(t, srv.URL+testsite.PathRedirectChain+"2"), nil)
-	if got.Status != http.StatusMovedPermanently || got.ErrorKind != "" || got.Redirects != 0 ||
-		got.FinalURL != srv.URL+testsite.PathRedirectChain+"2" {
-		t.Errorf("%+v: want the 301 itself as the result", got)
+	tests := []struct {
+		name       string
+		path       string
+		wantStatus int
+	}{
+		{"a chain", testsite.PathRedirectChain + "2", http.StatusMovedPermanently},
+		{"to file:", testsite.PathRedirectFile, http.StatusFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := f.Fetch(context.Background(), target(t, srv.URL+tt.path), nil)
+			if got.Status != tt.wantStatus || got.ErrorKind != "" || got.Redirects != 0 || got.FinalURL != srv.URL+tt.path {
+				t.Errorf("%+v: want the %d itself as the result", got, tt.wantStatus)
+			}
+		})
 	}
 }
 
@@ -149,12 +164,15 @@ func TestClassify(t *testing.T) {
 		{"deadline", context.DeadlineExceeded, record.KindTimeout},
 		{"dns", &url.Error{Op: "Get", Err: &net.OpError{Op: "dial", Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}, record.KindDNS},
 		{"redirect", &url.Error{Op: "Get", Err: &RedirectError{"loop"}}, record.KindRedirect},
-		{"unexpected eof", errors.New("wrapped: " + "x"), record.KindProtocol},
+		{"unexpected eof", fmt.Errorf("reading the body: %w", io.ErrUnexpectedEOF), record.KindReset},
+		{"anything else", errors.New("malformed HTTP response"), record.KindProtocol},
 	}
 	for _, tt := range tests {
-		if got := Classify(tt.err); got != tt.want {
-			t.Errorf("%s: Classify = %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Classify(tt.err); got != tt.want {
+				t.Errorf("Classify = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -135,7 +135,7 @@ func TestBareHostFallback(t *testing.T) {
 func TestRetriesByCause(t *testing.T) {
 	srv := httptest.NewServer(testsite.New(testsite.Options{}))
 	t.Cleanup(srv.Close)
-	f := newFetcher(t, Options{Retries: 2, BackoffBase: time.Millisecond}, nil)
+	f := newFetcher(t, Options{Retries: 2}, nil)
 	tests := []struct {
 		name     string
 		url      string

@@ -8,18 +8,48 @@ import (
 	"strings"
 )
 
-// do sends the GET request req through the Transport and follows redirects
-// as http.Client does for a GET without a cookie jar: 301, 302, 303, 307 and
-// 308 with a Location; a 3xx without one is the response. Each hop is
-// checked by checkRedirect; the first request's headers go along, except
-// credentials once a hop leaves the first host and its subdomains; Referer
-// is set, unless the user set one or a hop goes from https to http. Calling the Transport directly spares what
-// http.Client does on every request for features fanout does not use (a
-// header copier for cookies, a URL copy, a deadline).
+// do sends the GET request req through the Transport and follows
+// redirects. Calling the Transport directly spares what http.Client does on
+// every request for features fanout does not use (a header copier for a
+// cookie jar, a URL copy, a deadline).
+//
+// It mirrors what net/http's Client.Do (client.go) does for a GET with no
+// cookie jar and no CheckRedirect:
+//   - 301, 302, 303, 307 and 308 with a Location are followed; a 3xx with
+//     none is the response (Go issues 17773 and 49281).
+//   - The first request's headers go along on every hop (Go issue 4800),
+//     except the credential headers (sensitiveHeader) from the first hop
+//     whose host is neither the first URL's host nor a subdomain of it; once
+//     dropped they stay dropped, even if a later hop comes back (Go issue
+//     70530, CVE-2024-45336).
+//   - Referer is the previous hop's URL without its user information, none
+//     from https to http (RFC 7231, section 5.5.2), and the user's own
+//     Referer, if set, wins.
+//   - A URL with user information (http://user:pass@host/) is sent with
+//     Basic authentication, on the first request and on each hop whose
+//     URL carries user information, unless an Authorization header is set
+//     (Client.send). A relative Location keeps the host and its user
+//     information; a Location to another host carries none unless it names
+//     its own, so the first URL's password never leaves its host.
+//   - ErrUseLastResponse from the redirect check makes the 3xx the result
+//     (Go issue 10069), and a small body of a hop is read before closing so
+//     that its connection is reused.
+//
+// Where it differs from Client.Do:
+//   - Only http and https Locations are followed; any other scheme stops
+//     with a RedirectError (http.Client would fail in the Transport).
+//   - A URL seen again ends the chain with a RedirectError (http.Client
+//     follows a loop until its limit of 10).
+//   - The limit is Options.MaxRedirects, and NoFollow makes the first 3xx
+//     the result, whatever its Location (even a file: one).
+//   - Errors name the URL with its password redacted, as Client.Do does,
+//     and a redirect error is returned without the response.
 func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
-	initial := req
+	first, headers := req.URL, req.Header // the user's headers, without the URL's credentials
+	host := req.Host                      // the URL's, or the user's -H 'Host: …'
 	var via []*http.Request
 	strip := false
+	setBasicAuth(req)
 	for {
 		resp, err := f.transport.RoundTrip(req)
 		if err != nil {
@@ -37,13 +67,13 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 			resp.Body.Close()
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: fmt.Errorf("failed to parse Location header %q: %v", loc, err)}
 		}
-		strip = strip || !sameDomain(initial.URL, next)
-		nreq := newGet(req.Context(), next, len(initial.Header)+1)
-		if next.Host == initial.URL.Host {
-			nreq.Host = initial.Host // -H 'Host: …' goes along within the host, as in curl
+		strip = strip || !sameDomain(first, next)
+		nreq := newGet(req.Context(), next, len(headers)+1)
+		if next.Host == first.Host {
+			nreq.Host = host // -H 'Host: …' goes along within the first URL's host:port, as in curl
 		}
 		nreq.Response = resp
-		for k, vs := range initial.Header {
+		for k, vs := range headers {
 			if !strip || !sensitiveHeader(k) {
 				nreq.Header[k] = vs
 			}
@@ -53,6 +83,7 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 				nreq.Header["Referer"] = []string{ref}
 			}
 		}
+		setBasicAuth(nreq)
 		via = append(via, req)
 		err = f.checkRedirect(nreq, via)
 		if err == http.ErrUseLastResponse {
@@ -64,10 +95,48 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 		}
 		resp.Body.Close()
 		if err != nil {
-			return nil, &url.Error{Op: "Get", URL: loc, Err: err}
+			return nil, &url.Error{Op: "Get", URL: next.Redacted(), Err: err}
 		}
 		req = nreq
 	}
+}
+
+// checkRedirect decides whether the hop req, after via, is followed: nil,
+// http.ErrUseLastResponse (the 3xx is the result), or a RedirectError.
+func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
+	if f.opts.MaxRedirects == NoFollow {
+		return http.ErrUseLastResponse
+	}
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
+	}
+	if len(via) > f.opts.MaxRedirects {
+		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}
+	}
+	next := req.URL.String()
+	for _, r := range via {
+		if r.URL.String() == next {
+			return &RedirectError{fmt.Sprintf("redirect loop: %s seen again after %d redirects", req.URL.Redacted(), len(via))}
+		}
+	}
+	return nil
+}
+
+// setBasicAuth sends the user information of req's URL as Basic
+// authentication, unless an Authorization header is set (as Client.send
+// does). It gives req a header of its own, so that what later hops copy
+// from the first request does not include it.
+func setBasicAuth(req *http.Request) {
+	u := req.URL.User
+	if u == nil {
+		return
+	}
+	if _, set := req.Header["Authorization"]; set {
+		return
+	}
+	password, _ := u.Password()
+	req.Header = req.Header.Clone()
+	req.SetBasicAuth(u.Username(), password)
 }
 
 func isRedirect(code int) bool {

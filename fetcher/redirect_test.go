@@ -151,3 +151,107 @@ func TestSameDomain(t *testing.T) {
 		}
 	}
 }
+
+// authLog records, in order, each request's host and Authorization header.
+type authLog struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (a *authLog) handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.mu.Lock()
+		a.seen = append(a.seen, r.Host[:strings.LastIndexByte(r.Host, ':')]+r.URL.Path+" "+r.Header.Get("Authorization"))
+		a.mu.Unlock()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *authLog) take() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.seen
+	a.seen = nil
+	return s
+}
+
+// TestURLCredentials checks that user information in a URL is sent as
+// Basic authentication exactly where net/http's Client sends it (the
+// oracle: the same URL through http.Client, counted by the same servers),
+// never to another host, and that the password shows in no field but url.
+func TestURLCredentials(t *testing.T) {
+	var log authLog
+	other := serveOn(t, "127.0.0.2", log.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("<title>other</title>"))
+	})))
+	origin := serveOn(t, "127.0.0.1", log.handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/relative":
+			http.Redirect(w, r, "/landed", http.StatusFound)
+		case "/absolute-same":
+			http.Redirect(w, r, "http://"+r.Host+"/landed", http.StatusFound)
+		case "/away":
+			http.Redirect(w, r, other.URL+"/landed", http.StatusFound)
+		case "/loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		default:
+			w.Write([]byte("<title>origin</title>"))
+		}
+	})))
+	withCreds := strings.Replace(origin.URL, "http://", "http://user:s3cret@", 1)
+	tests := []struct {
+		name      string
+		path      string
+		header    http.Header
+		wantAuths int // requests that carried an Authorization header
+		wantKind  string
+	}{
+		{name: "no redirect", path: "/page", wantAuths: 1},
+		{name: "relative redirect keeps host and credentials", path: "/relative", wantAuths: 2},
+		{name: "absolute redirect to the same host without them", path: "/absolute-same", wantAuths: 1},
+		{name: "redirect to another host", path: "/away", wantAuths: 1},
+		{name: "an Authorization header wins", path: "/page", header: http.Header{"Authorization": {"Bearer mine"}}, wantAuths: 1},
+		{name: "a redirect error", path: "/loop", wantAuths: 1, wantKind: "redirect"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodGet, withCreds+tt.path, nil)
+			for k, v := range tt.header {
+				req.Header[k] = v
+			}
+			if resp, err := (&http.Client{}).Do(req); err == nil {
+				resp.Body.Close()
+			}
+			want := log.take()
+
+			f := New(Options{Header: tt.header}, nil)
+			defer f.Close()
+			got := f.Fetch(context.Background(), target(t, withCreds+tt.path), nil)
+			seen := log.take()
+			if tt.wantKind == "redirect" {
+				want = want[:min(len(want), len(seen))] // http.Client follows a loop to 10
+			}
+			if strings.Join(seen, "\n") != strings.Join(want, "\n") {
+				t.Errorf("fanout sent\n%s\nnet/http sent\n%s", strings.Join(seen, "\n"), strings.Join(want, "\n"))
+			}
+			auths := 0
+			for _, s := range seen {
+				if !strings.HasSuffix(s, " ") {
+					auths++
+				}
+				if strings.HasPrefix(s, "127.0.0.2") && !strings.HasSuffix(s, " ") {
+					t.Errorf("credentials sent to another host: %s", s)
+				}
+			}
+			if auths != tt.wantAuths || string(got.ErrorKind) != tt.wantKind {
+				t.Errorf("%d requests with credentials, kind %q; want %d, %q", auths, got.ErrorKind, tt.wantAuths, tt.wantKind)
+			}
+			if got.URL != withCreds+tt.path {
+				t.Errorf("url %q, want the line as given", got.URL)
+			}
+			if strings.Contains(got.FinalURL, "s3cret") || strings.Contains(got.Error, "s3cret") {
+				t.Errorf("password shown: final_url %q, error %q", got.FinalURL, got.Error)
+			}
+		})
+	}
+}

@@ -30,10 +30,13 @@ func retryable(res *record.Result, cause error) bool {
 	return false
 }
 
+// backoffBase is the ceiling of the first backoff.
+const backoffBase = 250 * time.Millisecond
+
 // backoff is the wait before retry n (1-based): full jitter, a uniform
-// random duration up to BackoffBase·2^(n-1), capped by MaxRetryWait.
+// random duration up to backoffBase·2^(n-1), capped by MaxRetryWait.
 func (f *Fetcher) backoff(n int) time.Duration {
-	ceiling := f.opts.BackoffBase << min(n-1, 20)
+	ceiling := backoffBase << min(n-1, 20)
 	if ceiling <= 0 || ceiling > f.opts.MaxRetryWait {
 		ceiling = f.opts.MaxRetryWait
 	}

@@ -52,19 +52,47 @@ func NewReader(r io.Reader) *Reader {
 // other error from the underlying reader as it comes.
 func (r *Reader) Next() (Target, error) {
 	for {
-		line, err := r.readLine()
-		if err != nil && (err != io.EOF || line == nil) {
+		line, err := r.nextLine()
+		if err != nil {
 			return Target{}, err
-		}
-		r.line++
-		if r.line == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 		}
 		if t, ok := Parse(line); ok {
 			t.Line = r.line
 			return t, nil
 		}
 	}
+}
+
+// count reads the rest of the input and counts the lines that are targets,
+// by the rules Next follows, without parsing them.
+func (r *Reader) count() (int64, error) {
+	var n int64
+	for {
+		line, err := r.nextLine()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		if isTarget(line) {
+			n++
+		}
+	}
+}
+
+// nextLine returns the next line, numbered in r.line, without the
+// byte-order mark that may start the input.
+func (r *Reader) nextLine() ([]byte, error) {
+	line, err := r.readLine()
+	if err != nil && (err != io.EOF || line == nil) {
+		return nil, err
+	}
+	r.line++
+	if r.line == 1 {
+		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	}
+	return line, nil
 }
 
 // readLine returns the next line without its end-of-line bytes, cut to
@@ -93,17 +121,24 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 }
 
+// isTarget reports whether a line gets a target: its first MaxLineBytes
+// bytes, trimmed of white space, are neither empty nor a comment.
+func isTarget(line []byte) bool {
+	t := bytes.TrimSpace(line[:min(len(line), MaxLineBytes)])
+	return len(t) > 0 && t[0] != '#'
+}
+
 // Parse reads one line as a target. ok is false for lines that are skipped:
 // blank lines and comments.
 func Parse(line []byte) (t Target, ok bool) {
+	if !isTarget(line) {
+		return Target{}, false
+	}
 	tooLong := len(line) > MaxLineBytes
 	if tooLong {
 		line = line[:MaxLineBytes]
 	}
 	s := strings.TrimSpace(string(line))
-	if s == "" || s[0] == '#' {
-		return Target{}, false
-	}
 	t.Raw = s
 	switch {
 	case tooLong:

@@ -1,7 +1,8 @@
-// Package limiter owns every limit on starting a request: requests in flight
-// and request starts per second, for all hosts together and for each host,
-// plus pauses a host asked for (Retry-After). Its Scheduler hands out the next
-// target whose host may start now, from a bounded window of pending targets.
+// Package limiter does admission: it owns every limit on starting a request
+// (requests in flight and request starts per second, for all hosts together
+// and for each host, and pauses a host asked for with Retry-After), and its
+// Scheduler hands out the next target whose host may start now, from a
+// bounded window of pending targets. See docs/ARCHITECTURE.md.
 package limiter
 
 import (
@@ -14,20 +15,30 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Config sets the limits. A zero field means no limit, except Burst and
-// HostBurst, where zero means 1 (smooth pacing).
+// Config sets the limits. A zero field means no limit, except Burst, where
+// zero means 1 (smooth pacing). The per-host rate always has burst 1.
 type Config struct {
 	Concurrency int     // requests in flight, all hosts
 	Rate        float64 // request starts per second, all hosts
 	Burst       int     // token-bucket burst for Rate
 	PerHost     int     // requests in flight per host
 	HostRate    float64 // request starts per second per host
-	HostBurst   int     // token-bucket burst for HostRate
 }
 
-// Limits admits attempts. It is safe for concurrent use. The order in which
-// an attempt takes its limits is always host, then global slot, then global
-// rate, so waiters never hold what another waiter needs first.
+// Limits admits attempts. It is safe for concurrent use.
+//
+// Invariants:
+//   - An attempt takes its limits in one order: a host slot (and a token of
+//     the host's rate), then a global slot, then a token of the global rate;
+//     so a waiter never holds what another waiter needs first.
+//   - Every admission is ended by calling its release function exactly once.
+//     Releasing a slot that is not held panics, as x/sync's semaphore does:
+//     it is a bug in the caller, and counting on would break the limits.
+//   - The state of a host with nothing in flight, no pause and a full bucket
+//     is as good as new, and may be dropped at any time (memory stays
+//     bounded with millions of hosts).
+//   - The hosts freed from full (see takeFreed) have one reader: a Limits
+//     serves one Scheduler.
 type Limits struct {
 	cfg    Config
 	global *semaphore.Weighted // nil: no limit
@@ -68,29 +79,23 @@ func (l *Limits) host(key string) *hostState {
 	h := l.hosts[key]
 	if h == nil {
 		h = &hostState{wake: make(chan struct{}), release: func() {
-			l.ReleaseGlobal()
-			l.ReleaseHost(key)
+			l.releaseGlobal()
+			l.releaseHost(key)
 		}}
 		if l.cfg.HostRate > 0 {
-			h.bucket = rate.NewLimiter(rate.Limit(l.cfg.HostRate), max(l.cfg.HostBurst, 1))
+			h.bucket = rate.NewLimiter(rate.Limit(l.cfg.HostRate), 1)
 		}
 		l.hosts[key] = h
 	}
 	return h
 }
 
-// TryHost takes a slot of host key (and a token of its rate) if an attempt
-// may start there at now. If not, retryAt is when it may, or zero when it
-// waits for one of the host's requests to end.
-func (l *Limits) TryHost(key string, now time.Time) (ok bool, retryAt time.Time) {
-	ok, retryAt, _, _ = l.tryHost(key, now)
-	return ok, retryAt
-}
-
-// tryHost is TryHost that also returns, when the host's slots are full, the
-// channel closed when one frees, read under the same lock so that no
-// release can slip in between; and when ok, the function that ends the
-// attempt (see releaser).
+// tryHost takes a slot of host key (and a token of its rate) if an attempt
+// may start there at now, and returns the function that ends the attempt
+// (see releaser). If not, retryAt is when it may; or, when it waits for one
+// of the host's requests to end, retryAt is zero and wake is the channel
+// closed when one does, read under the same lock so that no release can
+// slip in between.
 func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time, wake <-chan struct{}, release func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -112,8 +117,8 @@ func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time,
 	return true, time.Time{}, nil, h.release
 }
 
-// AcquireHost blocks until a slot of host key is taken, or ctx ends.
-func (l *Limits) AcquireHost(ctx context.Context, key string) error {
+// acquireHost blocks until a slot of host key is taken, or ctx ends.
+func (l *Limits) acquireHost(ctx context.Context, key string) error {
 	for {
 		now := time.Now()
 		ok, at, wake, _ := l.tryHost(key, now)
@@ -138,13 +143,13 @@ func (l *Limits) AcquireHost(ctx context.Context, key string) error {
 	}
 }
 
-// ReleaseHost gives back a slot of host key.
-func (l *Limits) ReleaseHost(key string) {
+// releaseHost gives back a slot of host key. It panics if none is held.
+func (l *Limits) releaseHost(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h := l.hosts[key]
-	if h == nil {
-		return
+	if h == nil || h.inFlight <= 0 {
+		panic("limiter: released a slot of host " + key + " that was not held")
 	}
 	wasFull := l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost
 	h.inFlight--
@@ -175,16 +180,16 @@ func (l *Limits) sweep(now time.Time) {
 	l.sweepAt = max(1024, 2*len(l.hosts))
 }
 
-// Hosts is how many hosts have state now.
-func (l *Limits) Hosts() int {
+// hostCount is how many hosts have state now.
+func (l *Limits) hostCount() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.hosts)
 }
 
-// AcquireGlobal blocks until a global slot is free and the global rate lets
+// acquireGlobal blocks until a global slot is free and the global rate lets
 // a request start, or ctx ends.
-func (l *Limits) AcquireGlobal(ctx context.Context) error {
+func (l *Limits) acquireGlobal(ctx context.Context) error {
 	if l.global != nil {
 		if err := l.global.Acquire(ctx, 1); err != nil {
 			return err
@@ -192,7 +197,7 @@ func (l *Limits) AcquireGlobal(ctx context.Context) error {
 	}
 	if l.rate != nil {
 		if err := l.rate.Wait(ctx); err != nil {
-			l.ReleaseGlobal()
+			l.releaseGlobal()
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -202,38 +207,42 @@ func (l *Limits) AcquireGlobal(ctx context.Context) error {
 	return nil
 }
 
-// ReleaseGlobal gives back a global slot.
-func (l *Limits) ReleaseGlobal() {
+// releaseGlobal gives back a global slot. It panics if none is held
+// (semaphore.Weighted does).
+func (l *Limits) releaseGlobal() {
 	if l.global != nil {
 		l.global.Release(1)
 	}
 }
 
-// Acquire admits one attempt to host key: a host slot, a global slot and the
-// rates. It returns the function that ends the attempt.
+// Acquire blocks until one attempt on host key (an input.HostKey) is
+// admitted: a host slot, a global slot and a token of each rate, and no
+// pause in force. It returns the function that ends the attempt, to be
+// called exactly once, or ctx's error.
 func (l *Limits) Acquire(ctx context.Context, key string) (release func(), err error) {
 	for {
-		if err := l.AcquireHost(ctx, key); err != nil {
+		if err := l.acquireHost(ctx, key); err != nil {
 			return nil, err
 		}
-		until, err := l.startOn(ctx, key)
+		until, err := l.startOn(ctx, key, time.Now)
 		if err != nil {
 			return nil, err
 		}
 		if until.IsZero() {
 			return l.releaser(key), nil
 		}
-		// The host asked for a pause while we waited: AcquireHost waits it out.
+		// The host asked for a pause while we waited: acquireHost waits it out.
 	}
 }
 
 // startOn takes a global slot (and the global rate) for an attempt that
 // holds a slot of host key. A pause may begin while it waits, so it checks
-// again once it has the slot: if the host is paused, it gives back both
-// slots and returns when the pause ends. On error, both are given back too.
-func (l *Limits) startOn(ctx context.Context, key string) (pausedUntil time.Time, err error) {
-	if err := l.AcquireGlobal(ctx); err != nil {
-		l.ReleaseHost(key)
+// again once it has the slot (at now()): if the host is paused, it gives
+// back both slots and returns when the pause ends. On error, both are given
+// back too.
+func (l *Limits) startOn(ctx context.Context, key string, now func() time.Time) (pausedUntil time.Time, err error) {
+	if err := l.acquireGlobal(ctx); err != nil {
+		l.releaseHost(key)
 		return time.Time{}, err
 	}
 	if !l.anyPaused.Load() {
@@ -241,7 +250,7 @@ func (l *Limits) startOn(ctx context.Context, key string) (pausedUntil time.Time
 	}
 	l.mu.Lock()
 	h := l.hosts[key]
-	if h != nil && time.Now().Before(h.paused) {
+	if h != nil && now().Before(h.paused) {
 		pausedUntil = h.paused
 	}
 	l.mu.Unlock()
@@ -259,7 +268,8 @@ func (l *Limits) releaser(key string) func() {
 	return l.host(key).release
 }
 
-// Pause keeps host key from starting attempts before until.
+// Pause keeps host key from starting attempts before until. A later pause
+// extends an earlier one; an earlier one never shortens it.
 func (l *Limits) Pause(key string, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

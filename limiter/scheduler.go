@@ -24,11 +24,23 @@ func Window(concurrency int) int { return max(DefaultWindow, 4*concurrency) }
 // wait (its slots are full, its rate spent, or it asked for a pause) is set
 // aside until it may start, and never blocks the others. Next is for one
 // goroutine at a time.
+//
+// Invariants, checked after every step by scheduler_test.go:
+//   - pending counts the targets held: len(invalid) plus the length of every
+//     queue. It never exceeds window; fill reads no more.
+//   - Every host with a queue is in exactly one of ready (its turn will
+//     come), parked (waiting for one of its requests to end; Limits names it
+//     in takeFreed when one does) or timed (waiting for an instant: its rate
+//     or a pause). A host with no queue is in none of them.
+//   - Queues are never empty: a host's queue is deleted with its last target.
+//   - A Scheduler is the only reader of its Limits' freed hosts: one
+//     Scheduler per Limits.
 type Scheduler struct {
 	lim    *Limits
 	in     <-chan input.Target
 	inDone bool
 	window int
+	now    func() time.Time // the clock; tests set their own
 
 	pending int            // targets held, invalid ones included
 	invalid []input.Target // need no request: handed out first
@@ -40,12 +52,15 @@ type Scheduler struct {
 
 // NewScheduler returns a Scheduler taking targets from in (until it is
 // closed) and limits from lim, holding at most window pending targets
-// (DefaultWindow if window <= 0).
+// (DefaultWindow if window <= 0). lim must serve no other Scheduler.
 func NewScheduler(lim *Limits, in <-chan input.Target, window int) *Scheduler {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	return &Scheduler{lim: lim, in: in, window: window, queues: map[string][]input.Target{}, parked: map[string]bool{}}
+	return &Scheduler{
+		lim: lim, in: in, window: window, now: time.Now,
+		queues: map[string][]input.Target{}, parked: map[string]bool{},
+	}
 }
 
 // Next blocks until a target may start, and returns it. For a usable URL it
@@ -55,50 +70,62 @@ func NewScheduler(lim *Limits, in <-chan input.Target, window int) *Scheduler {
 // and every target was handed out, and ctx's error when it ends.
 func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), err error) {
 	for {
-		s.fill()
-		if len(s.invalid) > 0 {
-			t = s.invalid[0]
-			s.invalid = s.invalid[1:]
-			s.pending--
-			return t, nil, nil
-		}
-		now := time.Now()
-		s.wake(now)
-		for len(s.ready) > 0 {
-			key := s.ready[0]
-			s.ready = s.ready[1:]
-			ok, at, _, release := s.lim.tryHost(key, now)
-			if !ok {
-				if at.IsZero() {
-					s.parked[key] = true
-				} else {
-					heap.Push(&s.timed, timedHost{at, key})
-				}
-				continue
-			}
-			t = s.take(key)
-			until, err := s.lim.startOn(ctx, key)
-			if err != nil {
-				s.putBack(key, t)
-				return input.Target{}, nil, err
-			}
-			if !until.IsZero() {
-				// The host asked for a pause while we waited for a slot.
-				s.putBack(key, t)
-				s.dropFromReady(key)
-				heap.Push(&s.timed, timedHost{until, key})
-				now = time.Now()
-				continue
-			}
-			return t, release, nil
-		}
-		if s.inDone && s.pending == 0 {
-			return input.Target{}, nil, io.EOF
+		t, release, ok, err := s.poll(ctx)
+		if ok || err != nil {
+			return t, release, err
 		}
 		if err := s.wait(ctx); err != nil {
 			return input.Target{}, nil, err
 		}
 	}
+}
+
+// poll hands out a target if one may start now, without waiting for any
+// host: ok is false when none may. It may still wait for a global slot and
+// the global rate, which every host needs alike. err is io.EOF when every
+// target was handed out and the input is closed.
+func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), ok bool, err error) {
+	s.fill()
+	if len(s.invalid) > 0 {
+		t = s.invalid[0]
+		s.invalid = s.invalid[1:]
+		s.pending--
+		return t, nil, true, nil
+	}
+	now := s.now()
+	s.wake(now)
+	for len(s.ready) > 0 {
+		key := s.ready[0]
+		s.ready = s.ready[1:]
+		ok, at, _, release := s.lim.tryHost(key, now)
+		if !ok {
+			if at.IsZero() {
+				s.parked[key] = true
+			} else {
+				heap.Push(&s.timed, timedHost{at, key})
+			}
+			continue
+		}
+		t = s.take(key)
+		until, err := s.lim.startOn(ctx, key, s.now)
+		if err != nil {
+			s.putBack(key, t)
+			return input.Target{}, nil, false, err
+		}
+		if !until.IsZero() {
+			// The host asked for a pause while we waited for a slot.
+			s.putBack(key, t)
+			s.dropFromReady(key)
+			heap.Push(&s.timed, timedHost{until, key})
+			now = s.now()
+			continue
+		}
+		return t, release, true, nil
+	}
+	if s.inDone && s.pending == 0 {
+		return input.Target{}, nil, false, io.EOF
+	}
+	return input.Target{}, nil, false, nil
 }
 
 // fill moves targets from the input into the window, without blocking: once
@@ -192,7 +219,7 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	}
 	var timer <-chan time.Time
 	if len(s.timed) > 0 {
-		t := time.NewTimer(time.Until(s.timed[0].at))
+		t := time.NewTimer(s.timed[0].at.Sub(s.now()))
 		defer t.Stop()
 		timer = t.C
 	}

@@ -1,192 +1,158 @@
 // Package pipeline runs the path of one URL for every target of a run: it
-// feeds targets to the scheduler, starts a fetch for each as the limits admit
-// it, and sends exactly one Result per target to the one consumer. It owns
-// the goroutines it starts and joins them before it returns.
+// reads targets from the source, holds them in the scheduler, starts a fetch
+// for each as the limits admit it, and hands exactly one Result per target
+// to the one consumer. Run is the whole run: cmd turns flags and files into
+// a Config and the Outcome into an exit status. See docs/ARCHITECTURE.md.
 package pipeline
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"sync"
-	"sync/atomic"
+	"time"
 
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/record"
 )
 
-// Source yields targets; io.EOF ends it. input.Reader is one.
+// Source yields targets; io.EOF ends it. input.Reader and input.Files are
+// sources.
 type Source interface {
 	Next() (input.Target, error)
 }
 
-// Fetcher fetches one target; *fetcher.Fetcher is one.
-type Fetcher interface {
-	Fetch(ctx context.Context, t input.Target, release func()) record.Result
-}
-
-// Config wires a run.
+// Config is one run.
 type Config struct {
-	Limits  *limiter.Limits
-	Fetcher Fetcher
-	// Window is how many pending targets the scheduler holds.
+	Limits limiter.Config
+	Fetch  fetcher.Options
+	// Window is how many pending targets the scheduler holds; 0:
+	// limiter.Window(Limits.Concurrency).
 	Window int
-	// Outstanding caps URLs started and not finished (in flight or waiting
-	// to retry), and so the workers; default 64.
-	Outstanding int
+	// Deadline bounds the whole run; 0: none. What has not finished by then
+	// is reported canceled.
+	Deadline time.Duration
 	// FailFast stops the run at the first failed URL.
 	FailFast bool
+
+	Source Source
 	// Skip, if set, is asked of every target before it is scheduled; a
 	// target it returns true for is dropped without a result (--resume).
 	Skip func(input.Target) bool
+	// Consume is the one consumer of the run's results (report.Writer's
+	// Consume is one): it reads results until the channel is closed, and
+	// returns the first error writing them. It calls stop as soon as a
+	// write fails, which stops the run; it must keep reading until the
+	// channel is closed all the same.
+	Consume func(results <-chan record.Result, stop func(error)) error
 }
 
-// FailFastError is the cause of a run stopped by Config.FailFast.
+// Outcome says how a run ended.
+type Outcome struct {
+	Read     int   // targets read from the source
+	Skipped  int   // dropped by Config.Skip
+	Deadline bool  // Config.Deadline passed before the run ended
+	WriteErr error // Config.Consume's error
+}
+
+// FailFastError is the error of a run stopped by Config.FailFast.
 type FailFastError struct{ Result record.Result }
 
 func (e *FailFastError) Error() string {
-	return fmt.Sprintf("%s failed: %s (%s)", e.Result.URL, e.Result.Error, e.Result.ErrorKind)
+	return fmt.Sprintf("%s failed: %s (%s)", e.Result.RedactedURL(), e.Result.Error, e.Result.ErrorKind)
 }
 
-// Stats counts what a run did with its targets.
-type Stats struct {
-	Read    int // targets read from the source
-	Skipped int // dropped by Config.Skip
+// Run runs cfg: every target of cfg.Source gets exactly one Result, handed
+// to cfg.Consume, unless ctx ends (then requests in flight end canceled,
+// and so do the targets the scheduler held) or Consume fails. At
+// cfg.Deadline the same happens, and then the rest of the source is read
+// and reported canceled too, so every input line is accounted for (until
+// ctx ends). The error is a *FailFastError, the source's read error, or nil;
+// a write error is in Outcome.WriteErr.
+//
+// Run returns once Consume has returned and every worker has ended. The
+// goroutine reading the source is joined when the source ends; a run
+// stopped early does not wait for a read that may never return (stdin from
+// a terminal): that goroutine ends at its next read.
+func Run(ctx context.Context, cfg Config) (Outcome, error) {
+	lim := limiter.New(cfg.Limits)
+	cfg.Fetch.IdleConnsPerHost = idleConns(cfg.Limits)
+	f := fetcher.New(cfg.Fetch, lim)
+	defer f.Close()
+	return run(ctx, cfg, lim, f)
 }
 
-// Run sends one Result for every target of src to out, then closes out. It
-// returns when every result is sent. When ctx ends, requests in flight end
-// as canceled, and so do the targets the scheduler held; when ctx ended by
-// its deadline, the rest of src is read and reported canceled too, so every
-// input line is accounted for (draining stops if drain ends). The error is
-// the source's read error, a *FailFastError, or nil.
-func Run(ctx, drain context.Context, cfg Config, src Source, out chan<- record.Result) (Stats, error) {
-	defer close(out)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+// fetch is what a worker does with a target; *fetcher.Fetcher is one.
+type fetch interface {
+	Fetch(ctx context.Context, t input.Target, release func()) record.Result
+}
 
-	feed := make(chan input.Target, 256)
-	stop := make(chan struct{})
-	var read, skipped atomic.Int64
-	var readErr atomic.Pointer[error]
-	var feeder sync.WaitGroup
-	feeder.Go(func() {
-		defer close(feed)
-		for seq := 0; ; {
-			t, err := src.Next()
-			if err != nil {
-				if err != io.EOF {
-					readErr.Store(&err)
-					cancel(err)
-				}
-				return
-			}
-			read.Add(1)
-			if cfg.Skip != nil && cfg.Skip(t) {
-				skipped.Add(1)
-				continue
-			}
-			t.Seq = seq
-			seq++
-			select {
-			case feed <- t:
-			case <-stop:
-				return
-			}
-		}
-	})
+// run is Run with the limits and the fetcher made.
+func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome, error) {
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	runCtx := ctx
+	if cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, cfg.Deadline)
+		defer cancel()
+	}
+	window := cfg.Window
+	if window <= 0 {
+		window = limiter.Window(cfg.Limits.Concurrency)
+	}
+	results := make(chan record.Result, 1024)
+	r := &runner{
+		cfg: cfg, fetch: f, out: results, stop: stop,
+		feed: make(chan input.Target, 256), quit: make(chan struct{}),
+	}
+	r.sched = limiter.NewScheduler(lim, r.feed, window)
+	r.pool = pool{sched: r.sched, max: outstanding(cfg.Limits.Concurrency), work: r.work}
 
-	outstanding := cfg.Outstanding
-	if outstanding <= 0 {
-		outstanding = 64
-	}
-	sched := limiter.NewScheduler(cfg.Limits, feed, cfg.Window)
-	p := &pool{sched: sched, max: int64(outstanding), work: func(t input.Target, release func()) {
-		res := cfg.Fetcher.Fetch(ctx, t, release)
-		if cfg.FailFast && res.Failed() && res.ErrorKind != record.KindCanceled {
-			cancel(&FailFastError{res})
-		}
-		out <- res
-	}}
-	p.spawn(ctx)
-	p.workers.Wait()
+	var out Outcome
+	consumed := make(chan struct{})
+	go func() {
+		defer close(consumed)
+		out.WriteErr = cfg.Consume(results, stop)
+	}()
+	r.start(runCtx)
+	r.finish(ctx, runCtx)
+	close(results)
+	<-consumed
 
-	for _, t := range sched.Pending() {
-		out <- Canceled(t)
-	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		drainFeed(drain, feed, out)
-	}
-	close(stop)
-	if ctx.Err() == nil {
-		feeder.Wait() // it has closed feed; a run stopped early does not wait
-		// for a read that may never return (a terminal on stdin)
-	}
-
-	stats := Stats{Read: int(read.Load()), Skipped: int(skipped.Load())}
+	out.Read, out.Skipped = int(r.read.Load()), int(r.skipped.Load())
+	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {
-		return stats, ff
+		return out, ff
 	}
-	if err := readErr.Load(); err != nil {
-		return stats, *err
+	if err := r.readErr.Load(); err != nil {
+		return out, *err
 	}
-	return stats, nil
+	return out, nil
 }
 
-// pool is the run's workers. Each takes the next target from the
-// scheduler itself (one at a time) and fetches it, so a finished request's
-// slot goes straight to its worker's next target, with no hand-off. A
-// worker is started only when a target may start and no other worker is
-// waiting for one, so there are never more than needed, nor more than max
-// (URLs in flight or waiting to retry); they live until the run ends.
-type pool struct {
-	sched   *limiter.Scheduler
-	max     int64
-	work    func(input.Target, func())
-	mu      sync.Mutex // one worker in sched.Next at a time
-	workers sync.WaitGroup
-	total   atomic.Int64
-	idle    atomic.Int64 // workers waiting for a target
+// outstanding caps the URLs started and not finished (in flight, or
+// waiting to retry), and so the workers: twice the concurrency, and at
+// least 64 more than it.
+func outstanding(concurrency int) int64 {
+	if concurrency <= 0 {
+		return 1 << 16
+	}
+	return int64(max(2*concurrency, concurrency+64))
 }
 
-func (p *pool) spawn(ctx context.Context) {
-	if p.total.Add(1) > p.max {
-		p.total.Add(-1)
-		return
+// idleConns keeps as many idle connections per host as may be in flight to
+// one host, so keep-alive connections are reused rather than reopened.
+func idleConns(c limiter.Config) int {
+	switch {
+	case c.PerHost > 0:
+		return c.PerHost
+	case c.Concurrency > 0:
+		return c.Concurrency
 	}
-	p.workers.Go(func() {
-		for {
-			p.idle.Add(1)
-			p.mu.Lock()
-			t, release, err := p.sched.Next(ctx)
-			p.mu.Unlock()
-			if p.idle.Add(-1) == 0 && err == nil {
-				p.spawn(ctx) // nobody is left waiting for the next target
-			}
-			if err != nil {
-				return
-			}
-			p.work(t, release)
-		}
-	})
-}
-
-// drainFeed reports every target still to come from feed as canceled.
-func drainFeed(ctx context.Context, feed <-chan input.Target, out chan<- record.Result) {
-	for {
-		select {
-		case t, ok := <-feed:
-			if !ok {
-				return
-			}
-			out <- Canceled(t)
-		case <-ctx.Done():
-			return
-		}
-	}
+	return 1024
 }
 
 // Canceled is the result of a target the run stopped before starting.

@@ -4,6 +4,11 @@
 // record itself knows nothing of HTTP.
 package record
 
+import (
+	"net/url"
+	"strings"
+)
+
 // Kind is the class of a failure, one of a small fixed set. The zero Kind
 // means no failure.
 type Kind string
@@ -51,3 +56,17 @@ type Result struct {
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).
 func (r *Result) Failed() bool { return r.ErrorKind != "" }
+
+// RedactedURL is the record's URL with any password replaced by "xxxxx"
+// (url.URL.Redacted), for summaries and messages: the record itself keeps
+// the line as given.
+func (r *Result) RedactedURL() string {
+	if !strings.Contains(r.URL, "@") {
+		return r.URL
+	}
+	u, err := url.Parse(r.URL)
+	if err != nil || u.User == nil {
+		return r.URL
+	}
+	return u.Redacted()
+}

@@ -33,7 +33,8 @@ type Summary struct {
 	Latency  Histogram // per URL, of those that made a request and were not canceled
 }
 
-// ErrorEntry is one failed URL in the summary.
+// ErrorEntry is one failed URL in the summary; URL has its password, if
+// any, redacted.
 type ErrorEntry struct {
 	URL       string      `json:"url"`
 	Line      int         `json:"line"`
@@ -62,7 +63,7 @@ func (s *Summary) Add(r *record.Result) {
 	default:
 		s.Failed++
 		s.ByError[r.ErrorKind]++
-		s.Errors = append(s.Errors, ErrorEntry{r.URL, r.Line, r.ErrorKind, r.Error})
+		s.Errors = append(s.Errors, ErrorEntry{r.RedactedURL(), r.Line, r.ErrorKind, r.Error})
 	}
 	if r.Attempts > 0 {
 		s.Latency.Record(time.Duration(r.DurationMS * float64(time.Millisecond)))
@@ -80,7 +81,7 @@ func (s *Summary) RequestsPerSec() float64 {
 // Millis is d in milliseconds, to the microsecond.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// summaryJSON is the summary's JSON form (DESIGN.md).
+// summaryJSON is the summary's JSON form (README, "The summary").
 type summaryJSON struct {
 	Total          int            `json:"total"`
 	OK             int            `json:"ok"`
@@ -103,7 +104,7 @@ type latencyJSON struct {
 	Max float64 `json:"max"`
 }
 
-// MarshalJSON renders the summary as DESIGN.md's summary object.
+// MarshalJSON renders the summary as the README's summary object.
 func (s *Summary) MarshalJSON() ([]byte, error) {
 	out := summaryJSON{
 		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,

@@ -48,13 +48,8 @@ func (s *Server) AnswerAll(ip net.IP) {
 // Start starts a server and stops it when t's test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	pc, l, err := listen()
 	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
-		pc.Close()
 		t.Fatal(err)
 	}
 	s := &Server{Addr: pc.LocalAddr().String(), asked: map[string]int{}}
@@ -73,6 +68,24 @@ func Start(t testing.TB) *Server {
 		<-done
 	})
 	return s
+}
+
+// listen opens UDP and TCP on one port of 127.0.0.1. The port UDP got may
+// be taken for TCP: then it tries another.
+func listen() (net.PacketConn, net.Listener, error) {
+	var err error
+	for range 20 {
+		var pc net.PacketConn
+		if pc, err = net.ListenPacket("udp", "127.0.0.1:0"); err != nil {
+			return nil, nil, err
+		}
+		var l net.Listener
+		if l, err = net.Listen("tcp", pc.LocalAddr().String()); err == nil {
+			return pc, l, nil
+		}
+		pc.Close()
+	}
+	return nil, nil, err
 }
 
 // Addr4 is the address the server gives name (fully qualified, under Zone):

@@ -30,25 +30,25 @@ const (
 	PathHeader        = "/header/"               // /header/NAME: a page titled with that request header's value
 )
 
-func (s *Site) routes() {
-	s.mux.HandleFunc("/page/", s.page)
-	s.mux.HandleFunc(PathNever, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
-	s.mux.HandleFunc(PathTrickle, trickle)
-	s.mux.HandleFunc(PathInfinite, infinite)
-	s.mux.HandleFunc(PathGzipBomb, gzipBomb)
-	s.mux.HandleFunc(PathRedirectLoop, func(w http.ResponseWriter, r *http.Request) {
+// hostileRoutes adds the hostile endpoints to mux; hits is the site's Hits.
+func hostileRoutes(mux *http.ServeMux, hits func(path string) int) {
+	mux.HandleFunc(PathNever, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	mux.HandleFunc(PathTrickle, trickle)
+	mux.HandleFunc(PathInfinite, infinite)
+	mux.HandleFunc(PathGzipBomb, gzipBomb)
+	mux.HandleFunc(PathRedirectLoop, func(w http.ResponseWriter, r *http.Request) {
 		next := PathRedirectLoop + "?b"
 		if r.URL.RawQuery == "b" {
 			next = PathRedirectLoop
 		}
 		http.Redirect(w, r, next, http.StatusFound)
 	})
-	s.mux.HandleFunc(PathRedirectFile, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathRedirectFile, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Location", "file:///etc/passwd")
 		w.WriteHeader(http.StatusFound)
 	})
-	s.mux.HandleFunc(PathReset, reset)
-	s.mux.HandleFunc(PathBigTitle, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathReset, reset)
+	mux.HandleFunc(PathBigTitle, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<html><head><title>"))
 		chunk := []byte(strings.Repeat("T", 64<<10))
@@ -59,13 +59,13 @@ func (s *Site) routes() {
 		}
 		w.Write([]byte("</title></head></html>"))
 	})
-	s.mux.HandleFunc(PathLateTitle, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathLateTitle, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte("<html><head><script>"))
 		w.Write([]byte(strings.Repeat("if (a < b) { c = '</div>'; }\n", 300<<10/29+1)))
 		w.Write([]byte("</script><title>Late but found</title></head><body>x</body></html>"))
 	})
-	s.mux.HandleFunc(PathBinary, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathBinary, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.Itoa(5<<20))
 		buf := make([]byte, 64<<10)
@@ -78,11 +78,11 @@ func (s *Site) routes() {
 			}
 		}
 	})
-	s.mux.HandleFunc(PathJSON, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathJSON, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"title":"not a page","items":[1,2,3]}`))
 	})
-	s.mux.HandleFunc(PathMalformed, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathMalformed, func(w http.ResponseWriter, r *http.Request) {
 		conn, buf, err := http.NewResponseController(w).Hijack()
 		if err != nil {
 			return
@@ -91,7 +91,7 @@ func (s *Site) routes() {
 		buf.WriteString("HTTP/1.1 abc Bogus\r\nthis is not a header\r\n\r\n")
 		buf.Flush()
 	})
-	s.mux.HandleFunc(PathRedirectChain, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathRedirectChain, func(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, PathRedirectChain))
 		if err != nil || n <= 0 {
 			http.Redirect(w, r, "/page/0", http.StatusFound)
@@ -99,7 +99,7 @@ func (s *Site) routes() {
 		}
 		http.Redirect(w, r, PathRedirectChain+strconv.Itoa(n-1), http.StatusMovedPermanently)
 	})
-	s.mux.HandleFunc(PathStatus, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathStatus, func(w http.ResponseWriter, r *http.Request) {
 		code, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, PathStatus))
 		if err != nil || code < 100 || code > 999 {
 			http.NotFound(w, r)
@@ -112,8 +112,8 @@ func (s *Site) routes() {
 		w.WriteHeader(code)
 		w.Write([]byte("<title>Status " + strconv.Itoa(code) + "</title>"))
 	})
-	s.mux.HandleFunc(PathFlaky, s.flaky)
-	s.mux.HandleFunc(PathHeader, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(PathFlaky, func(w http.ResponseWriter, r *http.Request) { flaky(w, r, hits) })
+	mux.HandleFunc(PathHeader, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		v := r.Header.Values(strings.TrimPrefix(r.URL.Path, PathHeader))
 		w.Write([]byte("<title>" + html.EscapeString(strings.Join(v, " | ")) + "</title>"))
@@ -130,6 +130,18 @@ func trickle(w http.ResponseWriter, r *http.Request) {
 		if _, err := w.Write([]byte{text[i%len(text)]}); err != nil || rc.Flush() != nil {
 			return
 		}
+	}
+}
+
+// wait sleeps d or until the client goes, and reports whether d passed.
+func wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
 	}
 }
 
@@ -179,7 +191,7 @@ func resetClose(conn net.Conn) {
 	conn.Close()
 }
 
-func (s *Site) flaky(w http.ResponseWriter, r *http.Request) {
+func flaky(w http.ResponseWriter, r *http.Request, hits func(string) int) {
 	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, PathFlaky))
 	if err != nil {
 		http.NotFound(w, r)
@@ -189,7 +201,7 @@ func (s *Site) flaky(w http.ResponseWriter, r *http.Request) {
 	if c, err := strconv.Atoi(r.URL.Query().Get("code")); err == nil {
 		code = c
 	}
-	if s.Hits(r.URL.RequestURI()) <= n {
+	if hits(r.URL.RequestURI()) <= n {
 		if v := r.URL.Query().Get("retry-after"); v != "" {
 			w.Header().Set("Retry-After", v)
 		}

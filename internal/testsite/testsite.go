@@ -1,198 +1,34 @@
-// Package testsite is the local web site that fanout's tests and its bench
-// command fetch from: generated pages with optional latency and errors, and
-// hostile endpoints that never answer, trickle, never end, inflate, loop,
-// reset, or lie. Every Site counts what it sees: requests, requests in flight
-// and the most ever in flight, and (when asked) each arrival's time.
+// Package testsite is the web site fanout's tests fetch from: the bench
+// site (internal/benchsite: pages, latency, errors) plus hostile endpoints
+// that never answer, trickle, never end, inflate, loop, reset, or lie, and
+// helpers that answer with a given status, fail a given number of times,
+// or echo a request header. Only tests import it, so none of it is in the
+// released binary.
 package testsite
 
 import (
-	"fmt"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"time"
+
+	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
-// Options shape the generated pages under /page/.
-type Options struct {
-	PageSize   int           // bytes of each generated page; default 2048
-	Latency    time.Duration // wait before each /page/ response
-	Jitter     time.Duration // plus a uniform random wait up to this
-	ErrorRate  float64       // share of /page/ requests answered 500
-	DropRate   float64       // share of /page/ requests whose connection is dropped
-	RecordTime bool          // keep every arrival's time (for rate tests)
-	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
-}
+// Options shape the generated pages; see benchsite.Options. Extra is set by
+// New.
+type Options = benchsite.Options
 
-// Site is an http.Handler serving the test site. Its counters are safe to
-// read while it serves.
-type Site struct {
-	opts     Options
-	mux      *http.ServeMux
-	requests atomic.Int64
-	inFlight atomic.Int64
-	maxIn    atomic.Int64
+// Site is a benchsite.Site serving the hostile endpoints too, and counting
+// them like the pages.
+type Site = benchsite.Site
 
-	mu       sync.Mutex
-	arrivals []time.Time
-	hits     map[string]int
-}
-
-// New returns a Site.
+// New returns a Site serving the pages and the hostile endpoints.
 func New(opts Options) *Site {
-	if opts.PageSize <= 0 {
-		opts.PageSize = 2048
-	}
-	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}}
-	s.routes()
+	var s *Site
+	mux := http.NewServeMux()
+	hostileRoutes(mux, func(path string) int { return s.Hits(path) })
+	opts.Extra = mux
+	s = benchsite.New(opts)
 	return s
 }
 
-// Requests is how many requests arrived.
-func (s *Site) Requests() int64 { return s.requests.Load() }
-
-// InFlight is how many requests are being served now.
-func (s *Site) InFlight() int64 { return s.inFlight.Load() }
-
-// MaxInFlight is the most requests ever served at once.
-func (s *Site) MaxInFlight() int64 { return s.maxIn.Load() }
-
-// Arrivals returns a copy of every arrival time, if Options.RecordTime.
-func (s *Site) Arrivals() []time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Time(nil), s.arrivals...)
-}
-
-// MostInWindow is the most arrivals within any window of time, if
-// Options.RecordTime.
-func (s *Site) MostInWindow(window time.Duration) int {
-	arrivals := s.Arrivals()
-	most, j := 0, 0
-	for i := range arrivals {
-		for j < len(arrivals) && arrivals[j].Sub(arrivals[i]) < window {
-			j++
-		}
-		most = max(most, j-i)
-	}
-	return most
-}
-
-// Hits is how many requests arrived for path (query included).
-func (s *Site) Hits(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.hits[path]
-}
-
-// ServeHTTP counts the request and serves it.
-func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	n := s.inFlight.Add(1)
-	defer s.inFlight.Add(-1)
-	for {
-		m := s.maxIn.Load()
-		if n <= m || s.maxIn.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	if !s.opts.Lean || s.opts.RecordTime {
-		s.mu.Lock()
-		if s.opts.RecordTime {
-			s.arrivals = append(s.arrivals, time.Now())
-		}
-		if !s.opts.Lean {
-			s.hits[r.URL.RequestURI()]++
-		}
-		s.mu.Unlock()
-	}
-	s.mux.ServeHTTP(w, r)
-}
-
-// Page returns generated page n: size bytes of HTML (at least its head and
-// tail), titled "Page n".
-func Page(n, size int) []byte {
-	return appendPage(nil, n, size)
-}
-
-const pageTail = "</body></html>\n"
-
-// filler is the body text pages are cut from.
-var filler = func() string {
-	var b strings.Builder
-	for i := 0; b.Len() < 1<<20; i++ {
-		fmt.Fprintf(&b, "<p>Paragraph %d: lorem ipsum dolor sit amet, consectetur adipiscing.</p>\n", i)
-	}
-	return b.String()
-}()
-
-func appendPage(b []byte, n, size int) []byte {
-	b = append(b, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Page "...)
-	b = strconv.AppendInt(b, int64(n), 10)
-	b = append(b, "</title></head>\n<body>\n"...)
-	for len(b)+len(pageTail) < size {
-		b = append(b, filler[:min(len(filler), size-len(pageTail)-len(b))]...)
-	}
-	return append(b, pageTail...)
-}
-
-var pageBufs = sync.Pool{New: func() any { return new([]byte) }}
-
-var htmlType = []string{"text/html; charset=utf-8"}
-
-func (s *Site) page(w http.ResponseWriter, r *http.Request) {
-	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/page/"))
-	if err != nil {
-		http.NotFound(w, r)
-		return
-	}
-	if d := s.opts.Latency + randDuration(s.opts.Jitter); d > 0 {
-		if !wait(r, d) {
-			return
-		}
-	}
-	switch p := rand.Float64(); {
-	case p < s.opts.DropRate:
-		drop(w)
-		return
-	case p < s.opts.DropRate+s.opts.ErrorRate:
-		http.Error(w, "injected error", http.StatusInternalServerError)
-		return
-	}
-	buf := pageBufs.Get().(*[]byte)
-	*buf = appendPage((*buf)[:0], n, s.opts.PageSize)
-	w.Header()["Content-Type"] = htmlType
-	w.Write(*buf)
-	pageBufs.Put(buf)
-}
-
-func randDuration(max time.Duration) time.Duration {
-	if max <= 0 {
-		return 0
-	}
-	return rand.N(max)
-}
-
-// wait sleeps d or until the client goes, and reports whether d passed.
-func wait(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
-}
-
-// drop closes the connection without a response, resetting it.
-func drop(w http.ResponseWriter) {
-	conn, _, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	resetClose(conn)
-}
+// Page returns generated page n of size bytes, as the site serves it.
+func Page(n, size int) []byte { return benchsite.Page(n, size) }

@@ -1,0 +1,87 @@
+package cmd
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/fetcher"
+)
+
+// parseScrape parses args as fanout scrape's, through the runF seam: the
+// options the run function would get, without running anything.
+func parseScrape(t *testing.T, args ...string) *ScrapeOptions {
+	t.Helper()
+	streams, _, _ := TestStreams("")
+	var got *ScrapeOptions
+	c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error { got = o; return nil })
+	c.SetArgs(args)
+	if err := c.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("scrape %v: %v", args, err)
+	}
+	return got
+}
+
+// parseBench is parseScrape for fanout bench; it returns the pipeline's
+// options bench would run with.
+func parseBench(t *testing.T, args ...string) *ScrapeOptions {
+	t.Helper()
+	streams, _, _ := TestStreams("")
+	var got *BenchOptions
+	c := NewCmdBench(streams, func(_ context.Context, o *BenchOptions) error { got = o; return nil })
+	c.SetArgs(args)
+	if err := c.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("bench %v: %v", args, err)
+	}
+	return got.Scrape
+}
+
+// TestRunFlags checks that scrape and bench take the same run flags, with
+// the same meaning, and differ only in their defaults.
+func TestRunFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want func(o *ScrapeOptions) bool
+	}{
+		{"limits", []string{"-c", "7", "-r", "2.5", "--burst", "3", "--per-host", "4", "--host-rate", "1.5"}, func(o *ScrapeOptions) bool {
+			return o.Concurrency == 7 && o.Rate == 2.5 && o.Burst == 3 && o.PerHost == 4 && o.HostRate == 1.5
+		}},
+		{"attempts", []string{"-t", "3s", "--retries", "5", "--max-retry-wait", "2s", "--max-body", "1K", "--max-redirects", "3"}, func(o *ScrapeOptions) bool {
+			return o.Timeout == 3*time.Second && o.Retries == 5 && o.MaxRetryWait == 2*time.Second && o.MaxBody == 1024 && o.MaxRedirects == 3
+		}},
+		{"run", []string{"--deadline", "1m", "--window", "99"}, func(o *ScrapeOptions) bool {
+			return o.Deadline == time.Minute && o.Window == 99
+		}},
+		{"requests", []string{"-A", "bot/1", "-H", "X-A: 1", "--insecure"}, func(o *ScrapeOptions) bool {
+			return o.UserAgent == "bot/1" && o.Headers.h.Get("X-A") == "1" && o.Insecure
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, b := parseScrape(t, tt.args...), parseBench(t, tt.args...)
+			if !tt.want(s) || !tt.want(b) {
+				t.Fatalf("scrape %+v\nbench %+v", s, b)
+			}
+			// With the defaults that differ given, the two runs are the same.
+			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1"}, tt.args...)
+			if sc, bc := parseScrape(t, same...).pipelineConfig(), parseBench(t, same...).pipelineConfig(); !reflect.DeepEqual(sc, bc) {
+				t.Errorf("the same flags make different runs:\nscrape %+v\nbench  %+v", sc, bc)
+			}
+		})
+	}
+}
+
+func TestRunFlagDefaults(t *testing.T) {
+	s, b := parseScrape(t), parseBench(t)
+	if s.Concurrency != 50 || s.PerHost != 8 || s.Retries != 2 {
+		t.Errorf("scrape defaults: -c %d --per-host %d --retries %d", s.Concurrency, s.PerHost, s.Retries)
+	}
+	if b.Concurrency != 64 || b.PerHost != 0 || b.Retries != 0 {
+		t.Errorf("bench defaults: -c %d --per-host %d --retries %d", b.Concurrency, b.PerHost, b.Retries)
+	}
+	if s.pipelineConfig().Fetch.MaxRedirects != 10 || parseScrape(t, "--max-redirects", "0").pipelineConfig().Fetch.MaxRedirects != fetcher.NoFollow {
+		t.Error("--max-redirects 0 does not make NoFollow")
+	}
+}

@@ -1,0 +1,261 @@
+package limiter
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/input"
+)
+
+// clock is a fake time source: it moves only when the test moves it.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+func newClock() *clock          { return &clock{t: t0} }
+
+func feed(targets ...string) chan input.Target {
+	ch := make(chan input.Target, len(targets))
+	for i, raw := range targets {
+		t, _ := input.Parse([]byte(raw))
+		t.Seq = i
+		ch <- t
+	}
+	close(ch)
+	return ch
+}
+
+// newTestScheduler returns a Scheduler over targets whose clock is c.
+func newTestScheduler(cfg Config, c *clock, window int, targets ...string) *Scheduler {
+	s := NewScheduler(New(cfg), feed(targets...), window)
+	s.now = c.now
+	return s
+}
+
+// checkInvariants checks what the Scheduler's doc comment promises.
+func checkInvariants(t *testing.T, s *Scheduler) {
+	t.Helper()
+	held := len(s.invalid)
+	where := map[string]int{}
+	for _, k := range s.ready {
+		where[k]++
+	}
+	for k := range s.parked {
+		where[k]++
+	}
+	for _, h := range s.timed {
+		where[h.key]++
+	}
+	for k, q := range s.queues {
+		held += len(q)
+		if len(q) == 0 {
+			t.Errorf("host %s has an empty queue", k)
+		}
+		if where[k] != 1 {
+			t.Errorf("host %s is in %d of ready, parked and timed, want 1", k, where[k])
+		}
+	}
+	for k := range where {
+		if _, ok := s.queues[k]; !ok {
+			t.Errorf("host %s has no queue but waits for a turn", k)
+		}
+	}
+	if held != s.pending || s.pending > s.window {
+		t.Errorf("pending %d, held %d, window %d", s.pending, held, s.window)
+	}
+}
+
+// take polls once and returns the target handed out, or "" when none may
+// start now.
+func take(t *testing.T, s *Scheduler, releases map[string]func()) string {
+	t.Helper()
+	tg, release, ok, err := s.poll(context.Background())
+	checkInvariants(t, s)
+	if err != nil || !ok {
+		if err != nil && err != io.EOF {
+			t.Fatal(err)
+		}
+		return ""
+	}
+	if release != nil {
+		releases[tg.Raw] = release
+	}
+	return tg.Raw
+}
+
+func TestSchedulerNoHeadOfLineBlocking(t *testing.T) {
+	var urls []string
+	for _, h := range []string{"a", "b", "c", "d"} {
+		for i := 0; i < 5; i++ {
+			urls = append(urls, fmt.Sprintf("http://%s.test/%d", h, i))
+		}
+	}
+	c := newClock()
+	s := newTestScheduler(Config{Concurrency: 8, PerHost: 1}, c, 0, urls...)
+	releases := map[string]func(){}
+	var first []string
+	for range 4 {
+		first = append(first, take(t, s, releases))
+	}
+	if want := []string{"http://a.test/0", "http://b.test/0", "http://c.test/0", "http://d.test/0"}; fmt.Sprint(first) != fmt.Sprint(want) {
+		t.Fatalf("first four %v, want every host's first URL %v", first, want)
+	}
+	if got := take(t, s, releases); got != "" {
+		t.Fatalf("%s started with every host at its limit", got)
+	}
+	if len(s.parked) != 4 {
+		t.Errorf("%d hosts parked, want 4", len(s.parked))
+	}
+	releases["http://c.test/0"]()
+	delete(releases, "http://c.test/0")
+	if got := take(t, s, releases); got != "http://c.test/1" {
+		t.Fatalf("after c.test freed a slot: %q", got)
+	}
+	for _, r := range releases {
+		r()
+	}
+	n := 5
+	for ; ; n++ {
+		got := take(t, s, map[string]func(){})
+		if got == "" {
+			break
+		}
+		h := input.HostKey(mustTarget(t, got).URL)
+		s.lim.releaser(h)()
+	}
+	if n != len(urls) {
+		t.Errorf("handed out %d targets, want %d", n, len(urls))
+	}
+}
+
+func mustTarget(t *testing.T, raw string) input.Target {
+	tg, ok := input.Parse([]byte(raw))
+	if !ok || tg.Err != nil {
+		t.Fatalf("%q: %v", raw, tg.Err)
+	}
+	return tg
+}
+
+// TestSchedulerWaitsForInstants runs host rates and pauses on the fake
+// clock: a host whose wait is not over is set aside, and comes back to the
+// turn at its instant, not before.
+func TestSchedulerWaitsForInstants(t *testing.T) {
+	type step struct {
+		at   time.Duration // clock after t0
+		want []string      // handed out at that instant, in order
+	}
+	tests := []struct {
+		name  string
+		cfg   Config
+		pause map[string]time.Duration // host key → paused until t0 + this
+		steps []step
+	}{
+		{
+			name: "host rate 2/s",
+			cfg:  Config{HostRate: 2},
+			steps: []step{
+				{0, []string{"http://a.test/0", "http://b.test/0"}},
+				{499 * time.Millisecond, nil},
+				{500 * time.Millisecond, []string{"http://a.test/1", "http://b.test/1"}},
+				{time.Second, []string{"http://a.test/2", "http://b.test/2"}},
+				{2 * time.Second, nil},
+			},
+		},
+		{
+			name:  "pause",
+			cfg:   Config{},
+			pause: map[string]time.Duration{"a.test:80": time.Second},
+			steps: []step{
+				{0, []string{"http://b.test/0", "http://b.test/1", "http://b.test/2"}},
+				{999 * time.Millisecond, nil},
+				{time.Second, []string{"http://a.test/0", "http://a.test/1", "http://a.test/2"}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClock()
+			s := newTestScheduler(tt.cfg, c, 0,
+				"http://a.test/0", "http://a.test/1", "http://a.test/2",
+				"http://b.test/0", "http://b.test/1", "http://b.test/2")
+			for k, d := range tt.pause {
+				s.lim.Pause(k, t0.Add(d))
+			}
+			for _, st := range tt.steps {
+				c.t = t0.Add(st.at)
+				var got []string
+				releases := map[string]func(){}
+				for raw := take(t, s, releases); raw != ""; raw = take(t, s, releases) {
+					got = append(got, raw)
+				}
+				for _, r := range releases {
+					r()
+				}
+				if fmt.Sprint(got) != fmt.Sprint(st.want) {
+					t.Fatalf("at +%v: %v, want %v", st.at, got, st.want)
+				}
+			}
+		})
+	}
+}
+
+// TestSchedulerWindow checks that the window bounds what is held, and that
+// Pending gives back what is held and empties it.
+func TestSchedulerWindow(t *testing.T) {
+	var urls []string
+	for i := 0; i < 100; i++ {
+		urls = append(urls, fmt.Sprintf("http://h%d.test/", i%3))
+	}
+	urls[9] = "not a url"
+	c := newClock()
+	s := newTestScheduler(Config{PerHost: 1}, c, 8, urls...)
+	releases := map[string]func(){}
+	want := []string{
+		"http://h0.test/", // the window fills with 8
+		"http://h1.test/", // 7 held: no room for a batch of 2 yet
+		"not a url",       // 6 held: 2 more read, the invalid line among them, and it goes first
+		"http://h2.test/",
+		"", // every host at --per-host 1
+	}
+	for i, w := range want {
+		if got := take(t, s, releases); got != w {
+			t.Fatalf("take %d: %q, want %q", i, got, w)
+		}
+	}
+	pending := s.Pending()
+	checkInvariants(t, s)
+	if len(pending) != s.window || s.pending != 0 {
+		t.Errorf("Pending gave %d targets and left %d held", len(pending), s.pending)
+	}
+	for _, r := range releases {
+		r()
+	}
+}
+
+// TestSchedulerGlobalSlot checks that a target handed out holds a global
+// slot until released, and that Next ends with io.EOF.
+func TestSchedulerGlobalSlot(t *testing.T) {
+	s := NewScheduler(New(Config{Concurrency: 1}), feed("http://a.test/1", "not a url", "http://a.test/2"), 0)
+	ctx := context.Background()
+	tg, release, err := s.Next(ctx)
+	if err != nil || tg.Err == nil || release != nil {
+		t.Fatalf("first target: %+v %v (release set: %v); want the invalid line", tg, err, release != nil)
+	}
+	_, release, err = s.Next(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.lim.global.TryAcquire(1) {
+		t.Fatal("a global slot is free at -c 1 with a target handed out")
+	}
+	release()
+	if _, release, err = s.Next(ctx); err != nil {
+		t.Fatal(err)
+	}
+	release()
+	if _, _, err := s.Next(ctx); err != io.EOF {
+		t.Fatalf("after the last target: %v, want io.EOF", err)
+	}
+}
