@@ -272,6 +272,10 @@ func (f *Fetcher) fail(res *record.Result, err error, actx context.Context, duri
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
+	var dnsErr *resolve.Error
+	if errors.As(err, &dnsErr) {
+		err = dnsErr // its own words, without "dial tcp: " before them
+	}
 	switch res.ErrorKind {
 	case record.KindTimeout:
 		res.Error = fmt.Sprintf("timed out after %s %s", f.opts.Timeout, during)

@@ -168,7 +168,7 @@ func TestDNSFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := f.Fetch(context.Background(), target(t, tt.url), nil)
-			if got.ErrorKind != record.KindDNS || !strings.Contains(got.Error, tt.errHas) || got.Attempts != 1 {
+			if got.ErrorKind != record.KindDNS || !strings.HasPrefix(got.Error, tt.errHas) || got.Attempts != 1 {
 				t.Errorf("kind %q after %d attempts: %q; want dns after 1: %q", got.ErrorKind, got.Attempts, got.Error, tt.errHas)
 			}
 		})
