@@ -35,6 +35,7 @@ type BenchOptions struct {
 	ErrorRate  float64
 	DropRate   float64
 	Hosts      int
+	Pieces     int
 	Targets    []string
 	DeadHosts  int
 	Format     string
@@ -74,6 +75,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
+	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
@@ -93,6 +95,8 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--hosts must be between 1 and 256")
 	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
+	case o.Pieces < 0:
+		return usageErr("--pieces must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
@@ -184,7 +188,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 	}
 	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
-		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
+		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, Pieces: opts.Pieces,
 	})
 	var bases []string
 	var servers []*httptest.Server

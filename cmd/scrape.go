@@ -45,6 +45,7 @@ type ScrapeOptions struct {
 	Resume   bool
 	Progress string
 	Quiet    bool
+	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -89,6 +90,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
 	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress bar on stderr: auto (when stderr is a terminal), always, never")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	addFleetFlags(f, &opts.Fleet)
 	return c
 }
 
@@ -130,6 +132,10 @@ func (o *ScrapeOptions) Validate() error {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
+	if done, err := opts.Fleet.prepare(opts); done || err != nil {
+		return err
+	}
+	defer opts.Fleet.closePage()
 	src, err := input.OpenFiles(opts.Files, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -164,6 +170,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		w.Progress = bar
 		go bar.setTotal(input.Count(opts.Files))
 	}
+	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	if bar != nil {
 		bar.finish()
@@ -174,6 +181,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 				res.Outcome.WriteErr = err
 			}
 		}
+	}
+	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
+		return err
 	}
 	return exitFor(res, opts.IO.ErrOut, opts.Quiet)
 }

@@ -44,11 +44,16 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Var(&opts.PageSz, "page-size", "bytes of each page (default 2048)")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
+	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
+	f.DurationVar(&opts.Site.Gap, "gap", 0, "with --pieces, the pause between pieces")
 	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
 	return c
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
+	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 {
+		return usageErr("--pieces and --gap must not be negative")
+	}
 	opts.Site.Lean = true
 	site := benchsite.New(opts.Site)
 	var servers []*http.Server
