@@ -189,7 +189,11 @@ func TestRetryAfterPausesTheHost(t *testing.T) {
 }
 
 // TestRetriesCountAgainstRate checks that the host sees every attempt within
-// --rate.
+// --rate, give or take two requests whose delivery a loaded machine delayed
+// into the next window (as TestScrapeRate allows: here the first attempts
+// and the first retries each open a connection, and the rest reuse one, so
+// delivery times differ by a connection's setup). The limiter's exact bound
+// is tested on a fake clock in limiter/.
 func TestRetriesCountAgainstRate(t *testing.T) {
 	site := testsite.New(testsite.Options{RecordTime: true})
 	srv := httptest.NewServer(site)
@@ -205,7 +209,7 @@ func TestRetriesCountAgainstRate(t *testing.T) {
 	if n := len(site.Arrivals()); n != 24 {
 		t.Fatalf("%d arrivals, want 24 (8 URLs × 3 attempts)", n)
 	}
-	if most := site.MostInWindow(time.Second); most > 11 {
+	if most := site.MostInWindow(time.Second); most > 11+2 {
 		t.Errorf("%d attempts within one second at -r 10", most)
 	}
 }
