@@ -90,7 +90,7 @@ func addRunFlags(f *pflag.FlagSet, o *ScrapeOptions) {
 	f.DurationVar(&o.Deadline, "deadline", o.Deadline, "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.IntVar(&o.Window, "window", o.Window, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
-	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable")
+	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable (Host: sets the request's Host; a name that is not a token or a control character in the value is a usage error)")
 	f.BoolVar(&o.Insecure, "insecure", o.Insecure, "skip TLS certificate verification")
 	addNetFlags(f, o)
 }
