@@ -302,3 +302,33 @@ func TestHostHeader(t *testing.T) {
 		t.Errorf("the server saw Host %q, want virtual.example (%s)", got.Title, got.Error)
 	}
 }
+
+// TestAliveHostsBounded checks that the keep-alive Transport is replaced
+// once maxAlive hosts answered, so that what it keeps per host is bounded,
+// and that fetches go on unharmed across the change.
+func TestAliveHostsBounded(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	t.Cleanup(srv.Close)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	dns := dnstest.Start(t)
+	dns.AnswerAll(net.IPv4(127, 0, 0, 1))
+	f := newFetcherDNS(t, Options{}, nil, dns)
+	f.transport.maxAlive = 4
+	first := f.transport.kept
+	for round := range 2 {
+		for i := range 10 {
+			u := fmt.Sprintf("http://h%d.test:%s/page/%d", i, port, round)
+			if got := f.Fetch(context.Background(), target(t, u), nil); got.Status != 200 {
+				t.Fatalf("%s: status %d (%s)", u, got.Status, got.Error)
+			}
+		}
+	}
+	f.transport.mu.Lock()
+	defer f.transport.mu.Unlock()
+	if n := len(f.transport.alive); n > 4 {
+		t.Errorf("%d hosts marked alive, want at most 4", n)
+	}
+	if f.transport.kept == first {
+		t.Error("the keep-alive Transport was never replaced")
+	}
+}

@@ -36,9 +36,10 @@ type conns struct {
 	once    *http.Transport
 	newKept func() *http.Transport
 
-	mu    sync.Mutex
-	kept  *http.Transport
-	alive map[string]struct{} // scheme://host:port that answered since kept was made
+	mu       sync.Mutex
+	kept     *http.Transport
+	alive    map[string]struct{} // scheme://host:port that answered since kept was made
+	maxAlive int                 // maxAliveHosts; tests set less
 }
 
 func newConns(opts Options, res *resolve.Resolver) *conns {
@@ -63,10 +64,11 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		}
 	}
 	return &conns{
-		once:    mk(false),
-		newKept: func() *http.Transport { return mk(true) },
-		kept:    mk(true),
-		alive:   map[string]struct{}{},
+		once:     mk(false),
+		newKept:  func() *http.Transport { return mk(true) },
+		kept:     mk(true),
+		alive:    map[string]struct{}{},
+		maxAlive: maxAliveHosts,
 	}
 }
 
@@ -92,7 +94,7 @@ func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
 func (c *conns) markAlive(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.alive) >= maxAliveHosts {
+	if len(c.alive) >= c.maxAlive {
 		c.kept.CloseIdleConnections()
 		c.kept = c.newKept()
 		clear(c.alive)
