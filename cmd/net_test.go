@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/internal/dnstest"
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/limiter"
 )
 
 // TestNamesResolvedOncePerName checks a list of 10,000 URLs on 100 names:
@@ -193,3 +195,7 @@ func TestBenchDeadHosts(t *testing.T) {
 		t.Errorf("no peak heap measured: %s", out)
 	}
 }
+
+// The limiter is the gate the fetcher asks for a global pause after a
+// local resource failure.
+var _ fetcher.GlobalPauser = (*limiter.Limits)(nil)
