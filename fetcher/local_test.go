@@ -6,8 +6,10 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fanout-dev/fanout/record"
 )
@@ -24,7 +26,8 @@ func TestOutOfFilesIsLocal(t *testing.T) {
 		}
 		return
 	}
-	f := newFetcher(t, Options{}, nil) // its DNS server's sockets are open before the limit
+	gate := &pauseRecorder{}
+	f := newFetcher(t, Options{}, gate) // its DNS server's sockets are open before the limit
 	addr := refusedAddr(t)
 	// A new descriptor takes the lowest free number, and the limit bounds
 	// the numbers: a limit at the lowest free one leaves none.
@@ -46,4 +49,16 @@ func TestOutOfFilesIsLocal(t *testing.T) {
 	if got.ErrorKind != record.KindLocal {
 		t.Errorf("kind %q (%s), want local", got.ErrorKind, got.Error)
 	}
+	if !gate.pausedAll.Load() {
+		t.Error("the gate was not asked to pause every host")
+	}
 }
+
+// pauseRecorder is a Gate that admits everything and records PauseAll.
+type pauseRecorder struct{ pausedAll atomic.Bool }
+
+func (g *pauseRecorder) Acquire(ctx context.Context, host string) (func(), error) {
+	return func() {}, ctx.Err()
+}
+func (g *pauseRecorder) Pause(string, time.Time) {}
+func (g *pauseRecorder) PauseAll(time.Time)      { g.pausedAll.Store(true) }
