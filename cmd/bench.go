@@ -70,9 +70,9 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	}
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
-	f.Var(&opts.PageSize, "page-size", "bytes of each generated page (default 2048)")
-	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
-	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
+	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
@@ -82,7 +82,9 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	addRunFlags(f, scrape)
 	addBenchNetFlags(f, opts)
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
+	addPageFlags(f, &scrape.Page)
+	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
 
@@ -93,7 +95,7 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--pages must be at least 1")
 	case o.Hosts < 1 || o.Hosts > 256:
 		return usageErr("--hosts must be between 1 and 256")
-	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
+	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
 	case o.Pieces < 0:
 		return usageErr("--pieces must not be negative")
@@ -172,7 +174,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if outcome.Signal != nil {
 		return &ExitError{Code: outcome.Signal.Code()}
 	}
-	return nil
+	return res.noSuccess()
 }
 
 // benchTargets starts the in-process servers (unless --target) and returns
@@ -229,6 +231,7 @@ type benchResult struct {
 	Concurrency    int                `json:"concurrency"`
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
+	Ran            benchSetup         `json:"ran"`
 	PeakHeapBytes  uint64             `json:"peak_heap_bytes"` // live heap objects, sampled every 50ms
 	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`  // the whole process's, 0 where unknown
 }
@@ -249,6 +252,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 			"p95": report.Millis(s.Latency.Quantile(0.95)), "p99": report.Millis(s.Latency.Quantile(0.99)), "max": report.Millis(s.Latency.Max()),
 		},
 	}
+	r.Ran = newBenchSetup(opts)
 	for code, n := range s.ByStatus {
 		r.ByStatus[strconv.Itoa(code)] = n
 	}
@@ -282,6 +286,7 @@ func benchFloor(opts *BenchOptions) time.Duration {
 }
 
 func (r *benchResult) writeText(w io.Writer) error {
+	fmt.Fprintln(w, r.Ran)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok)\n", r.Requests, r.URLs, r.OK)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)

@@ -50,9 +50,18 @@ type Options struct {
 	// Resolvers are DNS servers (host:port) for every lookup; empty: the
 	// system's. Tests always set them (internal/dnstest).
 	Resolvers []string
+	// Proxy, when set, is where every request goes (http, https, socks5 or
+	// socks5h, as http.Transport supports); nil: the environment's
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+	Proxy *url.URL
 	// IdleConnsPerHost is how many idle connections are kept per host; set
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
+
+	Fields     extract.Fields     // what is read from a page (--fields); 0: the title
+	Selectors  []extract.Selector // -e: values by CSS selector, from a tree of the body
+	Robots     RobotsRules        // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool               // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -128,7 +137,11 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 	start := time.Now()
 	u, bare := t.URL, t.Bare
 	var httpsErr string // a bare host's https failure, kept when http fails too
-	for retries := 0; ; {
+	skip := false
+	if f.opts.Robots != nil {
+		skip, release = f.robotsCheck(ctx, u, &res, release)
+	}
+	for retries := 0; !skip; {
 		if release == nil {
 			var err error
 			if release, err = f.acquire(ctx, u); err != nil {
@@ -191,6 +204,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, traced bool) (end attemptEnd) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
+	clearPage(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -231,8 +245,8 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, t
 		return end
 	}
 	body := &cappedReader{r: decoded, left: f.opts.MaxBody}
-	if known && extract.Parses(res.ContentType) {
-		res.Title, res.HasTitle, err = extract.TitleOf(body, res.ContentType)
+	if known {
+		err = f.readPage(body, resp.Header, resp.Request.URL, res)
 	}
 	if err == nil {
 		_, err = io.Copy(io.Discard, body)

@@ -50,9 +50,13 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		// the TLS session a host's first, closed connection began.
 		ClientSessionCache: tls.NewLRUClientSessionCache(256),
 	}
+	proxy := http.ProxyFromEnvironment
+	if opts.Proxy != nil {
+		proxy = http.ProxyURL(opts.Proxy)
+	}
 	mk := func(keepAlive bool) *http.Transport {
 		return &http.Transport{
-			Proxy:               http.ProxyFromEnvironment,
+			Proxy:               proxy,
 			DialContext:         d.DialContext,
 			ForceAttemptHTTP2:   true,
 			DisableKeepAlives:   !keepAlive,

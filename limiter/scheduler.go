@@ -217,6 +217,11 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	if s.inDone || s.pending >= s.window {
 		in = nil
 	}
+	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) {
+		// Held back by per-host caps alone: see Limits.HostCapWait.
+		start := s.now()
+		defer func() { s.lim.hostCapped.Add(int64(s.now().Sub(start))) }()
+	}
 	var timer <-chan time.Time
 	if len(s.timed) > 0 {
 		t := time.NewTimer(s.timed[0].at.Sub(s.now()))
