@@ -133,6 +133,11 @@ func (r *Resolver) LookupHost(ctx context.Context, host string) ([]netip.Addr, e
 		return e.addrs, e.err
 	}
 	ch := r.flights.DoChan(host, func() (any, error) {
+		// A flight that ended between the miss above and DoChan has
+		// stored its answer: use it rather than ask again.
+		if e, ok := r.cached(host); ok {
+			return e, nil
+		}
 		e := r.lookup(host)
 		r.store(host, e)
 		return e, nil
