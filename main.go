@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -18,6 +20,11 @@ func main() {
 		// fanout bench, 20% more requests per second on 2 cores.
 		debug.SetGCPercent(200)
 	}
+	// net/http logs what a server does wrong on an idle connection
+	// ("Unsolicited response received on idle HTTP channel") through the
+	// standard logger, raw, on stderr. It is not the result of any URL, and
+	// stderr is for fanout's own errors and summary: drop it.
+	log.SetOutput(io.Discard)
 	// Writes to a closed stdout then fail with EPIPE instead of killing the
 	// process, so a run piped to head ends quietly.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)

@@ -37,6 +37,7 @@ type BenchOptions struct {
 	Hosts      int
 	Pieces     int
 	Targets    []string
+	DeadHosts  int
 	Format     string
 	CPUProfile string
 }
@@ -80,6 +81,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	addRunFlags(f, scrape)
+	addBenchNetFlags(f, opts)
 	addPageFlags(f, &scrape.Page)
 	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
 	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
@@ -101,6 +103,10 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
 		return usageErr("--format must be text or json, not %q", o.Format)
+	case o.DeadHosts < 0 || o.DeadHosts > 255<<16:
+		return usageErr("--dead-hosts must be between 0 and %d", 255<<16)
+	case o.DeadHosts > 0:
+		o.Pages = o.DeadHosts
 	}
 	for _, t := range o.Targets {
 		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
@@ -149,11 +155,13 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	}
 	cfg := so.pipelineConfig()
 	cfg.Source = &genSource{n: opts.Pages, urlOf: urlOf}
+	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {
 		bar.finish()
 	}
 	res := newBenchResult(opts, outcome.Summary)
+	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
 	var err error
 	if opts.Format == "json" {
 		err = json.NewEncoder(so.IO.Out).Encode(res)
@@ -166,12 +174,18 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if outcome.Signal != nil {
 		return &ExitError{Code: outcome.Signal.Code()}
 	}
+	if opts.DeadHosts > 0 {
+		return nil // failures are the scenario
+	}
 	return res.noSuccess()
 }
 
 // benchTargets starts the in-process servers (unless --target) and returns
 // the URL of page i, and a function that stops the servers.
 func benchTargets(opts *BenchOptions) (func(int) string, func()) {
+	if opts.DeadHosts > 0 {
+		return deadHostURL, func() {}
+	}
 	if len(opts.Targets) > 0 {
 		return func(i int) string {
 			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
@@ -221,6 +235,8 @@ type benchResult struct {
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
 	Ran            benchSetup         `json:"ran"`
+	PeakHeapBytes  uint64             `json:"peak_heap_bytes"` // live heap objects, sampled every 50ms
+	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`  // the whole process's, 0 where unknown
 }
 
 type histBar struct {
@@ -290,6 +306,7 @@ func (r *benchResult) writeText(w io.Writer) error {
 	l := r.LatencyMS
 	fmt.Fprintf(tw, "latency ms\tmin %.2f\tmean %.2f\tp50 %.2f\tp90 %.2f\tp95 %.2f\tp99 %.2f\tmax %.2f\n",
 		l["min"], l["mean"], l["p50"], l["p90"], l["p95"], l["p99"], l["max"])
+	fmt.Fprintf(tw, "peak heap\t%.1f MB\tpeak RSS %.1f MB\n", float64(r.PeakHeapBytes)/1e6, float64(r.PeakRSSBytes)/1e6)
 	if r.FloorMS > 0 {
 		fmt.Fprintf(tw, "floor\t%.3fs\tefficiency %.1f%%\n", r.FloorMS/1000, r.Efficiency*100)
 	}

@@ -24,6 +24,7 @@ type benchSetup struct {
 	HostRate    float64  `json:"host_rate,omitempty"`
 	ErrorRate   float64  `json:"error_rate,omitempty"`
 	DropRate    float64  `json:"drop_rate,omitempty"`
+	DeadHosts   int      `json:"dead_hosts,omitempty"`
 }
 
 func newBenchSetup(opts *BenchOptions) benchSetup {
@@ -31,7 +32,7 @@ func newBenchSetup(opts *BenchOptions) benchSetup {
 	s := benchSetup{
 		Pages: opts.Pages, Concurrency: so.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
 		PerHost: so.PerHost, Retries: so.Retries, Timeout: so.Timeout.String(), Latency: opts.Latency.String(),
-		HostRate: so.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
+		HostRate: so.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
 	}
 	if len(opts.Targets) > 0 {
 		s.PageSize, s.Hosts = "", len(slices.Collect(maps.Keys(hostsOf(opts.Targets))))
@@ -55,6 +56,9 @@ func (s benchSetup) String() string {
 	where := fmt.Sprintf("%d in-process server(s), pages of %s", s.Hosts, s.PageSize)
 	if len(s.Targets) > 0 {
 		where = fmt.Sprintf("--target on %d host(s)", s.Hosts)
+	}
+	if s.DeadHosts > 0 {
+		where = fmt.Sprintf("--dead-hosts: %d hosts that refuse connections", s.DeadHosts)
 	}
 	perHost := fmt.Sprint(s.PerHost)
 	if s.PerHost == 0 {

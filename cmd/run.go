@@ -81,16 +81,17 @@ func addRunFlags(f *pflag.FlagSet, o *ScrapeOptions) {
 	f.IntVar(&o.PerHost, "per-host", o.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
 	f.Var((*perSecond)(&o.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
 	f.VarP((*seconds)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
-	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
+	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
 	f.Var((*seconds)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
 	f.Var(&o.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
 	f.IntVar(&o.MaxRedirects, "max-redirects", o.MaxRedirects, "redirects followed at most (http and https only; 0: none, the 3xx is the result)")
 	f.Var((*seconds)(&o.Deadline), "deadline", "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.IntVar(&o.Window, "window", o.Window, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
-	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable")
+	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable (Host: sets the request's Host; a name that is not a token or a control character in the value is a usage error)")
 	f.BoolVarP(&o.Insecure, "insecure", "k", o.Insecure, "skip TLS certificate verification")
 	f.VarP(&o.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
+	addNetFlags(f, o)
 }
 
 // pipelineConfig is the run the options ask for, without its source.
@@ -108,6 +109,7 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 			Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 			MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
 			UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Proxy: o.Proxy.u,
+			Resolvers: o.Resolvers,
 		},
 		Window: o.Window, Deadline: o.Deadline, FailFast: o.FailFast,
 	}

@@ -37,6 +37,7 @@ type ScrapeOptions struct {
 	Headers   headerList
 	Insecure  bool
 	Proxy     proxyURL
+	Resolvers resolverList
 	Page      PageOptions // --fields, -e, --robots (extractflags.go)
 
 	Output   string
@@ -178,6 +179,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	cfg.Source = src
 	attachStore(st, opts, w, &cfg)
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	if !opts.Quiet {
+		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
+	}
 	bar := attachProgress(opts, w)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)

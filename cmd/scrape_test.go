@@ -15,6 +15,7 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/fanout-dev/fanout/internal/dnstest"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -36,9 +37,20 @@ type userRecord struct {
 }
 
 // run runs fanout with args and stdin, as a user would, and returns its exit
-// status, stdout and stderr.
+// status, stdout and stderr. scrape and bench always get --resolver naming a
+// DNS server of the test's own on 127.0.0.1, so that no test can send a DNS
+// query anywhere else.
 func run(t testing.TB, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return runDNS(t, dnstest.Start(t), stdin, args...)
+}
+
+// runDNS is run with the test's DNS server given.
+func runDNS(t testing.TB, dns *dnstest.Server, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench") {
+		args = append([]string{args[0], "--resolver", dns.Addr}, args[1:]...)
+	}
 	streams, out, errOut := TestStreams(stdin)
 	code := Execute(context.Background(), streams, args)
 	return code, out.String(), errOut.String()
@@ -311,7 +323,8 @@ func TestProgress(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			streams, out, errOut := TestStreams(list)
 			streams.ErrIsTTY = tt.tty
-			if code := Execute(context.Background(), streams, []string{"scrape", "--progress", tt.when}); code != 0 {
+			args := []string{"scrape", "--resolver", dnstest.Start(t).Addr, "--progress", tt.when}
+			if code := Execute(context.Background(), streams, args); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			if n := len(parseLines(t, out.String())); n != want {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/resolve"
 )
 
 // RedirectError is why a redirect was not followed.
@@ -26,25 +27,31 @@ func Classify(err error) record.Kind {
 		return ""
 	}
 	var (
-		redirect *RedirectError
-		dnsErr   *net.DNSError
-		netErr   net.Error
-		opErr    *net.OpError
+		redirect   *RedirectError
+		resolveErr *resolve.Error
+		dnsErr     *net.DNSError
+		netErr     net.Error
+		opErr      *net.OpError
 	)
 	switch {
 	case errors.As(err, &redirect):
 		return record.KindRedirect
 	case errors.Is(err, context.Canceled):
 		return record.KindCanceled
+	case errors.As(err, &resolveErr): // before timeouts: a resolver's timeout is a DNS failure
+		return record.KindDNS
+	case isLocal(err):
+		return record.KindLocal
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
 		return record.KindTimeout
 	case errors.As(err, &dnsErr):
 		return record.KindDNS
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH):
+		return record.KindConnect // before isTLS, which prints err: the common failure is cheap
 	case isTLS(err):
 		return record.KindTLS
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
-		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EADDRNOTAVAIL),
-		errors.As(err, &opErr) && opErr.Op == "dial":
+	case errors.As(err, &opErr) && opErr.Op == "dial":
 		return record.KindConnect
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
@@ -52,6 +59,22 @@ func Classify(err error) record.Kind {
 		return record.KindReset
 	}
 	return record.KindProtocol
+}
+
+// isLocal reports whether err is this machine running out of a resource:
+// file descriptors (EMFILE, ENFILE), local ports (EADDRNOTAVAIL from
+// connect), buffer space or memory. No host is at fault, and retrying at
+// once runs into the same wall.
+func isLocal(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.ENOBUFS) ||
+		errors.Is(err, syscall.ENOMEM)
+}
+
+// refused reports whether err is a refused connection: final, as curl
+// treats it (a closed port is not transient).
+func refused(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED)
 }
 
 func isTLS(err error) bool {

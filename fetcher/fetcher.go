@@ -6,11 +6,9 @@ package fetcher
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/resolve"
 )
 
 // Version names this build in the default User-Agent.
@@ -48,6 +47,9 @@ type Options struct {
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
+	// Resolvers are DNS servers (host:port) for every lookup; empty: the
+	// system's. Tests always set them (internal/dnstest).
+	Resolvers []string
 	// Proxy, when set, is where every request goes (http, https, socks5 or
 	// socks5h, as http.Transport supports); nil: the environment's
 	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
@@ -72,9 +74,13 @@ const NoFollow = -1
 // Fetcher fetches URLs. It is safe for concurrent use.
 type Fetcher struct {
 	opts      Options
-	transport *http.Transport
+	transport *conns
 	gate      Gate
 	userAgent []string
+	host      string // -H 'Host: …': the first request's Host, "" for the URL's
+	// userEncoding is set when the user sent Accept-Encoding: the Transport
+	// then leaves bodies as sent, and the fetcher decodes what it can.
+	userEncoding bool
 }
 
 // New returns a Fetcher. gate admits retries and fallback attempts; nil
@@ -99,26 +105,16 @@ func New(opts Options, gate Gate) *Fetcher {
 		opts.IdleConnsPerHost = 64
 	}
 	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}}
-	f.transport = newTransport(opts)
+	f.opts.Header, f.host, f.userEncoding = splitHeader(opts.Header)
+	f.transport = newConns(opts, resolve.New(resolve.Config{Servers: opts.Resolvers, Timeout: lookupTimeout(opts.Timeout)}))
 	return f
 }
 
-func newTransport(opts Options) *http.Transport {
-	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
-	proxy := http.ProxyFromEnvironment
-	if opts.Proxy != nil {
-		proxy = http.ProxyURL(opts.Proxy)
-	}
-	return &http.Transport{
-		Proxy:               proxy,
-		DialContext:         dialer.DialContext,
-		ForceAttemptHTTP2:   true,
-		MaxIdleConns:        max(1024, opts.IdleConnsPerHost),
-		MaxIdleConnsPerHost: opts.IdleConnsPerHost,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: opts.Timeout,
-		TLSClientConfig:     &tls.Config{InsecureSkipVerify: opts.Insecure},
-	}
+// lookupTimeout bounds one DNS lookup: 5s, or half the attempt's timeout
+// when that is shorter, so that a resolver that does not answer is a dns
+// failure and not the attempt's timeout.
+func lookupTimeout(attempt time.Duration) time.Duration {
+	return min(5*time.Second, attempt/2)
 }
 
 // Close closes idle connections.
@@ -140,6 +136,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 	}
 	start := time.Now()
 	u, bare := t.URL, t.Bare
+	var httpsErr string // a bare host's https failure, kept when http fails too
 	skip := false
 	if f.opts.Robots != nil {
 		skip, release = f.robotsCheck(ctx, u, &res, release)
@@ -152,11 +149,13 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 				break
 			}
 		}
-		retryAfter := min(f.attempt(ctx, u, &res), f.opts.MaxRetryWait)
+		end := f.attempt(ctx, u, &res, bare && u.Scheme == "https")
+		retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
 		if retryAfter > 0 && f.gate != nil {
 			// Before the slot is given back: the host's other URLs wait too.
 			f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
 		}
+		f.pauseAllIfLocal(&res)
 		release()
 		release = nil
 		res.Attempts++
@@ -164,15 +163,19 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 			res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"
 			break
 		}
-		if bare && u.Scheme == "https" && (res.ErrorKind == record.KindConnect || res.ErrorKind == record.KindTLS) {
+		if bare && u.Scheme == "https" && fallsBack(&res, end) {
+			httpsErr = res.Error
 			u = withScheme(u, "http") // a bare host without https: try http
 			continue
 		}
-		if retries >= f.opts.Retries || !retryable(&res) {
+		if retries >= f.opts.Retries || !retryable(&res, end.err) {
 			break
 		}
 		retries++
 		wait := f.backoff(retries)
+		if res.ErrorKind == record.KindLocal {
+			wait = max(wait, localPause)
+		}
 		if retryAfter > 0 {
 			wait = retryAfter
 		}
@@ -183,6 +186,7 @@ func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) rec
 			break // the deadline comes first: keep the last attempt's result
 		}
 	}
+	keepBoth(&res, httpsErr)
 	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 	return res
 }
@@ -195,23 +199,32 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 }
 
 // attempt makes one exchange with u, overwrites res's response fields, and
-// returns the wait a 429 or 503 asked for in Retry-After.
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (retryAfter time.Duration) {
+// says how it ended: the wait a 429 or 503 asked for in Retry-After, the
+// failure, and (when traced) whether a connection was made.
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, traced bool) (end attemptEnd) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 	clearPage(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
-	req := newGet(actx, u, len(f.opts.Header)+1)
+	rctx := actx
+	if traced {
+		rctx = traceConnection(actx, &end)
+	}
+	req := newGet(rctx, u, len(f.opts.Header)+1)
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}
 	req.Header["User-Agent"] = f.userAgent
+	if f.host != "" {
+		req.Host = f.host
+	}
 	resp, err := f.do(req)
 	if err != nil {
 		f.fail(res, err, actx, "waiting for the response")
-		return retryAfter
+		end.err = err
+		return end
 	}
 	defer resp.Body.Close()
 
@@ -222,11 +235,19 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 		res.Redirects++
 	}
 	if res.Status == http.StatusTooManyRequests || res.Status == http.StatusServiceUnavailable {
-		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		end.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 
-	body := &cappedReader{r: resp.Body, left: f.opts.MaxBody}
-	err = f.readPage(body, resp.Header, resp.Request.URL, res)
+	decoded, known, err := f.decoded(resp)
+	if err != nil {
+		f.fail(res, err, actx, "reading the body")
+		end.err = err
+		return end
+	}
+	body := &cappedReader{r: decoded, left: f.opts.MaxBody}
+	if known {
+		err = f.readPage(body, resp.Header, resp.Request.URL, res)
+	}
 	if err == nil {
 		_, err = io.Copy(io.Discard, body)
 	}
@@ -238,8 +259,9 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 	}
 	if err != nil {
 		f.fail(res, err, actx, "reading the body")
+		end.err = err
 	}
-	return retryAfter
+	return end
 }
 
 // newGet returns a GET request for u with room for n headers. The URL is
@@ -263,6 +285,10 @@ func (f *Fetcher) fail(res *record.Result, err error, actx context.Context, duri
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	var dnsErr *resolve.Error
+	if errors.As(err, &dnsErr) {
+		err = dnsErr // its own words, without "dial tcp: " before them
 	}
 	switch res.ErrorKind {
 	case record.KindTimeout:

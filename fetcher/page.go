@@ -68,18 +68,18 @@ func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
 			base = b
 		}
 	}
-	res.Canonical = resolve(base, p.Canonical)
+	res.Canonical = absolute(base, p.Canonical)
 	if p.Hreflang != nil {
 		res.Hreflang = make(map[string]string, len(p.Hreflang))
 		for lang, href := range p.Hreflang {
-			res.Hreflang[lang] = resolve(base, href)
+			res.Hreflang[lang] = absolute(base, href)
 		}
 	}
 }
 
-// resolve makes ref absolute against base; a ref that is no URL stays as
+// absolute makes ref absolute against base; a ref that is no URL stays as
 // written, for the user to see.
-func resolve(base *url.URL, ref string) string {
+func absolute(base *url.URL, ref string) string {
 	if ref == "" {
 		return ""
 	}

@@ -85,7 +85,7 @@ func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func
 	if err != nil {
 		res := record.Result{}
 		f.fail(&res, err, actx, "waiting for the response")
-		if !last && retryable(&res) {
+		if !last && retryable(&res, err) {
 			return 0, errRetry
 		}
 		return 0, &ReadError{URL: u.Redacted(), Kind: res.ErrorKind, Err: err}
@@ -95,7 +95,7 @@ func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
 		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
-	if !last && retryable(&record.Result{Status: resp.StatusCode}) {
+	if !last && retryable(&record.Result{Status: resp.StatusCode}, nil) {
 		return retryAfter, errRetry
 	}
 	if err := read(resp.StatusCode, resp.Body); err != nil {

@@ -46,6 +46,7 @@ import (
 //     and a redirect error is returned without the response.
 func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 	first, headers := req.URL, req.Header // the user's headers, without the URL's credentials
+	host := req.Host                      // the URL's, or the user's -H 'Host: …'
 	var via []*http.Request
 	strip := false
 	setBasicAuth(req)
@@ -68,6 +69,9 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 		}
 		strip = strip || !sameDomain(first, next)
 		nreq := newGet(req.Context(), next, len(headers)+1)
+		if next.Host == first.Host {
+			nreq.Host = host // -H 'Host: …' goes along within the first URL's host:port, as in curl
+		}
 		nreq.Response = resp
 		for k, vs := range headers {
 			if !strip || !sensitiveHeader(k) {

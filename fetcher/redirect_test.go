@@ -103,7 +103,7 @@ func TestRedirectHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := New(Options{Header: tt.header}, nil)
+			f := newFetcher(t, Options{Header: tt.header}, nil)
 			defer f.Close()
 			got := f.Fetch(context.Background(), target(t, origin.URL+tt.path), nil)
 			if got.Status != tt.wantStatus || !strings.Contains(got.Error, tt.wantErr) || (tt.wantErr == "") != (got.Error == "") {

@@ -11,10 +11,15 @@ import (
 )
 
 // retryable reports whether an attempt's result is worth another attempt:
-// timeouts, connection failures and resets, and statuses 429, 502, 503, 504.
-func retryable(res *record.Result) bool {
+// timeouts, connection failures other than a refused connection (final, as
+// in curl: a closed port is not transient), resets, local resource failures
+// (after a pause), and statuses 429, 502, 503, 504. cause is the attempt's
+// error, nil when it had none.
+func retryable(res *record.Result, cause error) bool {
 	switch res.ErrorKind {
-	case record.KindTimeout, record.KindConnect, record.KindReset:
+	case record.KindConnect:
+		return !refused(cause)
+	case record.KindTimeout, record.KindReset, record.KindLocal:
 		return true
 	case "":
 		switch res.Status {

@@ -52,7 +52,8 @@ type Limits struct {
 	changed chan struct{}         // a token when freed grows
 
 	anyFreed  atomic.Bool // freed is not empty
-	anyPaused atomic.Bool // Pause was called: starts check for pauses
+	anyPaused atomic.Bool // Pause or PauseAll was called: starts check for pauses
+	allPaused time.Time   // PauseAll: no start on any host before this; under mu
 
 	hostCapped atomic.Int64 // nanoseconds; see HostCapWait
 }
@@ -108,8 +109,8 @@ func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time,
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h := l.host(key)
-	if now.Before(h.paused) {
-		return false, h.paused, nil, nil
+	if until := l.pausedUntil(h); now.Before(until) {
+		return false, until, nil, nil
 	}
 	if l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost {
 		return false, time.Time{}, h.wake, nil
@@ -257,9 +258,8 @@ func (l *Limits) startOn(ctx context.Context, key string, now func() time.Time) 
 		return time.Time{}, nil // no host ever asked for a pause
 	}
 	l.mu.Lock()
-	h := l.hosts[key]
-	if h != nil && now().Before(h.paused) {
-		pausedUntil = h.paused
+	if until := l.pausedUntil(l.hosts[key]); now().Before(until) {
+		pausedUntil = until
 	}
 	l.mu.Unlock()
 	if !pausedUntil.IsZero() {

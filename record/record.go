@@ -25,10 +25,11 @@ const (
 	KindRedirect   Kind = "redirect"    // a loop, too many, or a bad target
 	KindCanceled   Kind = "canceled"    // the run stopped before this URL did
 	KindRobots     Kind = "robots"      // robots.txt disallows it (--robots obey): not fetched
+	KindLocal      Kind = "local"       // this machine ran out of something: open files, ports, memory
 )
 
 // Kinds lists every Kind in a fixed order, for reports.
-var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled}
+var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled, KindLocal}
 
 // Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.

@@ -1,0 +1,71 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/resolve"
+)
+
+// resolverList is a repeatable flag value for DNS servers: an IP address
+// with an optional port, kept as host:port.
+type resolverList []string
+
+func (l *resolverList) String() string { return strings.Join(*l, ",") }
+
+func (l *resolverList) Type() string { return "ADDR" }
+
+func (l *resolverList) Set(s string) error {
+	addr, err := resolve.ServerAddr(strings.TrimSpace(s))
+	if err != nil {
+		return err
+	}
+	*l = append(*l, addr)
+	return nil
+}
+
+// addNetFlags registers the network flags that scrape and bench share
+// (addRunFlags calls it).
+func addNetFlags(f *pflag.FlagSet, o *ScrapeOptions) {
+	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
+}
+
+// addBenchNetFlags registers bench's network scenarios.
+func addBenchNetFlags(f *pflag.FlagSet, o *BenchOptions) {
+	f.IntVar(&o.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
+}
+
+// encodingWarning says what happens to bodies when the user's -H sets
+// Accept-Encoding to an encoding fanout does not decode: Go's Transport then
+// leaves every body as sent, and fanout decodes only gzip and deflate. It
+// returns "" when there is nothing to say.
+func encodingWarning(h http.Header) string {
+	var unknown []string
+	for _, v := range h.Values("Accept-Encoding") {
+		for _, part := range strings.Split(v, ",") {
+			enc, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+			enc = strings.ToLower(strings.TrimSpace(enc))
+			if enc != "" && enc != "*" && !slices.Contains(fetcher.DecodedEncodings, enc) {
+				unknown = append(unknown, enc)
+			}
+		}
+	}
+	if len(unknown) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("fanout: note: -H Accept-Encoding asks for %s, which fanout does not decode: "+
+		"such bodies get no title, and size counts their bytes as sent (gzip and deflate are decoded)", strings.Join(unknown, ", "))
+}
+
+// warnEncoding prints encodingWarning's note on errOut, if any.
+func warnEncoding(h http.Header, errOut io.Writer) {
+	if w := encodingWarning(h); w != "" {
+		fmt.Fprintln(errOut, w)
+	}
+}
