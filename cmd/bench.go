@@ -34,6 +34,7 @@ type BenchOptions struct {
 	Jitter     time.Duration
 	ErrorRate  float64
 	DropRate   float64
+	FailFirst  int
 	Hosts      int
 	Targets    []string
 	Format     string
@@ -73,6 +74,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
+	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests (with --retries N, every page succeeds)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
@@ -91,6 +93,8 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--hosts must be between 1 and 256")
 	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
+	case o.FailFirst < 0:
+		return usageErr("--fail-first must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
@@ -173,7 +177,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 	}
 	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
-		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
+		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst,
 	})
 	var bases []string
 	var servers []*httptest.Server

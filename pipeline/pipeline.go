@@ -83,38 +83,47 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	return run(ctx, cfg, lim, f)
 }
 
-// fetch is what a worker does with a target; *fetcher.Fetcher is one.
-type fetch interface {
-	Fetch(ctx context.Context, t input.Target, release func()) record.Result
+// step is what a worker does with a target: its next attempt;
+// *fetcher.Fetcher is one.
+type step interface {
+	Step(ctx context.Context, j *fetcher.Job, release func()) (wait time.Duration, done bool)
 }
 
 // run is Run with the limits and the fetcher made.
-func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome, error) {
-	ctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	runCtx := ctx
-	if cfg.Deadline > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, cfg.Deadline)
-		defer cancel()
-	}
+func run(ctx context.Context, cfg Config, lim *limiter.Limits, f step) (Outcome, error) {
+	return newRunner(cfg, lim, f).run(ctx)
+}
+
+func newRunner(cfg Config, lim *limiter.Limits, f step) *runner {
 	window := cfg.Window
 	if window <= 0 {
 		window = limiter.Window(cfg.Limits.Concurrency)
 	}
-	results := make(chan record.Result, 1024)
-	r := &runner{
-		cfg: cfg, fetch: f, out: results, stop: stop,
-		feed: make(chan input.Target, 256), quit: make(chan struct{}),
-	}
+	r := &runner{cfg: cfg, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
 	r.sched = limiter.NewScheduler(lim, r.feed, window)
-	r.pool = pool{sched: r.sched, max: outstanding(cfg.Limits.Concurrency), work: r.work}
+	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work}
+	return r
+}
 
+// run runs the feeder, the workers and the consumer, and says how the run
+// ended once all but a blocked feeder are done (see Run).
+func (r *runner) run(ctx context.Context) (Outcome, error) {
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	r.stop = stop
+	runCtx := ctx
+	if r.cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, r.cfg.Deadline)
+		defer cancel()
+	}
+	results := make(chan record.Result, 1024)
+	r.out = results
 	var out Outcome
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
-		out.WriteErr = cfg.Consume(results, stop)
+		out.WriteErr = r.cfg.Consume(results, stop)
 	}()
 	r.start(runCtx)
 	r.finish(ctx, runCtx)
@@ -133,15 +142,18 @@ func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome
 	return out, nil
 }
 
-// outstanding caps the URLs started and not finished (in flight, or
-// waiting to retry), and so the workers: twice the concurrency, and at
-// least 64 more than it.
-func outstanding(concurrency int) int64 {
+// maxWorkers caps the workers: one per request in flight, and a few for
+// targets that need no request (invalid lines) and for the one waiting in
+// the scheduler. URLs waiting to retry hold none.
+func maxWorkers(concurrency int) int64 {
 	if concurrency <= 0 {
 		return 1 << 16
 	}
-	return int64(max(2*concurrency, concurrency+64))
+	return int64(concurrency) + extraWorkers
 }
+
+// extraWorkers is how many workers there may be beyond the concurrency.
+const extraWorkers = 8
 
 // idleConns keeps as many idle connections per host as may be in flight to
 // one host, so keep-alive connections are reused rather than reopened.

@@ -144,11 +144,12 @@ func BenchmarkPipeline(b *testing.B) {
 // instant is a Fetcher that answers at once, to measure the pipeline alone.
 type instant struct{}
 
-func (instant) Fetch(_ context.Context, t input.Target, release func()) record.Result {
+func (instant) Step(_ context.Context, j *fetcher.Job, release func()) (time.Duration, bool) {
 	if release != nil {
 		release()
 	}
-	return record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq, Status: 200}
+	j.Result.Status = 200
+	return 0, true
 }
 
 // BenchmarkPipelineOverhead is the cost per URL of reading, scheduling,
@@ -170,4 +171,61 @@ func BenchmarkPipelineOverhead(b *testing.B) {
 	if n != b.N {
 		b.Fatalf("%d results", n)
 	}
+}
+
+// TestRetriesHoldNoWorker runs 200 URLs that each fail twice (503) and then
+// succeed, at -c 4: while many URLs wait to retry at once, the workers stay
+// within the concurrency plus extraWorkers, because a URL waiting to retry
+// waits in the scheduler, not in a worker.
+func TestRetriesHoldNoWorker(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	const n, c = 200, 4
+	var lines []string
+	for i := range n {
+		lines = append(lines, fmt.Sprintf("%s%s2?code=503&n=%d", srv.URL, testsite.PathFlaky, i))
+	}
+	got := map[int]record.Result{}
+	cfg := Config{
+		Limits: limiter.Config{Concurrency: c},
+		Source: &list{lines: lines},
+	}
+	cfg.Consume = collect(t, got)
+	lim := limiter.New(cfg.Limits)
+	f := fetcher.New(fetcher.Options{Timeout: 5 * time.Second, Retries: 2}, lim)
+	defer f.Close()
+	r := newRunner(cfg, lim, f)
+	if _, err := r.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d results for %d URLs", len(got), n)
+	}
+	for _, res := range got {
+		if res.Status != 200 || res.Attempts != 3 {
+			t.Fatalf("%s: status %d after %d attempts, want 200 after 3", res.URL, res.Status, res.Attempts)
+		}
+	}
+	if peak := r.pool.peak.Load(); peak > c+extraWorkers {
+		t.Errorf("%d workers at once at -c %d", peak, c)
+	}
+	if r.jobs.peak <= c+extraWorkers {
+		t.Errorf("at most %d URLs waited to retry at once: the test did not make many wait", r.jobs.peak)
+	}
+}
+
+// list yields a target for each line.
+type list struct {
+	lines []string
+	next  int
+}
+
+func (l *list) Next() (input.Target, error) {
+	if l.next == len(l.lines) {
+		return input.Target{}, io.EOF
+	}
+	l.next++
+	t, _ := input.Parse([]byte(l.lines[l.next-1]))
+	t.Line = l.next
+	return t, nil
 }
