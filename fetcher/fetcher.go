@@ -149,8 +149,9 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 }
 
 // attempt makes one exchange with u, overwrites res's response fields, and
-// returns the wait a 429 or 503 asked for in Retry-After.
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (retryAfter time.Duration) {
+// returns the wait a 429 or 503 asked for in Retry-After. *release ends the
+// admission the attempt holds; each redirect hop replaces it (see do).
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, release *func()) (retryAfter time.Duration) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 
@@ -161,7 +162,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result) (
 		req.Header[k] = vs
 	}
 	req.Header["User-Agent"] = f.userAgent
-	resp, err := f.do(req)
+	resp, err := f.do(req, release)
 	if err != nil {
 		f.fail(res, err, actx, "waiting for the response")
 		return retryAfter

@@ -80,7 +80,7 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 		j.start = time.Now()
 	}
 	u := j.url
-	retryAfter := min(f.attempt(ctx, u, res), f.opts.MaxRetryWait)
+	retryAfter := min(f.attempt(ctx, u, res, &release), f.opts.MaxRetryWait)
 	if retryAfter > 0 && f.gate != nil {
 		// Before the slot is given back: the host's other URLs wait too.
 		f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
