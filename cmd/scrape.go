@@ -44,6 +44,8 @@ type ScrapeOptions struct {
 	Resume   bool
 	Progress string
 	Quiet    bool
+
+	resume string // the command line that resumes this run, with --db
 }
 
 // NewScrapeOptions returns the defaults.
@@ -71,6 +73,9 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			opts.Files = args
 			if err := opts.Validate(); err != nil {
 				return err
+			}
+			if opts.DB != "" {
+				opts.resume = resumeCommand(c.Flags(), args)
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -171,5 +176,5 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 			}
 		}
 	}
-	return exitFor(res, opts.IO.ErrOut, opts.Quiet)
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume)
 }

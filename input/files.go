@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 )
 
 // Files reads targets from several inputs one after another: named files,
 // and "-" for standard input. Line numbers start again at 1 in each. It is
 // not safe for concurrent use.
 type Files struct {
-	inputs []io.ReadCloser
-	names  []string
-	cur    *Reader
+	inputs  []io.ReadCloser
+	names   []string
+	mayWait []bool       // the input is a pipe, a terminal or a socket
+	waiting atomic.Int32 // how many of mayWait are true
+	cur     *Reader
 }
 
 // OpenFiles opens every named file ("-" is stdin; no names: stdin alone)
@@ -27,6 +30,7 @@ func OpenFiles(names []string, stdin io.Reader) (*Files, error) {
 	for _, name := range names {
 		if name == "-" {
 			s.inputs = append(s.inputs, io.NopCloser(stdin))
+			s.mayWait = append(s.mayWait, mayWait(stdin))
 			continue
 		}
 		f, err := open(name)
@@ -35,6 +39,12 @@ func OpenFiles(names []string, stdin io.Reader) (*Files, error) {
 			return nil, err
 		}
 		s.inputs = append(s.inputs, f)
+		s.mayWait = append(s.mayWait, mayWait(f))
+	}
+	for _, w := range s.mayWait {
+		if w {
+			s.waiting.Add(1)
+		}
 	}
 	return s, nil
 }
@@ -72,7 +82,10 @@ func (s *Files) Next() (Target, error) {
 		t, err := s.cur.Next()
 		if err == io.EOF {
 			s.inputs[0].Close()
-			s.inputs, s.names, s.cur = s.inputs[1:], s.names[1:], nil
+			if s.mayWait[0] {
+				s.waiting.Add(-1)
+			}
+			s.inputs, s.names, s.mayWait, s.cur = s.inputs[1:], s.names[1:], s.mayWait[1:], nil
 			continue
 		}
 		if err != nil {
@@ -81,6 +94,24 @@ func (s *Files) Next() (Target, error) {
 		return t, nil
 	}
 	return Target{}, io.EOF
+}
+
+// MayWait reports whether a read may wait on another process: whether an
+// input not yet read to its end is a pipe, a terminal or a socket rather
+// than a regular file (or a reader in memory). Unlike the other methods,
+// it is safe to call while another goroutine reads.
+func (s *Files) MayWait() bool {
+	return s.waiting.Load() > 0
+}
+
+// mayWait reports whether reading r may wait on another process.
+func mayWait(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err != nil || !st.Mode().IsRegular()
 }
 
 // Close closes the inputs not yet read to the end.

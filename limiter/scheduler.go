@@ -51,6 +51,7 @@ type Scheduler struct {
 	now    func() time.Time // the clock; tests set their own
 
 	pending int            // targets held, invalid ones included
+	taken   int            // targets read from the input
 	invalid []input.Target // need no request: handed out first
 	queues  map[string][]input.Target
 	ready   []string        // hosts to try, in turn
@@ -176,6 +177,7 @@ func (s *Scheduler) batch() int { return min(64, max(1, s.window/4)) }
 
 func (s *Scheduler) add(t input.Target) {
 	s.pending++
+	s.taken++
 	if t.Err != nil {
 		s.invalid = append(s.invalid, t)
 		return
@@ -271,6 +273,10 @@ func (s *Scheduler) nextInstant() (at time.Time, ok bool) {
 	}
 	return at, ok
 }
+
+// Taken is how many targets the Scheduler has read from its input. Call it
+// from the goroutine that calls Next, or once none does.
+func (s *Scheduler) Taken() int { return s.taken }
 
 // Pending returns the targets still held, those waiting to retry
 // included, for a run that stops early to account for them, and empties

@@ -23,6 +23,14 @@ type Source interface {
 	Next() (input.Target, error)
 }
 
+// MayWait is implemented by a Source whose reads may wait on another
+// process (a pipe, a terminal): MayWait reports whether they may now. At
+// the deadline, such a source is not read on; any other is read to its
+// end, so that every line gets a result.
+type MayWait interface {
+	MayWait() bool
+}
+
 // Config is one run.
 type Config struct {
 	Limits limiter.Config
@@ -30,8 +38,8 @@ type Config struct {
 	// Window is how many pending targets the scheduler holds; 0:
 	// limiter.Window(Limits.Concurrency).
 	Window int
-	// Deadline bounds the whole run; 0: none. What has not finished by then
-	// is reported canceled.
+	// Deadline bounds the whole run; 0: none. Every target read by then
+	// that has not finished is reported canceled (see Run).
 	Deadline time.Duration
 	// FailFast stops the run at the first failed URL.
 	FailFast bool
@@ -48,12 +56,20 @@ type Config struct {
 	Consume func(results <-chan record.Result, stop func(error)) error
 }
 
-// Outcome says how a run ended.
+// Outcome says how a run ended. Every target the run read got a result,
+// except the Unstarted ones: Read - Unstarted results were handed to
+// Consume.
 type Outcome struct {
-	Read     int   // targets read from the source
-	Skipped  int   // dropped by Config.Skip
-	Deadline bool  // Config.Deadline passed before the run ended
-	WriteErr error // Config.Consume's error
+	// Read counts the targets the run took from the source (not those
+	// Skip dropped, nor those read ahead into a buffer when the run
+	// stopped early other than at the deadline).
+	Read int
+	// Unstarted counts the targets read that had not started when the run
+	// stopped early (not at the deadline): they have no result.
+	Unstarted int
+	Skipped   int   // dropped by Config.Skip
+	Deadline  bool  // Config.Deadline passed before the run ended
+	WriteErr  error // Config.Consume's error
 }
 
 // FailFastError is the error of a run stopped by Config.FailFast.
@@ -64,12 +80,16 @@ func (e *FailFastError) Error() string {
 }
 
 // Run runs cfg: every target of cfg.Source gets exactly one Result, handed
-// to cfg.Consume, unless ctx ends (then requests in flight end canceled,
-// and so do the targets the scheduler held) or Consume fails. At
-// cfg.Deadline the same happens, and then the rest of the source is read
-// and reported canceled too, so every input line is accounted for (until
-// ctx ends). The error is a *FailFastError, the source's read error, or nil;
-// a write error is in Outcome.WriteErr.
+// to cfg.Consume, unless the run stops early. When ctx ends (a signal),
+// FailFast trips, the source fails or Consume fails, requests in flight
+// end canceled, and so do URLs waiting to retry; targets that had not
+// started get no result (Outcome.Unstarted counts them), so a resumed run
+// (--resume) adds one final record for each. At cfg.Deadline, every target
+// read gets a result: finished, or canceled (a URL waiting to retry keeps
+// its last attempt's); a source that cannot wait (a file) is read to its
+// end, and one that may wait (MayWait: a pipe, a terminal) is not read on.
+// The error is a *FailFastError, the source's read error, or nil; a write
+// error is in Outcome.WriteErr.
 //
 // Run returns once Consume has returned and every worker has ended. The
 // goroutine reading the source is joined when the source ends; a run
@@ -130,7 +150,7 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 	close(results)
 	<-consumed
 
-	out.Read, out.Skipped = int(r.read.Load()), int(r.skipped.Load())
+	out.Read, out.Unstarted, out.Skipped = r.taken, r.unstarted, int(r.skipped.Load())
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {

@@ -92,10 +92,9 @@ func TestRunOneResultPerTarget(t *testing.T) {
 }
 
 // TestRunCanceledAccountsForStarted stops a run once 20 requests have
-// arrived: no target gets two results nor a result it was not read for,
-// and every request the server saw belongs to a canceled one (none could
-// finish). Targets read ahead into the feed's buffer get no result when a
-// run is canceled (only at the deadline is the rest of the input reported).
+// arrived: every URL that started gets exactly one result (canceled: none
+// could finish), and the targets read but not started get none and are
+// counted instead.
 func TestRunCanceledAccountsForStarted(t *testing.T) {
 	site := testsite.New(testsite.Options{Latency: time.Minute})
 	srv := httptest.NewServer(site)
@@ -108,23 +107,78 @@ func TestRunCanceledAccountsForStarted(t *testing.T) {
 			time.Sleep(time.Millisecond) // polling a condition, with a deadline
 		}
 	}()
-	got, out, err := runPages(ctx, t, srv.URL, 1000, Config{Limits: limiter.Config{Concurrency: 20}, Window: 100})
+	const c = 20
+	got, out, err := runPages(ctx, t, srv.URL, 1000, Config{Limits: limiter.Config{Concurrency: c}, Window: 100})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(got) != out.Read-out.Unstarted {
+		t.Errorf("%d results for %d targets read, %d not started", len(got), out.Read, out.Unstarted)
 	}
 	canceled := 0
 	for _, r := range got {
 		if r.ErrorKind == record.KindCanceled {
 			canceled++
+		} else if r.ErrorKind != record.KindInvalidURL {
+			t.Errorf("%s: %s %s", r.URL, r.ErrorKind, r.Error)
 		}
 	}
-	for seq := range got {
-		if seq < 0 || seq >= out.Read {
-			t.Errorf("a result for seq %d, of %d targets read", seq, out.Read)
-		}
+	if int64(canceled) < site.Requests() || canceled > c {
+		t.Errorf("%d canceled results for %d requests the server saw at -c %d: only started URLs get one", canceled, site.Requests(), c)
 	}
-	if int64(canceled) < site.Requests() {
-		t.Errorf("%d canceled results for %d requests started", canceled, site.Requests())
+}
+
+// blocking is a Source that yields its lines, then waits for more until
+// release is closed, as a pipe whose writer keeps it open does.
+type blocking struct {
+	list
+	release chan struct{}
+}
+
+func (b *blocking) Next() (input.Target, error) {
+	if b.next < len(b.lines) {
+		return b.list.Next()
+	}
+	<-b.release
+	return input.Target{}, io.EOF
+}
+
+func (b *blocking) MayWait() bool { return true }
+
+// TestDeadlineDoesNotWaitForInput checks that at the deadline a run whose
+// input stays open ends, with a result for every target it read.
+func TestDeadlineDoesNotWaitForInput(t *testing.T) {
+	site := testsite.New(testsite.Options{Latency: time.Minute})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	src := &blocking{list: list{lines: []string{srv.URL + "/page/1", srv.URL + "/page/2"}}, release: make(chan struct{})}
+	defer close(src.release)
+	got := map[int]record.Result{}
+	cfg := Config{
+		Limits: limiter.Config{Concurrency: 4}, Fetch: fetcher.Options{Timeout: time.Minute},
+		Deadline: 200 * time.Millisecond, Source: src, Consume: collect(t, got),
+	}
+	type ended struct {
+		out Outcome
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		out, err := Run(context.Background(), cfg)
+		done <- ended{out, err}
+	}()
+	select {
+	case e := <-done:
+		if e.err != nil || !e.out.Deadline || e.out.Read != 2 || len(got) != 2 {
+			t.Fatalf("err %v, deadline %v, read %d, %d results", e.err, e.out.Deadline, e.out.Read, len(got))
+		}
+		for _, r := range got {
+			if r.ErrorKind != record.KindCanceled {
+				t.Errorf("%s: %q, want canceled", r.URL, r.ErrorKind)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run did not end at its deadline: it waits for input that never comes")
 	}
 }
 

@@ -29,9 +29,10 @@ type runner struct {
 	feeder  sync.WaitGroup
 	sched   *limiter.Scheduler
 	pool    pool
-	read    atomic.Int64
 	skipped atomic.Int64
 	readErr atomic.Pointer[error]
+
+	taken, unstarted int // set by finish
 }
 
 // start starts the feeder and the first worker.
@@ -52,7 +53,6 @@ func (r *runner) readSource() {
 			}
 			return
 		}
-		r.read.Add(1)
 		if r.cfg.Skip != nil && r.cfg.Skip(t) {
 			r.skipped.Add(1)
 			continue
@@ -100,21 +100,26 @@ func (r *runner) send(res record.Result) {
 }
 
 // finish waits for the workers, then accounts for what the run did not
-// start: the scheduler's targets, and at the deadline the rest of the
-// source (until ctx ends).
+// finish: URLs waiting to retry end; at the deadline, every target read is
+// reported canceled (see Run); else unstarted targets are counted.
 func (r *runner) finish(ctx, runCtx context.Context) {
 	r.pool.workers.Wait()
 	deadline := errors.Is(runCtx.Err(), context.DeadlineExceeded)
-	for _, t := range r.sched.Pending() {
-		if j := r.jobs.take(t.Seq); j != nil {
+	pending := r.sched.Pending()
+	r.taken = r.sched.Taken()
+	for _, t := range pending {
+		switch j := r.jobs.take(t.Seq); {
+		case j != nil: // started, and waiting to retry
 			j.Abandon(!deadline) // at the deadline, the last attempt's result
 			r.out <- j.Result
-			continue
+		case deadline:
+			r.out <- Canceled(t)
+		default:
+			r.unstarted++
 		}
-		r.out <- Canceled(t)
 	}
 	if deadline {
-		r.drainFeed(ctx)
+		r.taken += r.drainFeed(ctx)
 	}
 	close(r.quit)
 	if runCtx.Err() == nil {
@@ -123,18 +128,35 @@ func (r *runner) finish(ctx, runCtx context.Context) {
 	}
 }
 
-// drainFeed reports every target still to come from feed as canceled.
-func (r *runner) drainFeed(ctx context.Context) {
+// drainFeed reports the targets still to come from feed as canceled, and
+// counts them: all of them, until ctx ends, for a source that cannot wait;
+// only those already read, for one that may (MayWait).
+func (r *runner) drainFeed(ctx context.Context) (n int) {
+	mayWait := false
+	if w, ok := r.cfg.Source.(MayWait); ok {
+		mayWait = w.MayWait()
+	}
 	for {
-		select {
-		case t, ok := <-r.feed:
-			if !ok {
-				return
+		var t input.Target
+		var ok bool
+		if mayWait {
+			select {
+			case t, ok = <-r.feed:
+			default:
+				return n // what the source has not given is not waited for
 			}
-			r.out <- Canceled(t)
-		case <-ctx.Done():
-			return
+		} else {
+			select {
+			case t, ok = <-r.feed:
+			case <-ctx.Done():
+				return n
+			}
 		}
+		if !ok {
+			return n
+		}
+		r.out <- Canceled(t)
+		n++
 	}
 }
 
