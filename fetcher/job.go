@@ -28,7 +28,7 @@ type Job struct {
 
 // NewJob returns the job of fetching t, before its first attempt.
 func NewJob(t input.Target) *Job {
-	return &Job{Result: record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}, target: t, url: t.URL}
+	return &Job{Result: record.Result{URL: t.Raw, Line: t.Line, File: t.File, Seq: t.Seq}, target: t, url: t.URL}
 }
 
 // Target is the target to admit the job's next attempt as: t, with the URL

@@ -190,7 +190,7 @@ func idleConns(c limiter.Config) int {
 // Canceled is the result of a target the run stopped before starting.
 func Canceled(t input.Target) record.Result {
 	return record.Result{
-		URL: t.Raw, Line: t.Line, Seq: t.Seq,
+		URL: t.Raw, Line: t.Line, File: t.File, Seq: t.Seq,
 		ErrorKind: record.KindCanceled,
 		Error:     "canceled: the run stopped before this URL was fetched",
 	}

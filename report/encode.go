@@ -81,8 +81,10 @@ func (gatherJSON) Footer(buf *bytes.Buffer, s *Summary) error {
 	return nil
 }
 
-// CSVHeader names the CSV columns, the JSON record's fields in order.
-var CSVHeader = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size", "truncated", "duration_ms", "attempts", "error", "error_kind"}
+// CSVHeader names the CSV columns, the JSON record's fields in order,
+// except file, which comes last so that the columns before it stay where
+// they were.
+var CSVHeader = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size", "truncated", "duration_ms", "attempts", "error", "error_kind", "file"}
 
 type csvEncoder struct{ w *csv.Writer }
 
@@ -101,6 +103,7 @@ func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 		r.URL, strconv.Itoa(r.Line), status, r.Title, r.FinalURL, strconv.Itoa(r.Redirects),
 		r.ContentType, strconv.FormatInt(r.Size, 10), strconv.FormatBool(r.Truncated),
 		strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.Itoa(r.Attempts), r.Error, string(r.ErrorKind),
+		r.File,
 	})
 	c.w.Flush()
 	return c.w.Error()
