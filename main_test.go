@@ -143,7 +143,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 			if took > 3*time.Second {
 				t.Errorf("took %v to stop after %s", took, tt.name)
 			}
-			if !strings.Contains(stderr.String(), "canceled in") {
+			if !strings.Contains(stderr.String(), " URLs in ") || !strings.Contains(stderr.String(), " canceled; ") {
 				t.Errorf("no summary line on stderr: %q", stderr.String())
 			}
 			recs := readRecords(t, out)

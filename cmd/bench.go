@@ -36,6 +36,7 @@ type BenchOptions struct {
 	DropRate   float64
 	FailFirst  int
 	Hosts      int
+	Pieces     int
 	Targets    []string
 	Format     string
 	CPUProfile string
@@ -69,18 +70,21 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	}
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
-	f.Var(&opts.PageSize, "page-size", "bytes of each generated page (default 2048)")
-	f.DurationVar(&opts.Latency, "latency", 0, "server delay before each response")
-	f.DurationVar(&opts.Jitter, "jitter", 0, "plus a uniform random delay up to this")
+	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
+	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests (with --retries N, every page succeeds)")
+	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	addRunFlags(f, scrape)
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress bar on stderr: auto, always, never")
+	addPageFlags(f, &scrape.Page)
+	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
 
@@ -91,10 +95,12 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--pages must be at least 1")
 	case o.Hosts < 1 || o.Hosts > 256:
 		return usageErr("--hosts must be between 1 and 256")
-	case o.ErrorRate < 0 || o.ErrorRate > 1 || o.DropRate < 0 || o.DropRate+o.ErrorRate > 1:
+	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
 	case o.FailFirst < 0:
 		return usageErr("--fail-first must not be negative")
+	case o.Pieces < 0:
+		return usageErr("--pieces must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
@@ -164,7 +170,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if outcome.Signal != nil {
 		return &ExitError{Code: outcome.Signal.Code()}
 	}
-	return nil
+	return res.noSuccess()
 }
 
 // benchTargets starts the in-process servers (unless --target) and returns
@@ -177,7 +183,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 	}
 	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
-		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst,
+		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
 	})
 	var bases []string
 	var servers []*httptest.Server
@@ -218,6 +224,7 @@ type benchResult struct {
 	Concurrency    int                `json:"concurrency"`
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
+	Ran            benchSetup         `json:"ran"`
 }
 
 type histBar struct {
@@ -236,6 +243,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 			"p95": report.Millis(s.Latency.Quantile(0.95)), "p99": report.Millis(s.Latency.Quantile(0.99)), "max": report.Millis(s.Latency.Max()),
 		},
 	}
+	r.Ran = newBenchSetup(opts)
 	for code, n := range s.ByStatus {
 		r.ByStatus[strconv.Itoa(code)] = n
 	}
@@ -269,6 +277,7 @@ func benchFloor(opts *BenchOptions) time.Duration {
 }
 
 func (r *benchResult) writeText(w io.Writer) error {
+	fmt.Fprintln(w, r.Ran)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok)\n", r.Requests, r.URLs, r.OK)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)

@@ -14,15 +14,29 @@ type IOStreams struct {
 	In       io.Reader
 	Out      io.Writer
 	ErrOut   io.Writer
+	InIsTTY  bool // standard input is a terminal: nobody is piping a list in
 	ErrIsTTY bool
+	// OutIsTTY says that standard output is a terminal too, so that the
+	// progress bar must make way for every write of results.
+	OutIsTTY bool
+	// ErrWidth is the terminal's width in columns when ErrIsTTY (0: unknown).
+	ErrWidth int
 }
 
 // System returns the process's own streams.
 func System() *IOStreams {
-	return &IOStreams{
+	s := &IOStreams{
 		In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+		InIsTTY:  term.IsTerminal(int(os.Stdin.Fd())),
 		ErrIsTTY: term.IsTerminal(int(os.Stderr.Fd())),
+		OutIsTTY: term.IsTerminal(int(os.Stdout.Fd())),
 	}
+	if s.ErrIsTTY {
+		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
+			s.ErrWidth = w
+		}
+	}
+	return s
 }
 
 // TestStreams returns streams over buffers, for tests.

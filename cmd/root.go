@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -55,21 +56,26 @@ func (e *SignalError) Code() int {
 
 // NewRootCmd returns the fanout command with its subcommands.
 func NewRootCmd(streams *IOStreams) *cobra.Command {
+	version := readVersion()
 	root := &cobra.Command{
 		Use:   "fanout",
 		Short: "Fetch long lists of URLs concurrently, politely and safely, and report each page's title",
 		Long: "fanout fetches URLs concurrently within global and per-host limits, extracts each page's\n" +
 			"title, and reports one result per URL as JSON lines, CSV or text.",
+		Version:       version.String(),
+		Args:          cobra.ArbitraryArgs,
+		RunE:          rootRun,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.SuggestionsMinimumDistance = 2
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &ExitError{Code: ExitUsage, Err: err}
-	})
-	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams))
+	root.SetFlagErrorFunc(flagError)
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
+		NewCmdVersion(streams, version), NewCmdReport(streams, nil), NewCmdSitemap(streams, nil))
 	return root
 }
 
@@ -78,7 +84,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 func Execute(ctx context.Context, streams *IOStreams, args []string) int {
 	root := NewRootCmd(streams)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -89,8 +95,25 @@ func Execute(ctx context.Context, streams *IOStreams, args []string) int {
 	if exit.Err != nil {
 		fmt.Fprintf(streams.ErrOut, "fanout: %v\n", exit.Err)
 		if exit.Code == ExitUsage {
-			fmt.Fprintln(streams.ErrOut, "Run 'fanout --help' for usage.")
+			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		}
 	}
 	return exit.Code
+}
+
+// rootRun is fanout with no subcommand: help, or for an argument that is a
+// list file or a URL, the scrape command that was probably meant.
+func rootRun(c *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return c.Help()
+	}
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	st, err := os.Stat(args[0])
+	isFile := err == nil && !st.IsDir()
+	if s := c.SuggestionsFor(args[0]); len(s) > 0 && !isFile {
+		msg += "\ndid you mean: fanout " + strings.Join(s, " or fanout ")
+	} else if isFile || isURLArg(args[0]) || strings.ContainsAny(args[0], "./") {
+		msg += "\ndid you mean: fanout scrape " + strings.Join(args, " ")
+	}
+	return &ExitError{Code: ExitUsage, Err: errors.New(msg)}
 }

@@ -24,6 +24,7 @@ type runResult struct {
 	Outcome pipeline.Outcome
 	Err     error // Run's: *pipeline.FailFastError or the input's read error
 	Signal  *SignalError
+	PerHost int // the per-host cap the run had (0: none), for the summary line
 }
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
@@ -37,6 +38,7 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 		return err
 	}
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
+	res.PerHost = cfg.Limits.PerHost
 	errors.As(context.Cause(ctx), &res.Signal)
 	return res
 }
@@ -49,14 +51,7 @@ func exitFor(out runResult, errOut io.Writer, quiet bool, resume string) error {
 	}
 	early := out.Signal != nil || out.Outcome.Deadline || out.Err != nil
 	if !quiet || early {
-		line := out.Summary.Line()
-		if out.Outcome.Skipped > 0 {
-			line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
-		}
-		if out.Outcome.Unstarted > 0 {
-			line += fmt.Sprintf("; %d URLs read but not started, with no record", out.Outcome.Unstarted)
-		}
-		fmt.Fprintln(errOut, line)
+		fmt.Fprintln(errOut, summaryLine(out))
 	}
 	if early && resume != "" {
 		fmt.Fprintln(errOut, "resume with: "+resume)
@@ -86,20 +81,21 @@ func isBrokenPipe(err error) bool {
 // and bench alike; each flag's default is o's value.
 func addRunFlags(f *pflag.FlagSet, o *ScrapeOptions) {
 	f.IntVarP(&o.Concurrency, "concurrency", "c", o.Concurrency, "requests in flight at most, all hosts together")
-	f.Float64VarP(&o.Rate, "rate", "r", o.Rate, "requests started per second at most, all hosts, retries included (0: no limit)")
+	f.VarP((*perSecond)(&o.Rate), "rate", "r", "requests started per second at most, all hosts, retries included: 10, 10/s, 600/m (0: no limit)")
 	f.IntVar(&o.Burst, "burst", o.Burst, "token-bucket burst for --rate (1: smooth pacing)")
 	f.IntVar(&o.PerHost, "per-host", o.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
-	f.Float64Var(&o.HostRate, "host-rate", o.HostRate, "requests started per second per host at most (0: no limit)")
-	f.DurationVarP(&o.Timeout, "timeout", "t", o.Timeout, "one attempt, the whole exchange including the body")
+	f.Var((*perSecond)(&o.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
+	f.VarP((*seconds)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
 	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
-	f.DurationVar(&o.MaxRetryWait, "max-retry-wait", o.MaxRetryWait, "longest wait before a retry, Retry-After included")
+	f.Var((*seconds)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
 	f.Var(&o.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
 	f.IntVar(&o.MaxRedirects, "max-redirects", o.MaxRedirects, "redirects followed at most (http and https only; 0: none, the 3xx is the result)")
-	f.DurationVar(&o.Deadline, "deadline", o.Deadline, "bound on the whole run; what has not finished then is canceled (0: none)")
+	f.Var((*seconds)(&o.Deadline), "deadline", "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.IntVar(&o.Window, "window", o.Window, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
 	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable")
-	f.BoolVar(&o.Insecure, "insecure", o.Insecure, "skip TLS certificate verification")
+	f.BoolVarP(&o.Insecure, "insecure", "k", o.Insecure, "skip TLS certificate verification")
+	f.VarP(&o.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
 }
 
 // pipelineConfig is the run the options ask for, without its source.
@@ -108,7 +104,7 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 	if maxRedirects == 0 {
 		maxRedirects = fetcher.NoFollow
 	}
-	return pipeline.Config{
+	cfg := pipeline.Config{
 		Limits: limiter.Config{
 			Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
 			PerHost: o.PerHost, HostRate: o.HostRate,
@@ -116,8 +112,10 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 		Fetch: fetcher.Options{
 			Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 			MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-			UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure,
+			UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Proxy: o.Proxy.u,
 		},
 		Window: o.Window, Deadline: o.Deadline, FailFast: o.FailFast,
 	}
+	o.Page.apply(&cfg) // --fields, -e, --robots (extractflags.go)
+	return cfg
 }

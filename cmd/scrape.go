@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -18,6 +17,7 @@ import (
 type ScrapeOptions struct {
 	IO    *IOStreams
 	Files []string
+	URLs  []string // -u, and arguments that are http(s) URLs and not files
 
 	Concurrency  int
 	Rate         float64
@@ -36,6 +36,8 @@ type ScrapeOptions struct {
 	UserAgent string
 	Headers   headerList
 	Insecure  bool
+	Proxy     proxyURL
+	Page      PageOptions // --fields, -e, --robots (extractflags.go)
 
 	Output   string
 	Format   string
@@ -44,6 +46,7 @@ type ScrapeOptions struct {
 	Resume   bool
 	Progress string
 	Quiet    bool
+	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
 
 	resume string // the command line that resumes this run, with --db
 }
@@ -53,8 +56,8 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
 		IO: streams, Concurrency: 50, Burst: 1, PerHost: 8, Timeout: 10 * time.Second,
 		Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, UserAgent: fetcher.DefaultUserAgent(), Format: "jsonl", Report: "stream",
-		Progress: "auto",
+		MaxRedirects: 10, Format: "jsonl", Report: "stream",
+		Progress: "auto", UserAgent: userAgent(readVersion()),
 	}
 }
 
@@ -63,14 +66,18 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
 	opts := NewScrapeOptions(streams)
 	c := &cobra.Command{
-		Use:   "scrape [FILE ...]",
+		Use:   "scrape [FILE|URL ...]",
 		Short: "Fetch every URL listed, one per line, and report each result",
-		Long: "Fetch every URL listed in FILEs (or standard input, also as \"-\"), one per line, and write\n" +
-			"one result per URL. Blank lines and lines starting with # are skipped.",
-		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title'\n" +
-			"  cat urls.txt | fanout scrape --report gather - | jq .summary",
+		Long: "Fetch every URL listed in FILEs, one per line, and write one result per URL (JSON lines\n" +
+			"by default). Blank lines and lines starting with # are skipped. With no FILE, or FILE \"-\",\n" +
+			"the list is read from standard input. URLs may also be given with -u URL, or as arguments:\n" +
+			"an argument that starts with http:// or https:// and is not an existing file is a URL.",
+		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
+			"  fanout scrape https://example.com/ -f text\n" +
+			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
+			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
 		RunE: func(c *cobra.Command, args []string) error {
-			opts.Files = args
+			opts.resolve(c, args)
 			if err := opts.Validate(); err != nil {
 				return err
 			}
@@ -87,12 +94,16 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	addRunFlags(f, opts)
 	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
-	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl, csv or text")
+	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
-	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress bar on stderr: auto (when stderr is a terminal), always, never")
+	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress on stderr: auto (a bar when stderr is a terminal), always, never, log (a line every 5s)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "fetch this URL too, repeatable (no list file needed)")
+	addFleetFlags(f, &opts.Fleet)
+	addPageFlags(f, &opts.Page)
+	setScrapeHelp(c)
 	return c
 }
 
@@ -122,11 +133,11 @@ func (o *ScrapeOptions) Validate() error {
 	case o.Window < 0:
 		return usageErr("--window must not be negative")
 	case !slices.Contains(report.Formats, o.Format):
-		return usageErr("--format must be jsonl, csv or text, not %q", o.Format)
+		return usageErr("--format must be jsonl (or json), csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
 		return usageErr("--report must be stream or gather, not %q", o.Report)
-	case o.Progress != "auto" && o.Progress != "always" && o.Progress != "never":
-		return usageErr("--progress must be auto, always or never, not %q", o.Progress)
+	case !slices.Contains(progressModes, o.Progress):
+		return usageErr("--progress must be auto, always, never or log, not %q", o.Progress)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
 	}
@@ -134,11 +145,19 @@ func (o *ScrapeOptions) Validate() error {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	src, err := input.OpenFiles(opts.Files, opts.IO.In)
+	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}}
+	if err := checkOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
+		return err
+	}
+	if done, err := opts.Fleet.prepare(opts); done || err != nil {
+		return err
+	}
+	defer opts.Fleet.closePage()
+	src, closeSrc, err := openSource(opts)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	defer src.Close()
+	defer closeSrc()
 
 	out := opts.IO.Out
 	if opts.Output != "" {
@@ -149,7 +168,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoder(opts.Format, opts.Report == "gather")
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -160,11 +179,8 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		return err
 	}
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
-	bar := newProgress(opts.IO, opts.Progress, -1)
-	if bar != nil {
-		w.Progress = bar
-		go bar.setTotal(input.Count(opts.Files))
-	}
+	bar := attachProgress(opts, w)
+	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	if bar != nil {
 		bar.finish()
@@ -175,6 +191,12 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 				res.Outcome.WriteErr = err
 			}
 		}
+	}
+	if opts.Report == "gather" && opts.Format == "csv" {
+		summaryToStderr(opts.IO.ErrOut, res.Summary)
+	}
+	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
+		return err
 	}
 	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume)
 }

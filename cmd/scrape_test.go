@@ -260,8 +260,16 @@ func TestScrapeBadInput(t *testing.T) {
 	}
 }
 
-// TestScrapeRate checks that -r R lets no one-second window see more than
-// R+burst request starts, as the server counts them.
+// arrivalSlack is how many requests more than a rate allows a server may
+// count in one window: requests started on time but delivered late by a
+// loaded machine bunch up with the next ones (seen under -race with both
+// cores busy). The limiter's exact bounds are tested on a fake clock in
+// limiter/; the end-to-end tests here check the rate holds give or take
+// this.
+const arrivalSlack = 2
+
+// TestScrapeRate checks that -r R holds end to end, as the server counts
+// arrivals: no one-second window sees more than R+burst (+ arrivalSlack).
 func TestScrapeRate(t *testing.T) {
 	site := testsite.New(testsite.Options{RecordTime: true})
 	srv := httptest.NewServer(site)
@@ -277,7 +285,7 @@ func TestScrapeRate(t *testing.T) {
 	if n := len(site.Arrivals()); n != 30 {
 		t.Fatalf("%d arrivals", n)
 	}
-	if most := site.MostInWindow(time.Second); most > 21 {
+	if most := site.MostInWindow(time.Second); most > 21+arrivalSlack {
 		t.Fatalf("%d requests within one second at -r 20", most)
 	}
 }
@@ -309,7 +317,7 @@ func TestProgress(t *testing.T) {
 			if n := len(parseLines(t, out.String())); n != want {
 				t.Fatalf("%d records, want %d", n, want)
 			}
-			if hasBar := strings.Contains(errOut.String(), " failed ("); hasBar != tt.wantBar {
+			if hasBar := strings.Contains(errOut.String(), " URL/s\x1b[K"); hasBar != tt.wantBar {
 				t.Errorf("bar on stderr: %v, want %v: %q", hasBar, tt.wantBar, errOut.String())
 			}
 		})

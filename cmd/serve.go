@@ -29,6 +29,8 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the bench site on loopback addresses until stopped (for fanout bench --target)",
+		Long: "Serve the bench site (the pages fanout bench fetches) on loopback addresses until stopped.\n" +
+			"Its paths:\n\n" + serveEndpoints(),
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
 			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'",
 		Args: cobra.NoArgs,
@@ -39,16 +41,22 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringArrayVar(&opts.Listen, "listen", []string{"127.0.0.1:8080"}, "loopback address to serve on, repeatable")
-	f.DurationVar(&opts.Site.Latency, "latency", 0, "delay before each page")
-	f.DurationVar(&opts.Site.Jitter, "jitter", 0, "plus a uniform random delay up to this")
-	f.Var(&opts.PageSz, "page-size", "bytes of each page (default 2048)")
+	f.Var((*seconds)(&opts.Site.Latency), "latency", "delay before each page")
+	f.Var((*seconds)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
+	f.Var(&opts.PageSz, "page-size", "bytes of each page")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
+	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
+	f.Var((*seconds)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
 	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
+	setFlagHelp(c, nil, nil)
 	return c
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
+	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 {
+		return usageErr("--pieces and --gap must not be negative")
+	}
 	opts.Site.Lean = true
 	site := benchsite.New(opts.Site)
 	var servers []*http.Server

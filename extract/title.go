@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // MaxTitleRunes is the longest title TitleOf returns, in characters; a longer
@@ -54,11 +56,12 @@ func Parses(contentType string) bool {
 // windows-1252. found is false when the body has no title. err is a read error
 // from r; io.EOF is not an error. TitleOf leaves the rest of r unread.
 func TitleOf(r io.Reader, contentType string) (title string, found bool, err error) {
-	return titleOf(r, contentType, true)
+	var sc scope
+	return titleOf(r, contentType, &sc)
 }
 
-// titleOf is TitleOf, with the fast path or, for tests, without it.
-func titleOf(r io.Reader, contentType string, fast bool) (title string, found bool, err error) {
+// titleOf is TitleOf; sc is an empty scope, which tests read afterwards.
+func titleOf(r io.Reader, contentType string, sc *scope) (title string, found bool, err error) {
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
@@ -69,121 +72,133 @@ func titleOf(r io.Reader, contentType string, fast bool) (title string, found bo
 	}
 	if enc != nil && !asciiCompatible(name) {
 		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
-		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop)
+		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop, sc)
 	}
-	// The fast path over the bytes read so far, and a few more reads while
-	// it needs them; then the tokenizer from the start, as nothing is
-	// consumed.
-	for reads := 0; fast; reads++ {
-		raw, e, st := scanHead(peekBuffered(br), enc)
-		if st == scanFound {
-			return clean(decode(raw, e)), true, nil
-		}
-		if st == scanStop || reads == maxScanReads || br.Buffered() == br.Size() {
-			break
-		}
-		if _, err := br.Peek(br.Buffered() + 1); err != nil {
-			break
-		}
-	}
-	return titleTokenized(br, enc)
-}
-
-// maxScanReads is how many more reads the fast path waits for before it
-// leaves the body to the tokenizer.
-const maxScanReads = 4
-
-func peekBuffered(br *bufio.Reader) []byte {
-	b, _ := br.Peek(br.Buffered())
-	return b
+	return titleTokenized(br, enc, sc)
 }
 
 // titleTokenized is TitleOf with the x/net/html tokenizer over src, the body
 // as bytes in an ASCII-compatible encoding: enc, or nil if none is declared
-// yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8.
-func titleTokenized(src io.Reader, enc encoding.Encoding) (title string, found bool, err error) {
+// yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8. sc
+// is an empty scope, which it keeps up to date as it reads.
+func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title string, found bool, err error) {
 	z := html.NewTokenizer(src)
 	z.SetMaxBuf(MaxTokenBytes)
 	for {
-		switch z.Next() {
+		switch tt := z.Next(); tt {
 		case html.ErrorToken:
 			if e := z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
 				return "", false, e
 			}
 			return "", false, nil
 		case html.StartTagToken, html.SelfClosingTagToken:
-			// The name from the raw bytes: TagName would copy them.
-			switch tag := rawTagName(z.Raw()); {
-			case strings.EqualFold(tag, "title"):
+			tag := rawTagName(z.Raw())
+			isTitle, notRaw := sc.startTag(tag, tt == html.SelfClosingTagToken, z)
+			switch {
+			case isTitle:
 				raw, err := readTitle(z.Buffered(), src)
 				if err != nil {
 					return "", false, err // a title cut by a broken body is not the title
 				}
 				return clean(decode(raw, enc)), true, nil
-			case enc == nil && strings.EqualFold(tag, "meta"):
+			case notRaw:
+				z.NextIsNotRawText()
+			case enc == nil && string(tag) == "meta" && len(sc.open) == 0:
 				if e, n := metaEncoding(z); asciiCompatible(n) {
 					enc = e // a <meta> read as ASCII cannot declare UTF-16
 				}
 			}
+			z.AllowCDATA(sc.cdata())
+		case html.EndTagToken:
+			sc.endTag(rawTagName(z.Raw()))
+			z.AllowCDATA(sc.cdata())
 		}
 	}
+}
+
+// rawTagName returns the name in a raw start or end tag such as <TITLE
+// lang=en> or </Title >, lower-cased in place as the tokenizer's TagName
+// does, without TagName's copy.
+func rawTagName(raw []byte) []byte {
+	start := 1
+	if len(raw) > 1 && raw[1] == '/' {
+		start = 2
+	}
+	end := start
+	for end < len(raw) && raw[end] != '>' && raw[end] != '/' && !isSpace(raw[end]) {
+		if c := raw[end]; 'A' <= c && c <= 'Z' {
+			raw[end] = c + 'a' - 'A'
+		}
+		end++
+	}
+	return raw[min(start, end):end]
 }
 
 // readers recycles read buffers: one TitleOf call per response adds up.
 var readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
-// rawTagName returns the name in a raw start tag such as <TITLE lang=en>.
-func rawTagName(raw []byte) string {
-	if len(raw) < 2 || raw[0] != '<' {
-		return ""
-	}
-	end := 1
-	for end < len(raw) && raw[end] != '>' && raw[end] != '/' && !isSpace(raw[end]) {
-		end++
-	}
-	return string(raw[1:end]) // no allocation when only compared
-}
-
-// readTitle reads RCDATA up to the closing </title> tag (any case): first
-// what the tokenizer already buffered, then r. It keeps at most maxTitleRaw
-// bytes; once it has that many it stops reading.
+// readTitle reads a title's text up to its end tag, "</title" in any case
+// followed by white space, '/' or '>' (so "</titles>" is text, as in HTML),
+// or to the end of the body: first what the tokenizer buffered, then r. It
+// keeps at most maxTitleRaw bytes and stops reading once it has them. Only
+// bytes it owns are kept across reads: the tokenizer's buffer is copied
+// before r is read again.
 func readTitle(buffered []byte, r io.Reader) ([]byte, error) {
-	if i := indexFold(buffered, "</title"); i >= 0 && i <= maxTitleRaw {
+	if i := titleEnd(buffered, 0); i >= 0 && i <= maxTitleRaw {
 		return buffered[:i], nil // the common case: the whole title is buffered
 	}
-	br := readers.Get().(*bufio.Reader)
-	br.Reset(io.MultiReader(bytes.NewReader(buffered), r))
-	defer readers.Put(br)
-	var raw []byte
-	for len(raw) < maxTitleRaw {
-		seg, err := br.ReadSlice('<')
-		if len(seg) > 0 && seg[len(seg)-1] == '<' && err == nil {
-			if next, _ := br.Peek(6); len(next) == 6 && strings.EqualFold(string(next), "/title") {
-				return append(raw, seg[:len(seg)-1]...), nil
-			}
+	raw := make([]byte, len(buffered), len(buffered)+1024)
+	copy(raw, buffered)
+	for len(raw) <= maxTitleRaw {
+		if len(raw) == cap(raw) {
+			raw = slices.Grow(raw, len(raw))
 		}
-		raw = append(raw, seg...)
+		from := max(0, len(raw)-len("</title"))
+		n, err := r.Read(raw[len(raw):cap(raw)])
+		raw = raw[:len(raw)+n]
+		if i := titleEnd(raw, from); i >= 0 {
+			return raw[:min(i, maxTitleRaw)], nil
+		}
 		if err == io.EOF {
-			return raw, nil
+			break
 		}
-		if err != nil && err != bufio.ErrBufferFull {
-			return raw, err
+		if err != nil {
+			return nil, err
 		}
 	}
-	return raw[:maxTitleRaw], nil
+	return raw[:min(len(raw), maxTitleRaw)], nil
+}
+
+// titleEnd returns the index in b, from index from on, of the title's end
+// tag: "</title" followed by white space, '/' or '>'; or -1 when b holds
+// none yet.
+func titleEnd(b []byte, from int) int {
+	for {
+		i := indexFold(b[from:], "</title")
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if j := i + len("</title"); j < len(b) && (isSpace(b[j]) || b[j] == '/' || b[j] == '>') {
+			return i
+		}
+		from = i + 1
+	}
 }
 
 // decode turns raw title bytes into UTF-8 with enc, or, when no charset was
 // declared, as UTF-8 if they are valid UTF-8 and as windows-1252 otherwise.
+// Invalid UTF-8 becomes U+FFFD as the WHATWG UTF-8 decoder makes it.
 func decode(raw []byte, enc encoding.Encoding) string {
-	if enc == encoding.Nop {
-		return string(raw)
-	}
-	if enc == nil {
+	if enc == nil || enc == encoding.Nop {
 		if utf8.Valid(raw) {
 			return string(raw)
 		}
-		enc = charmap.Windows1252
+		if enc == nil {
+			enc = charmap.Windows1252
+		} else {
+			enc = unicode.UTF8
+		}
 	}
 	out, err := enc.NewDecoder().Bytes(raw)
 	if err != nil {
@@ -192,11 +207,14 @@ func decode(raw []byte, enc encoding.Encoding) string {
 	return string(out)
 }
 
-// clean decodes entities, collapses ASCII white space and caps the length.
+// clean turns title text into document.title: a NUL becomes U+FFFD (as the
+// HTML tokenizer makes it in a title), entities are decoded, ASCII white
+// space collapses and the ends are trimmed; and it caps the length.
 func clean(s string) string {
 	if isClean(s) {
 		return s
 	}
+	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
 	s = html.UnescapeString(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -206,12 +224,16 @@ func clean(s string) string {
 			space = b.Len() > 0
 			continue
 		}
-		if n == MaxTitleRunes {
-			break
-		}
-		if space {
+		if space { // a space counts, but never ends a cut title
+			if n+1 >= MaxTitleRunes {
+				break
+			}
 			b.WriteByte(' ')
 			space = false
+			n++
+		}
+		if n == MaxTitleRunes {
+			break
 		}
 		b.WriteRune(r)
 		n++
@@ -219,8 +241,6 @@ func clean(s string) string {
 	return strings.ToValidUTF8(b.String(), "\uFFFD")
 }
 
-// headerEncoding returns the encoding a Content-Type value declares, and its
-// canonical name, or nil.
 // isClean reports whether clean would return s unchanged: short, valid
 // UTF-8, no entity, no white space but single inner spaces.
 func isClean(s string) bool {
@@ -229,7 +249,7 @@ func isClean(s string) bool {
 	}
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '&', '\t', '\n', '\f', '\r':
+		case '&', '\t', '\n', '\f', '\r', 0:
 			return false
 		case ' ':
 			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
@@ -240,6 +260,8 @@ func isClean(s string) bool {
 	return true
 }
 
+// headerEncoding returns the encoding a Content-Type value declares, and its
+// canonical name, or nil.
 func headerEncoding(contentType string) (encoding.Encoding, string) {
 	i := indexFold(contentType, "charset=")
 	if i < 0 {
@@ -280,21 +302,14 @@ func bomEncoding(b []byte) (encoding.Encoding, string) {
 	return charset.Lookup(name)
 }
 
-// metaEncoding reads <meta charset=…> or <meta http-equiv=Content-Type
-// content="…; charset=…"> from the current tag.
+// metaEncoding reads the charset of the current tag, a <meta charset=…> or
+// <meta http-equiv=Content-Type content="…; charset=…">.
 func metaEncoding(z *html.Tokenizer) (encoding.Encoding, string) {
-	return metaCharset(z.TagAttr)
-}
-
-// metaCharset reads the charset a <meta> tag declares from its attributes,
-// given one at a time as the tokenizer's TagAttr gives them: the first of
-// each key, values with entities decoded; a nil key is passed over.
-func metaCharset(next func() (key, val []byte, more bool)) (encoding.Encoding, string) {
 	var content []byte
 	httpEquiv := false
 	for more := true; more; {
 		var k, v []byte
-		k, v, more = next()
+		k, v, more = z.TagAttr()
 		switch {
 		case equalFoldASCII(k, "charset"):
 			return charset.Lookup(string(v))
@@ -316,6 +331,28 @@ func asciiCompatible(name string) bool {
 	switch name {
 	case "utf-16le", "utf-16be", "iso-2022-jp", "replacement":
 		return false
+	}
+	return true
+}
+
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
+}
+
+// equalFoldASCII reports whether b is s (lower-case ASCII) in any ASCII case,
+// as the tokenizer lower-cases names.
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
 	}
 	return true
 }

@@ -48,9 +48,18 @@ type Options struct {
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
+	// Proxy, when set, is where every request goes (http, https, socks5 or
+	// socks5h, as http.Transport supports); nil: the environment's
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+	Proxy *url.URL
 	// IdleConnsPerHost is how many idle connections are kept per host; set
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
+
+	Fields     extract.Fields     // what is read from a page (--fields); 0: the title
+	Selectors  []extract.Selector // -e: values by CSS selector, from a tree of the body
+	Robots     RobotsRules        // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool               // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -96,8 +105,12 @@ func New(opts Options, gate Gate) *Fetcher {
 
 func newTransport(opts Options) *http.Transport {
 	dialer := &net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}
+	proxy := http.ProxyFromEnvironment
+	if opts.Proxy != nil {
+		proxy = http.ProxyURL(opts.Proxy)
+	}
 	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		Proxy:               proxy,
 		DialContext:         dialer.DialContext,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        max(1024, opts.IdleConnsPerHost),
@@ -154,6 +167,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, release *func()) (retryAfter time.Duration) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
+	clearPage(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -180,9 +194,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, r
 	}
 
 	body := &cappedReader{r: resp.Body, left: f.opts.MaxBody}
-	if extract.Parses(res.ContentType) {
-		res.Title, res.HasTitle, err = extract.TitleOf(body, res.ContentType)
-	}
+	err = f.readPage(body, resp.Header, resp.Request.URL, res)
 	if err == nil {
 		_, err = io.Copy(io.Discard, body)
 	}

@@ -24,6 +24,7 @@ type Job struct {
 	url     *url.URL // what the next attempt fetches
 	start   time.Time
 	retries int
+	robots  bool // Options.Robots was applied
 }
 
 // NewJob returns the job of fetching t, before its first attempt.
@@ -66,7 +67,9 @@ func (j *Job) end() {
 // server's Retry-After (then the host is paused for as long, before the
 // admission is given back), or 0 for a bare host's http fallback. A
 // 429 or 503 still failing after the last retry is the result, not an
-// error.
+// error. Before the first attempt it applies Options.Robots; when that
+// means fetching robots.txt, the admission is given back first and Step
+// returns 0 and not done, with no attempt made.
 func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.Duration, done bool) {
 	res := &j.Result
 	if j.target.Err != nil {
@@ -78,6 +81,18 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 	}
 	if j.start.IsZero() {
 		j.start = time.Now()
+	}
+	if f.opts.Robots != nil && !j.robots {
+		j.robots = true
+		skip, rel := f.robotsCheck(ctx, j.url, res, release)
+		if skip {
+			j.end()
+			return 0, true
+		}
+		if rel == nil {
+			return 0, false // the admission went back to fetch robots.txt: come back for one
+		}
+		release = rel
 	}
 	u := j.url
 	retryAfter := min(f.attempt(ctx, u, res, &release), f.opts.MaxRetryWait)

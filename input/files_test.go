@@ -27,6 +27,7 @@ func TestCountAgreesWithReader(t *testing.T) {
 		{"long line", strings.Repeat("x", MaxLineBytes+10) + "\n# c\n", 1},
 		{"long line of spaces then a comment", strings.Repeat(" ", MaxLineBytes+10) + "#x\n", 0},
 		{"empty", "", 0},
+		{"lone cr line ends", "http://a.test/\rhttp://b.test/\r\r# c\rhttp://c.test/", 3},
 	}
 	dir := t.TempDir()
 	for i, tt := range tests {

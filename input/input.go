@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -39,10 +40,17 @@ type Target struct {
 	Err error
 }
 
-// Reader reads targets from lines of text. It is not safe for concurrent use.
+// ErrUTF16 is returned by Reader.Next, once, for an input that starts with a
+// UTF-16 byte-order mark or whose first line is UTF-16 text without one.
+var ErrUTF16 = errors.New("input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8")
+
+// Reader reads targets from lines of text. A line ends at "\n", "\r\n" or a
+// lone "\r". It is not safe for concurrent use.
 type Reader struct {
-	br   *bufio.Reader
-	line int
+	br     *bufio.Reader
+	line   int
+	long   []byte // a line that spans reads, cut to MaxLineBytes+1 bytes
+	skipLF bool   // the last line ended in '\r' at the end of the buffer
 }
 
 // NewReader returns a Reader reading lines from r.
@@ -52,7 +60,8 @@ func NewReader(r io.Reader) *Reader {
 
 // Next returns the target of the next line that is neither blank nor a
 // comment (starting with '#'). It returns io.EOF after the last one, and any
-// other error from the underlying reader as it comes.
+// other error from the underlying reader as it comes. An input in UTF-16
+// gives ErrUTF16 instead of a target per line.
 func (r *Reader) Next() (Target, error) {
 	for {
 		line, err := r.nextLine()
@@ -85,7 +94,8 @@ func (r *Reader) count() (int64, error) {
 }
 
 // nextLine returns the next line, numbered in r.line, without the
-// byte-order mark that may start the input.
+// byte-order mark that may start the input. A first line in UTF-16 gives
+// ErrUTF16.
 func (r *Reader) nextLine() ([]byte, error) {
 	line, err := r.readLine()
 	if err != nil && (err != io.EOF || line == nil) {
@@ -93,34 +103,95 @@ func (r *Reader) nextLine() ([]byte, error) {
 	}
 	r.line++
 	if r.line == 1 {
+		if isUTF16(line) {
+			return nil, ErrUTF16
+		}
 		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
 	}
 	return line, nil
 }
 
+// isUTF16 reports whether a first line is UTF-16: it starts with a UTF-16
+// byte-order mark, or it is ASCII text in UTF-16 (a NUL in every other byte,
+// and only there).
+func isUTF16(line []byte) bool {
+	if bytes.HasPrefix(line, []byte("\xff\xfe")) || bytes.HasPrefix(line, []byte("\xfe\xff")) {
+		return true
+	}
+	if len(line) < 2 {
+		return false
+	}
+	var nul [2]int
+	for i, c := range line {
+		if c == 0 {
+			nul[i%2]++
+		}
+	}
+	even, odd := (len(line)+1)/2, len(line)/2
+	return nul[0] == even && nul[1] == 0 || nul[1] == odd && nul[0] == 0
+}
+
 // readLine returns the next line without its end-of-line bytes, cut to
-// MaxLineBytes (the rest of a longer line is read and dropped). At the end of
-// input it returns nil and io.EOF, or the last unterminated line and io.EOF.
+// MaxLineBytes+1 bytes (the rest of a longer line is read and dropped). The
+// line is valid until the next call. At the end of input it returns nil and
+// io.EOF, or the last unterminated line and io.EOF.
 func (r *Reader) readLine() ([]byte, error) {
-	var long []byte
+	r.long = r.long[:0]
 	for {
-		chunk, err := r.br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			if len(long) < MaxLineBytes+1 {
-				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+		if _, err := r.br.Peek(1); err != nil {
+			if len(r.long) > 0 {
+				return r.long, err
 			}
+			return nil, err
+		}
+		b, _ := r.br.Peek(r.br.Buffered())
+		if r.skipLF {
+			r.skipLF = false
+			if b[0] == '\n' {
+				r.br.Discard(1)
+				continue
+			}
+		}
+		end := lineEnd(b)
+		if end < 0 {
+			r.keep(b)
+			r.br.Discard(len(b))
 			continue
 		}
-		if long != nil {
-			if len(long) < MaxLineBytes+1 {
-				long = append(long, chunk[:min(len(chunk), MaxLineBytes+1-len(long))]...)
+		line, n := b[:end], end+1
+		if b[end] == '\r' {
+			if end+1 == len(b) {
+				r.skipLF = true // the '\n' of a "\r\n" may be in the next read
+			} else if b[end+1] == '\n' {
+				n++
 			}
-			chunk = long
 		}
-		if err == io.EOF && len(chunk) == 0 {
-			return nil, io.EOF
+		if len(r.long) > 0 {
+			r.keep(line)
+			line = r.long
 		}
-		return chunk, err
+		r.br.Discard(n)
+		return line, nil
+	}
+}
+
+// lineEnd returns the index of the first '\n' or '\r' in b, or -1.
+func lineEnd(b []byte) int {
+	lf := bytes.IndexByte(b, '\n')
+	head := b
+	if lf >= 0 {
+		head = b[:lf]
+	}
+	if cr := bytes.IndexByte(head, '\r'); cr >= 0 {
+		return cr
+	}
+	return lf
+}
+
+// keep appends part of a line to r.long, up to MaxLineBytes+1 bytes.
+func (r *Reader) keep(part []byte) {
+	if room := MaxLineBytes + 1 - len(r.long); room > 0 {
+		r.long = append(r.long, part[:min(len(part), room)]...)
 	}
 }
 
@@ -159,6 +230,9 @@ func Parse(line []byte) (t Target, ok bool) {
 // optional port and path ("example.com", "example.com:8080/a"), which become
 // https URLs.
 func parseURL(s string) (u *url.URL, bare bool, err error) {
+	if err := checkShape(s); err != nil {
+		return nil, false, err
+	}
 	if !hasScheme(s) {
 		bare = true
 		s = "https://" + s
@@ -179,16 +253,62 @@ func parseURL(s string) (u *url.URL, bare bool, err error) {
 	if u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
 		return nil, false, errors.New("missing host")
 	}
+	if strings.HasSuffix(u.Host, ":") {
+		return nil, false, errors.New("empty port after the host's ':'")
+	}
 	if p := u.Port(); p != "" {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
 			return nil, false, fmt.Errorf("invalid port %q", p)
 		}
 	}
-	if strings.ContainsAny(u.Host, " \t") {
-		return nil, false, errors.New("white space in host")
+	if err := checkHost(u.Hostname(), bare); err != nil {
+		return nil, false, err
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, bare, nil
+}
+
+// csvHint ends the error of a line that looks like a row of a table.
+const csvHint = "the line looks like a CSV row: keep only its first column (cut -d, -f1)"
+
+// checkShape refuses lines that cannot be one URL whatever follows: white
+// space inside (two URLs, a CSV or TSV row, prose) and quotes around it.
+func checkShape(s string) error {
+	if i := spaceIndex(s); i >= 0 {
+		msg := "white space inside the line: one URL per line, with spaces written as %20"
+		switch {
+		case s[i] == '\t':
+			msg += "; the line looks like a TSV row: keep only its first column (cut -f1)"
+		case strings.Contains(s[:i], ","):
+			msg += "; " + csvHint
+		}
+		return errors.New(msg)
+	}
+	if s[0] == '"' || s[0] == '\'' {
+		msg := "the line is in quotes: write the URL without them"
+		if strings.Contains(s, "\",") || strings.Contains(s, "',") {
+			msg += "; " + csvHint
+		}
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// spaceIndex is strings.IndexFunc(s, unicode.IsSpace), with ASCII bytes
+// checked without decoding.
+func spaceIndex(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || '\t' <= c && c <= '\r':
+			return i
+		case c >= utf8.RuneSelf:
+			if j := strings.IndexFunc(s[i:], unicode.IsSpace); j >= 0 {
+				return i + j
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // hasScheme reports whether s starts with "scheme:", where what follows the

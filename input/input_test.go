@@ -7,6 +7,8 @@ import (
 	"testing"
 )
 
+const errSpace = "white space inside the line: one URL per line, with spaces written as %20"
+
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -38,7 +40,54 @@ func TestParse(t *testing.T) {
 		{name: "opaque http", line: "http:example.com", wantErr: "missing host"},
 		{name: "bad port", line: "http://example.com:99999/", wantErr: `invalid port "99999"`},
 		{name: "non-numeric port", line: "http://example.com:abc/", wantErr: `invalid port ":abc" after host`},
-		{name: "space in host", line: "http://exa mple.com/", wantErr: `invalid character " " in host name`},
+		{name: "space in host", line: "http://exa mple.com/", wantErr: errSpace},
+		{name: "two urls on a line", line: "http://a.test/ http://b.test/", wantErr: errSpace},
+		{name: "prose", line: "time/date format with -l", wantErr: errSpace},
+		{name: "csv row with a space", line: "https://example.com/,Example Domain", wantErr: errSpace + "; " + csvHint},
+		{name: "tsv row", line: "example.com\t200", wantErr: errSpace + "; the line looks like a TSV row: keep only its first column (cut -f1)"},
+		{name: "csv row", line: "url,title", wantErr: `invalid host name "url,title": ',' is not allowed in a host name; ` + csvHint},
+		{name: "csv row after a host", line: "example.com,200", wantErr: `invalid host name "example.com,200": ',' is not allowed in a host name; ` + csvHint},
+		{name: "comma in a path", line: "https://en.wikipedia.org/wiki/Washington,_D.C.", wantURL: "https://en.wikipedia.org/wiki/Washington,_D.C."},
+		{name: "quoted url", line: `"http://127.0.0.1:8080/"`, wantErr: "the line is in quotes: write the URL without them"},
+		{name: "quoted csv row", line: `"http://127.0.0.1:8080/","Home"`, wantErr: "the line is in quotes: write the URL without them; " + csvHint},
+		{name: "single quoted", line: `'example.com'`, wantErr: "the line is in quotes: write the URL without them"},
+		{name: "bare word", line: "time", wantErr: `"time" is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway`},
+		{name: "abbreviation", line: "e.g.", wantErr: `"e.g." is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway`},
+		{name: "one-letter top label", line: "R.O", wantErr: `"R.O" is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway`},
+		{name: "one-letter top label with scheme", line: "http://a.b/", wantURL: "http://a.b/"},
+		{name: "code", line: "io.Writer", wantErr: `"io.Writer" is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway`},
+		{name: "file name", line: "main.go", wantErr: `"main.go" is not a host name: a line without http:// or https:// needs a name that ends in a known top-level domain (example.com), an IP address or localhost; write http:// before it to fetch it anyway`},
+		{name: "unknown top label with scheme", line: "http://main.go/", wantURL: "http://main.go/"},
+		{name: "upper-case top label", line: "WWW.EXAMPLE.COM/a", wantURL: "https://WWW.EXAMPLE.COM/a", wantBare: true},
+		{name: "special-use top label", line: "printer.lan:631", wantURL: "https://printer.lan:631", wantBare: true},
+		{name: "private suffix", line: "someone.github.io", wantURL: "https://someone.github.io", wantBare: true},
+		{name: "idn top label", line: "example.xn--p1ai", wantURL: "https://example.xn--p1ai", wantBare: true},
+		{name: "unicode top label", line: "пример.рф", wantURL: "https://%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.%D1%80%D1%84", wantBare: true},
+		{name: "bare localhost", line: "localhost", wantURL: "https://localhost", wantBare: true},
+		{name: "bare localhost upper case", line: "LOCALHOST:80", wantURL: "https://LOCALHOST:80", wantBare: true},
+		{name: "bare ipv6", line: "[::1]:8080/x", wantURL: "https://[::1]:8080/x", wantBare: true},
+		{name: "single label with scheme", line: "http://intranet/", wantURL: "http://intranet/"},
+		{name: "underscore with scheme", line: "http://my_site.example/", wantURL: "http://my_site.example/"},
+		{name: "underscore bare", line: "my_site.example", wantErr: `invalid host name "my_site.example": '_' is not allowed in a host name`},
+		{name: "leading hyphen", line: "-a.example", wantErr: `invalid host name "-a.example": a label starts or ends with '-'`},
+		{name: "empty label", line: "a..example", wantErr: `invalid host name "a..example": empty label`},
+		{name: "long label", line: strings.Repeat("a", 64) + ".example", wantErr: fmt.Sprintf(`invalid host name "%s.example": a label is longer than 63 bytes`, strings.Repeat("a", 64))},
+		{name: "hyphens in third and fourth places", line: "r3---sn-a5m7zu7s.googlevideo.com", wantURL: "https://r3---sn-a5m7zu7s.googlevideo.com", wantBare: true},
+		{name: "trailing dot", line: "example.com./a", wantURL: "https://example.com./a", wantBare: true},
+		{name: "idn", line: "bücher.example", wantURL: "https://b%C3%BCcher.example", wantBare: true},
+		{name: "punycode", line: "xn--bcher-kva.example", wantURL: "https://xn--bcher-kva.example", wantBare: true},
+		{name: "bad punycode", line: "xn--zz.example", wantErr: `invalid host name "xn--zz.example"`},
+		{name: "disallowed code point", line: "http://a\ufffdb.example/", wantErr: "invalid host name \"a\ufffdb.example\""},
+		{name: "decimal ipv4", line: "2130706433", wantErr: `"2130706433" is an IPv4 address in an ambiguous form: write it as 127.0.0.1`},
+		{name: "hex ipv4", line: "http://0x7f.1/", wantErr: `"0x7f.1" is an IPv4 address in an ambiguous form: write it as 127.0.0.1`},
+		{name: "octal ipv4", line: "http://0177.0.0.01:8080/", wantErr: `"0177.0.0.01" is an IPv4 address in an ambiguous form: write it as 127.0.0.1`},
+		{name: "ipv4 trailing dot", line: "127.0.0.1.", wantErr: `"127.0.0.1." is an IPv4 address in an ambiguous form: write it as 127.0.0.1`},
+		{name: "three part ipv4", line: "10.1.2", wantErr: `"10.1.2" is an IPv4 address in an ambiguous form: write it as 10.1.0.2`},
+		{name: "ipv4 out of range", line: "http://256.1.1.1/", wantErr: `host "256.1.1.1" ends in a number but is not an IPv4 address`},
+		{name: "five parts", line: "1.2.3.4.5", wantErr: `host "1.2.3.4.5" ends in a number but is not an IPv4 address`},
+		{name: "numeric top label", line: "example.123", wantErr: `host "example.123" ends in a number but is not an IPv4 address`},
+		{name: "empty port", line: "http://h.example:/", wantErr: "empty port after the host's ':'"},
+		{name: "empty port bare", line: "localhost:/a", wantErr: `unsupported scheme "localhost": only http and https are fetched`},
 		{name: "control character", line: "http://example.com/\x7f", wantErr: "net/url: invalid control character in URL"},
 		{name: "invalid utf-8", line: "http://example.com/\xff", wantErr: "line is not valid UTF-8"},
 		{name: "too long", line: "http://example.com/" + strings.Repeat("a", MaxLineBytes), wantErr: fmt.Sprintf("line is longer than %d bytes", MaxLineBytes)},
@@ -166,30 +215,4 @@ func TestReaderLongLine(t *testing.T) {
 	if err != nil || second.Err != nil || second.Line != 2 || second.Raw != "http://b.test/" {
 		t.Fatalf("line after a long one: %+v, %v", second, err)
 	}
-}
-
-func FuzzParse(f *testing.F) {
-	for _, s := range []string{"http://example.com/", "example.com:80/x", "# c", "ftp://x", "http://[::1]:0/", "a:b:c", "\xff", "http://127.0.0.1:9010/p", "HTTP://EXAMPLE.com:8080", "http://[FE80::1%25en0]:80/", "http://h:/", "https://ex\u00e4mple.com:443/"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, line []byte) {
-		got, ok := Parse(line)
-		if !ok {
-			return
-		}
-		if (got.URL == nil) == (got.Err == nil) {
-			t.Fatalf("exactly one of URL and Err must be set: %+v", got)
-		}
-		if got.URL != nil {
-			if got.URL.Scheme != "http" && got.URL.Scheme != "https" {
-				t.Fatalf("scheme %q accepted", got.URL.Scheme)
-			}
-			if got.URL.Hostname() == "" {
-				t.Fatalf("empty host accepted: %q", line)
-			}
-			if k, want := HostKey(got.URL), hostKey(got.URL); k != want {
-				t.Fatalf("HostKey = %q, want %q", k, want)
-			}
-		}
-	})
 }

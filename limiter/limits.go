@@ -47,12 +47,22 @@ type Limits struct {
 	mu      sync.Mutex
 	hosts   map[string]*hostState
 	sweepAt int
-	freed   []string      // hosts that went from full to not full
-	changed chan struct{} // a token when freed grows
+	slow    map[string]rate.Limit // Slow's intervals, by host
+	freed   []string              // hosts that went from full to not full
+	changed chan struct{}         // a token when freed grows
 
 	anyFreed  atomic.Bool // freed is not empty
 	anyPaused atomic.Bool // Pause was called: starts check for pauses
+
+	hostCapped atomic.Int64 // nanoseconds; see HostCapWait
 }
+
+// HostCapWait is how long a Scheduler over these limits waited with
+// targets it held back only because their hosts had PerHost requests in
+// flight: no other host could start, nothing waited for a rate or a pause,
+// and more input would not have helped (the window was full or the input
+// over). When it is most of a run, PerHost is what set the run's pace.
+func (l *Limits) HostCapWait() time.Duration { return time.Duration(l.hostCapped.Load()) }
 
 type hostState struct {
 	release  func() // ends an attempt on this host: made once, not per attempt
@@ -82,9 +92,7 @@ func (l *Limits) host(key string) *hostState {
 			l.releaseGlobal()
 			l.releaseHost(key)
 		}}
-		if l.cfg.HostRate > 0 {
-			h.bucket = rate.NewLimiter(rate.Limit(l.cfg.HostRate), 1)
-		}
+		h.bucket = l.hostBucket(key)
 		l.hosts[key] = h
 	}
 	return h

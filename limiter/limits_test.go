@@ -126,3 +126,58 @@ func TestReleaseNotHeldPanics(t *testing.T) {
 		})
 	}
 }
+
+func TestSlow(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		hostRate float64
+		delay    time.Duration
+		wantNext time.Duration // after one start at t0, when the next may start
+	}{
+		{name: "crawl-delay alone", delay: 2 * time.Second, wantNext: 2 * time.Second},
+		{name: "a slower host rate stays", hostRate: 0.25, delay: time.Second, wantNext: 4 * time.Second},
+		{name: "a faster host rate is lowered", hostRate: 10, delay: time.Second, wantNext: time.Second},
+		{name: "no delay changes nothing", hostRate: 2, wantNext: 500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := New(Config{HostRate: tt.hostRate})
+			l.Slow("h:80", tt.delay, t0)
+			if ok, _, _, _ := l.tryHost("h:80", t0); !ok {
+				t.Fatal("first start refused")
+			}
+			l.releaseHost("h:80")
+			ok, at, _, _ := l.tryHost("h:80", t0.Add(tt.wantNext-time.Millisecond))
+			if ok || at.Sub(t0.Add(tt.wantNext)).Abs() > time.Microsecond { // rate.Every rounds
+				t.Errorf("just before: ok %v, retry at %v; want refused until %v", ok, at.Sub(t0), tt.wantNext)
+			}
+			if ok, _, _, _ := l.tryHost("h:80", t0.Add(tt.wantNext)); !ok {
+				t.Errorf("refused at %v", tt.wantNext)
+			}
+		})
+	}
+}
+
+func TestSlowOutlivesTheSweep(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := New(Config{})
+	l.Slow("h:80", time.Second, t0)
+	l.mu.Lock()
+	l.host("h:80")
+	l.sweep(t0.Add(time.Hour)) // idle with a full bucket: dropped
+	n := len(l.hosts)
+	l.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d hosts after the sweep, want 0", n)
+	}
+	for i, at := range []time.Duration{0, 500 * time.Millisecond, time.Second} {
+		ok, _, _, _ := l.tryHost("h:80", t0.Add(time.Hour+at))
+		if want := i != 1; ok != want {
+			t.Errorf("start at +%v: %v, want %v", at, ok, want)
+		}
+		if ok {
+			l.releaseHost("h:80")
+		}
+	}
+}

@@ -241,6 +241,11 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	if s.inDone || s.pending >= s.window || len(s.retries) >= s.window {
 		in = nil
 	}
+	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) {
+		// Held back by per-host caps alone: see Limits.HostCapWait.
+		start := s.now()
+		defer func() { s.lim.hostCapped.Add(int64(s.now().Sub(start))) }()
+	}
 	var timer <-chan time.Time
 	if at, ok := s.nextInstant(); ok {
 		t := time.NewTimer(at.Sub(s.now()))

@@ -43,6 +43,9 @@ type Config struct {
 	Deadline time.Duration
 	// FailFast stops the run at the first failed URL.
 	FailFast bool
+	// ReadRobots reads each host's robots.txt (--robots report or obey):
+	// Fetch.ObeyRobots says whether a disallowed URL is fetched.
+	ReadRobots bool
 
 	Source Source
 	// Skip, if set, is asked of every target before it is scheduled; a
@@ -70,6 +73,10 @@ type Outcome struct {
 	Skipped   int   // dropped by Config.Skip
 	Deadline  bool  // Config.Deadline passed before the run ended
 	WriteErr  error // Config.Consume's error
+	// HostCapWait is how long targets were held back by the per-host cap
+	// alone (limiter.Limits.HostCapWait); the summary line names
+	// --per-host when it is most of the run.
+	HostCapWait time.Duration
 }
 
 // FailFastError is the error of a run stopped by Config.FailFast.
@@ -98,7 +105,11 @@ func (e *FailFastError) Error() string {
 func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	lim := limiter.New(cfg.Limits)
 	cfg.Fetch.IdleConnsPerHost = idleConns(cfg.Limits)
-	f := fetcher.New(cfg.Fetch, lim)
+	var f *fetcher.Fetcher
+	if cfg.ReadRobots {
+		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots)
+	}
+	f = fetcher.New(cfg.Fetch, lim)
 	defer f.Close()
 	return run(ctx, cfg, lim, f)
 }
@@ -119,7 +130,7 @@ func newRunner(cfg Config, lim *limiter.Limits, f step) *runner {
 	if window <= 0 {
 		window = limiter.Window(cfg.Limits.Concurrency)
 	}
-	r := &runner{cfg: cfg, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
+	r := &runner{cfg: cfg, lim: lim, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
 	r.sched = limiter.NewScheduler(lim, r.feed, window)
 	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work}
 	return r
@@ -151,6 +162,7 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 	<-consumed
 
 	out.Read, out.Unstarted, out.Skipped = r.taken, r.unstarted, int(r.skipped.Load())
+	out.HostCapWait = r.lim.HostCapWait()
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {

@@ -19,6 +19,7 @@ import (
 // the scheduler and sending results to out.
 type runner struct {
 	cfg   Config
+	lim   *limiter.Limits
 	fetch step
 	out   chan<- record.Result
 	stop  context.CancelCauseFunc // stops the run with a cause

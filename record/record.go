@@ -24,10 +24,11 @@ const (
 	KindProtocol   Kind = "protocol"    // the server spoke malformed HTTP
 	KindRedirect   Kind = "redirect"    // a loop, too many, or a bad target
 	KindCanceled   Kind = "canceled"    // the run stopped before this URL did
+	KindRobots     Kind = "robots"      // robots.txt disallows it (--robots obey): not fetched
 )
 
 // Kinds lists every Kind in a fixed order, for reports.
-var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindCanceled}
+var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled}
 
 // Result is what became of one input line: the JSON record (README, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
@@ -46,6 +47,23 @@ type Result struct {
 	Attempts    int     `json:"attempts"`
 	Error       string  `json:"error,omitempty"`
 	ErrorKind   Kind    `json:"error_kind,omitempty"`
+
+	// What --fields asks for beyond the defaults (README, "SEO fields"), and
+	// -e's values; absent when not asked for or empty (h1_count and links:
+	// absent means 0).
+	Description string              `json:"description,omitempty"`
+	Canonical   string              `json:"canonical,omitempty"` // resolved against final_url
+	Robots      string              `json:"robots,omitempty"`    // meta robots, then X-Robots-Tag
+	Lang        string              `json:"lang,omitempty"`
+	H1          string              `json:"h1,omitempty"`
+	H1Count     int                 `json:"h1_count,omitempty"`
+	OG          map[string]string   `json:"og,omitempty"`       // "title", "description", "image", "type", "url"
+	Hreflang    map[string]string   `json:"hreflang,omitempty"` // language → URL, resolved
+	Links       int                 `json:"links,omitempty"`
+	Extract     map[string][]string `json:"extract,omitempty"` // -e name → values
+	// RobotsTxt is the robots.txt verdict with --robots report or obey:
+	// "allowed" or "disallowed".
+	RobotsTxt string `json:"robots_txt,omitempty"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -39,7 +41,71 @@ func appendRecord(b []byte, r *record.Result) []byte {
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)
 	b = appendField(b, `,"error":`, r.Error)
 	b = appendField(b, `,"error_kind":`, string(r.ErrorKind))
+	return append(appendFields(b, r), '}')
+}
+
+// appendFields appends the --fields and -e fields, in record.Result's order.
+func appendFields(b []byte, r *record.Result) []byte {
+	b = appendField(b, `,"description":`, r.Description)
+	b = appendField(b, `,"canonical":`, r.Canonical)
+	b = appendField(b, `,"robots":`, r.Robots)
+	b = appendField(b, `,"lang":`, r.Lang)
+	b = appendField(b, `,"h1":`, r.H1)
+	if r.H1Count != 0 {
+		b = append(b, `,"h1_count":`...)
+		b = strconv.AppendInt(b, int64(r.H1Count), 10)
+	}
+	if len(r.OG) > 0 {
+		b = appendStringMap(append(b, `,"og":`...), r.OG)
+	}
+	if len(r.Hreflang) > 0 {
+		b = appendStringMap(append(b, `,"hreflang":`...), r.Hreflang)
+	}
+	if r.Links != 0 {
+		b = append(b, `,"links":`...)
+		b = strconv.AppendInt(b, int64(r.Links), 10)
+	}
+	if len(r.Extract) > 0 {
+		b = append(b, `,"extract":{`...)
+		for i, k := range slices.Sorted(maps.Keys(r.Extract)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(appendString(b, k), ':')
+			b = appendStrings(b, r.Extract[k])
+		}
+		b = append(b, '}')
+	}
+	return appendField(b, `,"robots_txt":`, r.RobotsTxt)
+}
+
+// appendStringMap appends m as a JSON object with sorted keys, as
+// encoding/json writes maps.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	b = append(b, '{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(append(appendString(b, k), ':'), m[k])
+	}
 	return append(b, '}')
+}
+
+// appendStrings appends s as a JSON array; nil is null, as encoding/json
+// writes it.
+func appendStrings(b []byte, s []string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, v := range s {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, v)
+	}
+	return append(b, ']')
 }
 
 // appendField appends an omitempty string field.

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -136,11 +137,50 @@ func round(v float64, places int) float64 {
 	return float64(int64(v*p+0.5)) / p
 }
 
-// Line is the summary in one line, for stderr.
+// Line is the summary in one line, for stderr: URLs and URLs per second,
+// then URLs by status class (a 404 or a 503 is not "ok"), failures by kind,
+// the canceled, and the requests made with their latency.
 func (s *Summary) Line() string {
-	return fmt.Sprintf("fanout: %d URLs: %d ok, %d failed, %d canceled in %.2fs (%.1f req/s, p50 %s, p99 %s)",
-		s.Total, s.OK, s.Failed, s.Canceled, s.Elapsed.Seconds(), s.RequestsPerSec(),
+	var b strings.Builder
+	perSec := 0.0
+	if s.Elapsed > 0 {
+		perSec = float64(s.Total) / s.Elapsed.Seconds()
+	}
+	noun := "URLs"
+	if s.Total == 1 {
+		noun = "URL"
+	}
+	fmt.Fprintf(&b, "fanout: %d %s in %.2fs (%.1f URLs/s)", s.Total, noun, s.Elapsed.Seconds(), perSec)
+	var classes [6]int
+	for code, n := range s.ByStatus {
+		if c := code / 100; c >= 1 && c <= 5 {
+			classes[c] += n
+		}
+	}
+	sep := ": "
+	for c, n := range classes {
+		if n > 0 {
+			fmt.Fprintf(&b, "%s%dxx %d", sep, c, n)
+			sep = ", "
+		}
+	}
+	fmt.Fprintf(&b, "; %d failed", s.Failed)
+	sep = " ("
+	for _, kind := range record.Kinds {
+		if n := s.ByError[kind]; n > 0 && kind != record.KindCanceled {
+			fmt.Fprintf(&b, "%s%s %d", sep, kind, n)
+			sep = ", "
+		}
+	}
+	if sep == ", " {
+		b.WriteString(")")
+	}
+	if s.Canceled > 0 {
+		fmt.Fprintf(&b, "; %d canceled", s.Canceled)
+	}
+	fmt.Fprintf(&b, "; %d requests, p50 %s, p99 %s", s.Requests,
 		s.Latency.Quantile(0.5).Round(100*time.Microsecond), s.Latency.Quantile(0.99).Round(100*time.Microsecond))
+	return b.String()
 }
 
 // WriteText renders the summary for people, aligned.

@@ -29,6 +29,8 @@ type Options struct {
 	FailFirst  int           // each page's first FailFirst requests get their connection reset
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
+	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
+	Gap        time.Duration // with Pieces, the pause between pieces
 	// Extra serves every path other than /page/ (nil: 404), counted like
 	// the pages; internal/testsite puts its hostile endpoints here.
 	Extra http.Handler
@@ -39,6 +41,7 @@ type Options struct {
 type Site struct {
 	opts     Options
 	mux      *http.ServeMux
+	handler  http.Handler // mux, in pieces if Options.Pieces
 	requests atomic.Int64
 	inFlight atomic.Int64
 	maxIn    atomic.Int64
@@ -59,6 +62,7 @@ func New(opts Options) *Site {
 	if opts.Extra != nil {
 		s.mux.Handle("/", opts.Extra)
 	}
+	s.handler = Pieces(s.mux, opts.Pieces, opts.Gap)
 	return s
 }
 
@@ -120,7 +124,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.mu.Unlock()
 	}
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // Page returns generated page n: size bytes of HTML (at least its head and

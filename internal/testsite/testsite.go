@@ -25,6 +25,7 @@ func New(opts Options) *Site {
 	var s *Site
 	mux := http.NewServeMux()
 	hostileRoutes(mux, func(path string) int { return s.Hits(path) })
+	seoRoutes(mux)
 	opts.Extra = mux
 	s = benchsite.New(opts)
 	return s

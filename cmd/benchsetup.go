@@ -1,0 +1,83 @@
+package cmd
+
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// benchSetup is what a bench run did, said with its results, because
+// bench's defaults differ from scrape's (no per-host limit, no retries).
+type benchSetup struct {
+	Pages       int      `json:"pages"`
+	Concurrency int      `json:"concurrency"`
+	PageSize    string   `json:"page_size"` // "" with --target: the server decides
+	Hosts       int      `json:"hosts"`
+	Targets     []string `json:"targets,omitempty"`
+	PerHost     int      `json:"per_host"`
+	Retries     int      `json:"retries"`
+	Timeout     string   `json:"timeout"`
+	Latency     string   `json:"latency"`
+	HostRate    float64  `json:"host_rate,omitempty"`
+	ErrorRate   float64  `json:"error_rate,omitempty"`
+	DropRate    float64  `json:"drop_rate,omitempty"`
+}
+
+func newBenchSetup(opts *BenchOptions) benchSetup {
+	so := opts.Scrape
+	s := benchSetup{
+		Pages: opts.Pages, Concurrency: so.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
+		PerHost: so.PerHost, Retries: so.Retries, Timeout: so.Timeout.String(), Latency: opts.Latency.String(),
+		HostRate: so.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate,
+	}
+	if len(opts.Targets) > 0 {
+		s.PageSize, s.Hosts = "", len(slices.Collect(maps.Keys(hostsOf(opts.Targets))))
+	}
+	return s
+}
+
+// hostsOf is the set of the targets' distinct host:ports.
+func hostsOf(targets []string) map[string]bool {
+	set := map[string]bool{}
+	for _, t := range targets {
+		if u, err := url.Parse(strings.ReplaceAll(t, "{n}", "0")); err == nil {
+			set[u.Host] = true
+		}
+	}
+	return set
+}
+
+// String is the first line of bench's text report.
+func (s benchSetup) String() string {
+	where := fmt.Sprintf("%d in-process server(s), pages of %s", s.Hosts, s.PageSize)
+	if len(s.Targets) > 0 {
+		where = fmt.Sprintf("--target on %d host(s)", s.Hosts)
+	}
+	perHost := fmt.Sprint(s.PerHost)
+	if s.PerHost == 0 {
+		perHost = "0 (no limit)"
+	}
+	return fmt.Sprintf("ran %d pages: %s, latency %s; -c %d, --per-host %s, --retries %d, -t %s (scrape's defaults: -c 50, --per-host 8, --retries 2)",
+		s.Pages, where, s.Latency, s.Concurrency, perHost, s.Retries, s.Timeout)
+}
+
+// noSuccess is an error when no request succeeded (no 2xx or 3xx
+// response): a bench whose every request failed measured nothing, and says
+// so with exit status 1.
+func (r *benchResult) noSuccess() error {
+	var what []string
+	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
+		if n, _ := strconv.Atoi(code); n < 400 {
+			return nil
+		}
+		what = append(what, fmt.Sprintf("status %s %d", code, r.ByStatus[code]))
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.ByError)) {
+		what = append(what, fmt.Sprintf("%s %d", k, r.ByError[k]))
+	}
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures",
+		r.URLs, strings.Join(what, ", "))}
+}

@@ -1,0 +1,168 @@
+package cmd
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/pipeline"
+)
+
+// PageOptions are scrape's flags for what is read from each page, and
+// whether robots.txt is read.
+type PageOptions struct {
+	Fields  fieldList
+	Extract selectorList
+	Robots  robotsMode
+}
+
+// addPageFlags registers the PageOptions flags on f.
+func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
+	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\" (today's), and any of "+
+		strings.Join(seoFieldNames, ", "))
+	f.VarP(&o.Extract, "extract", "e", "name=SELECTOR or name=SELECTOR@attr: values by CSS selector (repeatable; builds a tree of each page)")
+	f.Var(&o.Robots, "robots", "robots.txt: ignore (as curl and httpx), report (robots_txt in each record), obey (disallowed URLs are not fetched)")
+}
+
+// defaultFieldNames are the record's fields without --fields.
+var defaultFieldNames = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type",
+	"size", "truncated", "duration_ms", "attempts", "error", "error_kind"}
+
+// seoFieldNames are the fields --fields adds, each with what extract finds.
+var seoFieldNames = []string{"description", "canonical", "robots", "lang", "h1", "h1_count", "og", "hreflang", "links"}
+
+var seoFields = map[string]extract.Fields{
+	"title": extract.FieldTitle, "description": extract.FieldDescription, "canonical": extract.FieldCanonical,
+	"robots": extract.FieldRobots, "lang": extract.FieldLang, "h1": extract.FieldH1, "h1_count": extract.FieldH1Count,
+	"og": extract.FieldOG, "hreflang": extract.FieldHreflang, "links": extract.FieldLinks,
+}
+
+// fieldList is the --fields value: record field names, in order, each once.
+type fieldList struct{ names []string }
+
+func (l *fieldList) String() string { return strings.Join(l.names, ",") }
+
+func (l *fieldList) Type() string { return "list" }
+
+func (l *fieldList) Set(s string) error {
+	var names []string
+	for _, n := range strings.Split(s, ",") {
+		n = strings.ToLower(strings.TrimSpace(n))
+		switch {
+		case n == "default":
+			names = append(names, defaultFieldNames...)
+			continue
+		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n):
+			return fmt.Errorf("unknown field %q (fields: default, %s, %s)", n,
+				strings.Join(defaultFieldNames, ", "), strings.Join(seoFieldNames, ", "))
+		}
+		names = append(names, n)
+	}
+	l.names = nil
+	for _, n := range names {
+		if !slices.Contains(l.names, n) {
+			l.names = append(l.names, n)
+		}
+	}
+	return nil
+}
+
+// extractFields is what must be read from pages for these fields.
+func (l *fieldList) extractFields() extract.Fields {
+	if l.names == nil {
+		return extract.FieldTitle
+	}
+	var fs extract.Fields
+	for _, n := range l.names {
+		fs |= seoFields[n]
+	}
+	return fs
+}
+
+// selectorList is the -e value: selectors with distinct names.
+type selectorList struct{ sels []extract.Selector }
+
+func (l *selectorList) String() string {
+	var names []string
+	for _, s := range l.sels {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ",")
+}
+
+func (l *selectorList) Type() string { return "name=SELECTOR" }
+
+func (l *selectorList) Set(s string) error {
+	sel, err := extract.ParseSelector(s)
+	if err != nil {
+		return err
+	}
+	for _, have := range l.sels {
+		if have.Name == sel.Name {
+			return fmt.Errorf("two selectors named %q", sel.Name)
+		}
+	}
+	l.sels = append(l.sels, sel)
+	return nil
+}
+
+// robotsMode is the --robots value.
+type robotsMode string
+
+func (m *robotsMode) String() string {
+	if *m == "" {
+		return "ignore"
+	}
+	return string(*m)
+}
+
+func (m *robotsMode) Type() string { return "mode" }
+
+func (m *robotsMode) Set(s string) error {
+	switch s {
+	case "ignore", "report", "obey":
+		*m = robotsMode(s)
+		return nil
+	}
+	return fmt.Errorf("%q is not ignore, report or obey", s)
+}
+
+// apply sets what the run reads from pages, and whether it reads
+// robots.txt.
+func (o *PageOptions) apply(cfg *pipeline.Config) {
+	cfg.Fetch.Fields = o.Fields.extractFields()
+	cfg.Fetch.Selectors = o.Extract.sels
+	cfg.Fetch.ObeyRobots = o.Robots == "obey"
+	cfg.ReadRobots = o.readsRobots()
+}
+
+// columns are the record's fields for report.NewEncoderFields: --fields
+// (or the default fields), then extract with -e and robots_txt with
+// --robots report or obey; nil when the whole record is written as it is
+// (JSON without --fields: extract and robots_txt are in it when set).
+func (o *PageOptions) columns(format string) []string {
+	names := o.Fields.names
+	if names == nil && format != "csv" {
+		return nil
+	}
+	if names == nil {
+		if len(o.Extract.sels) == 0 && !o.readsRobots() {
+			return nil // the fixed CSV columns
+		}
+		names = defaultFieldNames
+	}
+	names = slices.Clone(names)
+	if len(o.Extract.sels) > 0 {
+		names = append(names, "extract")
+	}
+	if o.readsRobots() {
+		names = append(names, "robots_txt")
+	}
+	return names
+}
+
+// readsRobots reports whether robots.txt is read at all.
+func (o *PageOptions) readsRobots() bool { return o.Robots == "report" || o.Robots == "obey" }

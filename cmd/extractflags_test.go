@@ -1,0 +1,68 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/fanout-dev/fanout/extract"
+)
+
+func TestPageFlags(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantFields extract.Fields
+		wantNames  string
+		wantSels   string
+		wantRobots string
+		wantErr    string
+	}{
+		{name: "defaults", wantFields: extract.FieldTitle, wantRobots: "ignore"},
+		{name: "fields, deduplicated, in order", args: []string{"--fields", "url, Canonical,robots,url,h1_count"},
+			wantFields: extract.FieldCanonical | extract.FieldRobots | extract.FieldH1Count, wantNames: "url,canonical,robots,h1_count", wantRobots: "ignore"},
+		{name: "default plus more", args: []string{"--fields", "default,og"}, wantFields: extract.FieldTitle | extract.FieldOG,
+			wantNames: strings.Join(defaultFieldNames, ",") + ",og", wantRobots: "ignore"},
+		{name: "selectors", args: []string{"-e", "h=h2", "--extract", "img=img@src"}, wantFields: extract.FieldTitle,
+			wantSels: "h,img", wantRobots: "ignore"},
+		{name: "robots obey", args: []string{"--robots", "obey"}, wantFields: extract.FieldTitle, wantRobots: "obey"},
+		{name: "unknown field", args: []string{"--fields", "url,keywords"}, wantErr: `unknown field "keywords"`},
+		{name: "two selectors with one name", args: []string{"-e", "a=h1", "-e", "a=h2"}, wantErr: `two selectors named "a"`},
+		{name: "bad selector", args: []string{"-e", "a=div["}, wantErr: "selector"},
+		{name: "bad robots mode", args: []string{"--robots", "maybe"}, wantErr: "not ignore, report or obey"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *ScrapeOptions
+			streams, _, errOut := TestStreams("")
+			c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error {
+				got = o
+				return nil
+			})
+			c.SetArgs(tt.args)
+			c.SetErr(errOut)
+			c.SetOut(errOut)
+			err := c.Execute()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := got.pipelineConfig()
+			fo := cfg.Fetch
+			if fo.Fields != tt.wantFields || got.Page.Fields.String() != tt.wantNames ||
+				got.Page.Extract.String() != tt.wantSels || got.Page.Robots.String() != tt.wantRobots {
+				t.Errorf("fields %b %q, selectors %q, robots %q", fo.Fields, got.Page.Fields.String(),
+					got.Page.Extract.String(), got.Page.Robots.String())
+			}
+			if fo.ObeyRobots != (tt.wantRobots == "obey") || cfg.ReadRobots != (tt.wantRobots == "obey") ||
+				len(fo.Selectors) != len(got.Page.Extract.sels) {
+				t.Errorf("fetch options %+v", fo)
+			}
+		})
+	}
+}

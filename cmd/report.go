@@ -1,0 +1,121 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fanout-dev/fanout/runreport"
+)
+
+// ReportOptions are the flags and arguments of fanout report.
+type ReportOptions struct {
+	IO     *IOStreams
+	Files  []string
+	DBs    []string
+	Format string
+	HTML   string
+
+	formatSet bool
+}
+
+// NewCmdReport returns the report command. runF replaces the run function
+// in tests; nil runs reportRun.
+func NewCmdReport(streams *IOStreams, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+	opts := &ReportOptions{IO: streams, Format: "text"}
+	c := &cobra.Command{
+		Use:   "report [FILE|DB ...]",
+		Short: "Summarize finished runs: totals, per-host tables, errors by kind, an HTML page",
+		Long: "Read the JSON-lines outputs of finished runs (any number, such as one per shard; \"-\" or none:\n" +
+			"standard input) and --db stores, and print one summary of them all: the gather summary's\n" +
+			"figures, the slowest and most-failing hosts, and errors by kind with examples. When a URL has\n" +
+			"several records (an interrupted run and its --resume), its final record wins over canceled.",
+		Example: "  fanout report out.*.jsonl\n" +
+			"  fanout report --db run.db --format json | jq .summary.latency_ms\n" +
+			"  fanout report --html run.html out.jsonl",
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Files = args
+			opts.formatSet = c.Flags().Changed("format")
+			if err := opts.Validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(c.Context(), opts)
+			}
+			return reportRun(c.Context(), opts)
+		},
+	}
+	f := c.Flags()
+	f.StringArrayVar(&opts.DBs, "db", nil, "read this --db store (SQLite) too, repeatable")
+	f.StringVarP(&opts.Format, "format", "f", opts.Format, "text (for people) or json (for scripts)")
+	f.StringVar(&opts.HTML, "html", "", "write the report as one self-contained HTML page to FILE (stdout then gets the report only with --format)")
+	return c
+}
+
+// Validate checks the options, naming the flag at fault.
+func (o *ReportOptions) Validate() error {
+	if o.Format != "text" && o.Format != "json" {
+		return usageErr("--format must be text or json, not %q", o.Format)
+	}
+	return nil
+}
+
+func reportRun(ctx context.Context, opts *ReportOptions) error {
+	var inputs []runreport.Input
+	for _, name := range opts.Files {
+		inputs = append(inputs, runreport.Input{Name: name})
+	}
+	for _, name := range opts.DBs {
+		inputs = append(inputs, runreport.Input{Name: name, DB: true})
+	}
+	if len(inputs) == 0 {
+		inputs = []runreport.Input{{Name: "-"}}
+	}
+	agg := runreport.NewAggregator()
+	st, err := runreport.Read(ctx, agg, inputs, opts.IO.In)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	if st.Malformed > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
+	}
+	rep := agg.Report()
+	for _, in := range inputs {
+		rep.Sources = append(rep.Sources, in.Name)
+	}
+	if opts.HTML != "" {
+		if err := writeHTMLFile(opts.HTML, rep); err != nil {
+			return err
+		}
+		if !opts.formatSet {
+			return nil
+		}
+	}
+	if opts.Format == "json" {
+		err = rep.WriteJSON(opts.IO.Out)
+	} else {
+		err = rep.WriteText(opts.IO.Out)
+	}
+	if err != nil && !isBrokenPipe(err) {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing the report: %w", err)}
+	}
+	return nil
+}
+
+// writeHTMLFile writes rep's HTML page to path.
+func writeHTMLFile(path string, rep *runreport.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
+	}
+	err = rep.WriteHTML(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing --html %s: %w", path, err)}
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/shard"
+)
+
+const reportInput = `{"url":"http://a.test/1","line":1,"status":200,"size":10,"duration_ms":5,"attempts":1}
+{"url":"http://b.test/2","line":2,"size":0,"duration_ms":9,"attempts":3,"error":"refused","error_kind":"connect"}
+`
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "r.html")
+	tests := []struct {
+		name       string
+		stdin      string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErrOut string
+		wantPage   bool
+	}{
+		{"text from stdin", reportInput, []string{"report"}, 0, "2 (1 ok, 1 failed, 0 canceled)", "", false},
+		{"json from stdin", reportInput, []string{"report", "-f", "json", "-"}, 0, `"total": 2`, "", false},
+		{"html only", reportInput, []string{"report", "--html", page}, 0, "", "", true},
+		{"html and json", reportInput, []string{"report", "--html", page, "--format", "json"}, 0, `"failed": 1`, "", true},
+		{"malformed lines are said", reportInput + "oops\n", []string{"report"}, 0, "URLs", "1 lines were not JSON records", false},
+		{"bad format", "", []string{"report", "--format", "xml"}, 2, "", "--format must be text or json", false},
+		{"missing file", "", []string{"report", filepath.Join(dir, "none.jsonl")}, 1, "", "cannot read", false},
+		{"missing store", "", []string{"report", "--db", filepath.Join(dir, "none.db")}, 1, "", "cannot read", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			os.Remove(page)
+			code, out, errOut := run(t, tt.stdin, tt.args...)
+			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantErrOut) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, errOut, tt.wantCode, tt.wantOut, tt.wantErrOut)
+			}
+			if tt.wantOut == "" && out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if _, err := os.Stat(page); (err == nil) != tt.wantPage {
+				t.Errorf("page written: %v, want %v", err == nil, tt.wantPage)
+			}
+		})
+	}
+}
+
+func TestShardFlags(t *testing.T) {
+	list := "http://a.test/1\nftp://nope\nhttp://b.test:8080/2\nhttp://A.test/3\n"
+	tests := []struct {
+		name       string
+		env        string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErrOut string
+	}{
+		{"plan of one shard", "", []string{"scrape", "--shard", "0/2", "--plan"}, 0, "0/2 2 4 <", ""},
+		{"plan with the index from the environment", "1", []string{"scrape", "--shard", "2", "--plan"}, 0, "1/2 0 0 <", ""},
+		{"N without an index", "", []string{"scrape", "--shard", "2", "--plan"}, 2, "", "JOB_COMPLETION_INDEX"},
+		{"index out of range", "", []string{"scrape", "--shard", "2/2"}, 2, "", "--shard"},
+		{"plan without shard", "", []string{"scrape", "--plan"}, 2, "", "--plan needs --shard"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("JOB_COMPLETION_INDEX", tt.env)
+			code, out, errOut := run(t, list, tt.args...)
+			out = strings.Join(strings.Fields(out), " ")
+			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantErrOut) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want %d, %q, %q", code, out, errOut, tt.wantCode, tt.wantOut, tt.wantErrOut)
+			}
+		})
+	}
+}
+
+// TestShardSourceSplitsTheList reads one list through every shard's filter
+// and checks that each line comes out of exactly one, with its line number
+// in the whole list, every URL of a host from the same shard, and the
+// lines that are not URLs from shard 0.
+func TestShardSourceSplitsTheList(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&b, "http://h%d.test/%d\n", i%23, i)
+		if i%50 == 0 {
+			b.WriteString("not a url at all\n# a comment\n")
+		}
+	}
+	const n = 3
+	lineShard := map[int]int{}
+	hostShard := map[string]int{}
+	for i := range n {
+		src := shardSource{src: input.NewReader(strings.NewReader(b.String())), spec: shard.Spec{Index: i, Count: n}}
+		for {
+			tg, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prev, ok := lineShard[tg.Line]; ok {
+				t.Fatalf("line %d from shards %d and %d", tg.Line, prev, i)
+			}
+			lineShard[tg.Line] = i
+			if tg.URL == nil {
+				if i != 0 {
+					t.Errorf("line %d (not a URL) from shard %d", tg.Line, i)
+				}
+				continue
+			}
+			if prev, ok := hostShard[tg.URL.Host]; ok && prev != i {
+				t.Errorf("host %s in shards %d and %d", tg.URL.Host, prev, i)
+			}
+			hostShard[tg.URL.Host] = i
+		}
+	}
+	if len(lineShard) != 306 {
+		t.Errorf("%d lines came out, want 306", len(lineShard))
+	}
+}
+
+// TestScrapeHTMLPage runs scrape --html in-process and checks the page was
+// written, with the flags of the run.
+func TestScrapeHTMLPage(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	page := filepath.Join(t.TempDir(), "run.html")
+	var list strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&list, "%s/page/%d\n", srv.URL, i)
+	}
+	code, out, errOut := run(t, list.String(), "scrape", "-q", "-c", "4", "--report", "gather", "--html", page)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct{ Summary struct{ Total int } }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Summary.Total != 20 {
+		t.Fatalf("gather output %v, total %d", err, doc.Summary.Total)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<dd id="total">20</dd>`, "--concurrency", "--html"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// A page that cannot be written stops the run before any request.
+	code, out, errOut = run(t, list.String(), "scrape", "-q", "--html", filepath.Join(t.TempDir(), "no", "dir.html"))
+	if code != 1 || out != "" || !strings.Contains(errOut, "cannot write --html") {
+		t.Errorf("unwritable --html: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

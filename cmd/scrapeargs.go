@@ -1,0 +1,172 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
+)
+
+// isURLArg says whether a command-line argument is a URL rather than a
+// file: it starts with http:// or https:// and no file has that name.
+func isURLArg(arg string) bool {
+	lower := strings.ToLower(arg)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return false
+	}
+	_, err := os.Stat(arg)
+	return err != nil
+}
+
+// splitArgs sorts scrape's arguments into files and URLs, in their order.
+func splitArgs(args []string) (files, urls []string) {
+	for _, a := range args {
+		if isURLArg(a) {
+			urls = append(urls, a)
+		} else {
+			files = append(files, a)
+		}
+	}
+	return files, urls
+}
+
+// formatFor is the result format an output file's extension implies, or ""
+// when it implies none.
+func formatFor(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		return "csv"
+	case ".jsonl", ".ndjson", ".json":
+		return "jsonl"
+	case ".txt":
+		return "text"
+	}
+	return ""
+}
+
+// resolve completes the options from the arguments and from what the user
+// did not say: URLs among the arguments, the format from -o's extension
+// unless -f was given, and "json" as a name for JSON lines.
+func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
+	files, urls := splitArgs(args)
+	o.Files = files
+	o.URLs = append(o.URLs, urls...)
+	if !c.Flags().Changed("format") && o.Output != "" {
+		if f := formatFor(o.Output); f != "" {
+			o.Format = f
+		}
+	}
+	if o.Format == "json" {
+		o.Format = "jsonl"
+	}
+}
+
+// urlSource yields the URLs given on the command line (-u and arguments),
+// numbered from 1 in the order given.
+type urlSource struct {
+	urls []string
+	next int
+}
+
+func (s *urlSource) Next() (input.Target, error) {
+	if s.next == len(s.urls) {
+		return input.Target{}, io.EOF
+	}
+	s.next++
+	t, _ := input.Parse([]byte(s.urls[s.next-1]))
+	t.Line = s.next
+	return t, nil
+}
+
+// chainSource reads its sources one after another.
+type chainSource []pipeline.Source
+
+func (c *chainSource) Next() (input.Target, error) {
+	for len(*c) > 0 {
+		t, err := (*c)[0].Next()
+		if err != io.EOF {
+			return t, err
+		}
+		*c = (*c)[1:]
+	}
+	return input.Target{}, io.EOF
+}
+
+// openSource opens what scrape reads: the command line's URLs first, then
+// the files (standard input when there are neither URLs nor files). The
+// function returned closes the files. When standard input is a terminal
+// and is to be read, it says so on stderr, so a user who typed no file is
+// not left waiting in silence.
+func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
+	urls := &urlSource{urls: opts.URLs}
+	if len(opts.Files) == 0 && len(opts.URLs) > 0 {
+		return urls, func() {}, nil
+	}
+	files, err := input.OpenFiles(opts.Files, opts.IO.In)
+	if err != nil {
+		return nil, nil, err
+	}
+	readsStdin := len(opts.Files) == 0
+	for _, f := range opts.Files {
+		readsStdin = readsStdin || f == "-"
+	}
+	if readsStdin && opts.IO.InIsTTY {
+		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
+	}
+	return mayWaitSource{&chainSource{urls, files}, files}, files.Close, nil
+}
+
+// mayWaitSource is a source whose reads may wait when its files' may
+// (pipeline.MayWait: a pipe or terminal is not waited for at --deadline).
+type mayWaitSource struct {
+	pipeline.Source
+	files *input.Files
+}
+
+func (s mayWaitSource) MayWait() bool { return s.files.MayWait() }
+
+// targetCount is how many targets the run will have, or -1 when that is not
+// known (standard input).
+func targetCount(opts *ScrapeOptions) int64 {
+	if len(opts.Files) == 0 {
+		if len(opts.URLs) > 0 {
+			return int64(len(opts.URLs))
+		}
+		return -1
+	}
+	n := input.Count(opts.Files)
+	if n < 0 {
+		return -1
+	}
+	return n + int64(len(opts.URLs))
+}
+
+// attachProgress starts the progress display, if any, and tells w of it.
+// When the results go to the same terminal as the bar, w writes them
+// through the bar, which makes way for them.
+func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress {
+	bar := newProgress(opts.IO, opts.Progress, -1)
+	if bar == nil {
+		return nil
+	}
+	w.Progress = bar
+	if opts.Output == "" && opts.IO.OutIsTTY {
+		w.Out = bar.resultsWriter(w.Out)
+	}
+	go bar.setTotal(targetCount(opts))
+	return bar
+}
+
+// summaryToStderr writes the summary of a gathered CSV run on stderr, since
+// CSV has no place for it, and says so.
+func summaryToStderr(errOut io.Writer, s *report.Summary) {
+	fmt.Fprintln(errOut, "fanout: --report gather -f csv: the results are in input order; CSV has no place for the summary, so here it is:")
+	s.WriteText(errOut)
+}

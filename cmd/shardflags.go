@@ -1,0 +1,187 @@
+package cmd
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/report"
+	"github.com/fanout-dev/fanout/runreport"
+	"github.com/fanout-dev/fanout/shard"
+)
+
+// fleetOptions are scrape's --shard, --plan and --html: running one list
+// on several processes, and the report page at the end of a run.
+type fleetOptions struct {
+	Shard shardValue
+	Plan  bool
+	HTML  string
+
+	flags *pflag.FlagSet
+	agg   *runreport.Aggregator
+	page  *os.File // --html, created before the run
+}
+
+// addFleetFlags registers the fleet flags on f.
+func addFleetFlags(f *pflag.FlagSet, o *fleetOptions) {
+	o.flags = f
+	f.Var(&o.Shard, "shard", "keep only the URLs whose host falls in shard i of N (i/N; N alone takes i from JOB_COMPLETION_INDEX)")
+	f.BoolVar(&o.Plan, "plan", false, "with --shard: print the hosts and URL counts of every shard, and fetch nothing")
+	f.StringVar(&o.HTML, "html", "", "at the end of the run, write the report page (as fanout report --html) to FILE")
+}
+
+// shardValue is the --shard flag: "i/N", or "N" with the index from
+// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs), read when the flag is set.
+type shardValue struct{ spec shard.Spec }
+
+func (v *shardValue) String() string { return v.spec.String() }
+
+func (v *shardValue) Type() string { return "i/N" }
+
+func (v *shardValue) Set(s string) error {
+	spec, err := shard.Parse(s, os.Getenv("JOB_COMPLETION_INDEX"))
+	if err != nil {
+		return err
+	}
+	v.spec = spec
+	return nil
+}
+
+// planRun prints the split of the input over the shards, without fetching.
+func planRun(opts *ScrapeOptions) error {
+	spec := opts.Fleet.Shard.spec
+	if spec.Count == 0 {
+		return usageErr("--plan needs --shard")
+	}
+	src, err := input.OpenFiles(opts.Files, opts.IO.In)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	defer src.Close()
+	plan := shard.NewPlan(spec.Count)
+	for {
+		t, err := src.Next()
+		if err != nil {
+			if err == io.EOF {
+				break
+			}
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", err)}
+		}
+		plan.Add(targetKey(t))
+	}
+	if err := plan.WriteText(opts.IO.Out, spec.Index); err != nil && !isBrokenPipe(err) {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	return nil
+}
+
+// targetKey is t's shard key; "" for a line that is not a URL.
+func targetKey(t input.Target) string {
+	if t.URL == nil {
+		return ""
+	}
+	return shard.HostKey(t.URL)
+}
+
+// shardSource keeps the targets of one shard. Line numbers stay those of
+// the whole list; lines that are not URLs go to shard 0.
+type shardSource struct {
+	src  pipeline.Source
+	spec shard.Spec
+}
+
+func (s shardSource) Next() (input.Target, error) {
+	for {
+		t, err := s.src.Next()
+		if err != nil {
+			return t, err
+		}
+		if key := targetKey(t); key == "" && s.spec.Index == 0 || key != "" && s.spec.Keeps(key) {
+			return t, nil
+		}
+	}
+}
+
+// MayWait forwards pipeline.MayWait from the source the shard reads.
+func (s shardSource) MayWait() bool {
+	w, ok := s.src.(pipeline.MayWait)
+	return ok && w.MayWait()
+}
+
+// prepare runs --plan instead of the run (done is then true), or creates
+// the --html file before the run starts, so a path that cannot be written
+// stops the run before any request, as --output does. closePage must
+// follow.
+func (o *fleetOptions) prepare(opts *ScrapeOptions) (done bool, err error) {
+	if o.Plan {
+		return true, planRun(opts)
+	}
+	if o.HTML == "" {
+		return false, nil
+	}
+	if o.page, err = os.Create(o.HTML); err != nil {
+		return false, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
+	}
+	o.agg = runreport.NewAggregator()
+	return false, nil
+}
+
+// closePage closes the --html file if writeHTML did not.
+func (o *fleetOptions) closePage() {
+	if o.page != nil {
+		o.page.Close()
+	}
+}
+
+// wire applies the fleet flags to a run: the shard filter on its source,
+// and the report page's aggregator beside the writer's progress.
+func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
+	if o.Shard.spec.Count > 1 {
+		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec}
+	}
+	if o.agg != nil {
+		w.Progress = progressPair{w.Progress, o.agg}
+	}
+}
+
+// progressPair tells two watchers of every result; either may be nil.
+type progressPair struct {
+	first report.Progress
+	agg   *runreport.Aggregator
+}
+
+func (p progressPair) Add(r *record.Result) {
+	if p.first != nil {
+		p.first.Add(r)
+	}
+	p.agg.Add(r)
+}
+
+// writeHTML writes the --html page of the run that ended with sum, and
+// closes the file.
+func (o *fleetOptions) writeHTML(sum *report.Summary) error {
+	if o.page == nil {
+		return nil
+	}
+	rep := o.agg.Report()
+	if sum != nil {
+		rep.Summary.Elapsed = sum.Elapsed
+	}
+	o.flags.Visit(func(f *pflag.Flag) {
+		rep.Flags = append(rep.Flags, runreport.Flag{Name: f.Name, Value: f.Value.String()})
+	})
+	err := rep.WriteHTML(o.page)
+	if cerr := o.page.Close(); err == nil {
+		err = cerr
+	}
+	o.page = nil
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing --html %s: %w", o.HTML, err)}
+	}
+	return nil
+}

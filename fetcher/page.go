@@ -1,0 +1,101 @@
+package fetcher
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/record"
+)
+
+// readPage fills res's page fields from body, the response's body (capped),
+// as Options.Fields and Options.Selectors ask: the title alone takes
+// TitleOf's fast path; more fields take one extract.Scan pass; selectors
+// read the whole body and build a tree of it. It returns a read error from
+// body. URLs (canonical, hreflang) are resolved against <base href> and
+// final, the response's URL. Fields not asked for stay empty.
+func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
+	fields := f.opts.Fields
+	if fields == 0 {
+		fields = extract.FieldTitle
+	}
+	if fields&extract.FieldRobots != 0 {
+		defer func() { res.Robots = joinNonEmpty(res.Robots, strings.Join(header.Values("X-Robots-Tag"), ", ")) }()
+	}
+	if !extract.Parses(res.ContentType) {
+		return nil
+	}
+	var whole []byte
+	if len(f.opts.Selectors) > 0 {
+		var err error
+		if whole, err = io.ReadAll(body); err != nil {
+			return err
+		}
+		body = bytes.NewReader(whole)
+	}
+	var err error
+	if fields == extract.FieldTitle {
+		res.Title, res.HasTitle, err = extract.TitleOf(body, res.ContentType)
+	} else {
+		var p extract.Page
+		p, err = extract.Scan(body, res.ContentType, fields)
+		fillPage(res, &p, final)
+	}
+	if err != nil || whole == nil {
+		return err
+	}
+	res.Extract, err = extract.Select(bytes.NewReader(whole), res.ContentType, f.opts.Selectors)
+	return err
+}
+
+// clearPage empties what readPage fills, before each attempt.
+func clearPage(res *record.Result) {
+	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
+	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
+}
+
+// fillPage copies what Scan found into res, resolving URLs.
+func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
+	res.Title, res.HasTitle = p.Title, p.HasTitle
+	res.Description, res.Robots, res.Lang, res.H1 = p.Description, p.Robots, p.Lang, p.H1
+	res.H1Count, res.Links, res.OG = p.H1Count, p.Links, p.OG
+	base := final
+	if p.Base != "" {
+		if b, err := final.Parse(p.Base); err == nil {
+			base = b
+		}
+	}
+	res.Canonical = resolve(base, p.Canonical)
+	if p.Hreflang != nil {
+		res.Hreflang = make(map[string]string, len(p.Hreflang))
+		for lang, href := range p.Hreflang {
+			res.Hreflang[lang] = resolve(base, href)
+		}
+	}
+}
+
+// resolve makes ref absolute against base; a ref that is no URL stays as
+// written, for the user to see.
+func resolve(base *url.URL, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	u, err := base.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	return u.String()
+}
+
+func joinNonEmpty(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + ", " + b
+}

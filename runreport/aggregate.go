@@ -1,0 +1,213 @@
+// Package runreport reads the results of finished runs (JSON-lines outputs
+// and --db stores, any number of each, such as one per shard), aggregates
+// them in memory that does not grow with the number of records, and renders
+// the report as text, JSON or one self-contained HTML page (README, "fanout
+// report"). It knows records, not HTTP.
+package runreport
+
+import (
+	"time"
+
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/report"
+	"github.com/fanout-dev/fanout/shard"
+)
+
+// ExamplesPerKind is how many failed URLs are kept as examples of each
+// error kind.
+const ExamplesPerKind = 5
+
+// TopHosts is how many hosts the slowest and most-failing tables list.
+const TopHosts = 20
+
+// Aggregator counts records into a Report. Memory is fixed but for one
+// entry per canceled record not yet replaced by its URL's final record
+// (see Add). The zero value is not usable: make one with NewAggregator.
+// It is not safe for concurrent use.
+type Aggregator struct {
+	sum      report.Summary
+	hosts    *hostTable
+	lat      spanHist // the run's latencies again, for the drawn histogram
+	examples map[record.Kind][]report.ErrorEntry
+	pending  map[uint64]canceled
+	first    time.Time // earliest start known (stores only)
+	last     time.Time // latest end known
+}
+
+// canceled is what a held-back canceled record adds to the summary.
+type canceled struct {
+	attempts int
+	status   int
+	size     int64
+}
+
+// NewAggregator returns an empty Aggregator.
+func NewAggregator() *Aggregator {
+	return &Aggregator{
+		sum:      report.Summary{ByStatus: map[int]int{}, ByError: map[record.Kind]int{}},
+		hosts:    newHostTable(HostCapacity),
+		examples: map[record.Kind][]report.ErrorEntry{},
+		pending:  map[uint64]canceled{},
+	}
+}
+
+// Add counts one record. A canceled record is held back, keyed by a 64-bit
+// FNV-1a hash of its URL, until the end: a final record of the same URL
+// (from a resumed run) that comes later drops it, and so does one that
+// Supersede is told of. Several canceled records of one URL count once.
+func (a *Aggregator) Add(r *record.Result) {
+	if r.ErrorKind == record.KindCanceled {
+		a.pending[shard.FNV1a64(r.URL)] = canceled{r.Attempts, r.Status, r.Size}
+		return
+	}
+	if len(a.pending) > 0 {
+		delete(a.pending, shard.FNV1a64(r.URL))
+	}
+	s := &a.sum
+	s.Total++
+	s.Requests += r.Attempts
+	s.Bytes += r.Size
+	if r.Status != 0 {
+		s.ByStatus[r.Status]++
+	}
+	if r.ErrorKind == "" {
+		s.OK++
+	} else {
+		s.Failed++
+		s.ByError[r.ErrorKind]++
+		if ex := a.examples[r.ErrorKind]; len(ex) < ExamplesPerKind {
+			a.examples[r.ErrorKind] = append(ex, report.ErrorEntry{URL: r.URL, Line: r.Line, ErrorKind: r.ErrorKind, Error: r.Error})
+		}
+	}
+	if r.Attempts > 0 {
+		d := time.Duration(r.DurationMS * float64(time.Millisecond))
+		s.Latency.Record(d)
+		a.lat.Record(d)
+	}
+	a.hosts.add(hostOf(r.URL), r)
+}
+
+// AddFinished counts r, which finished at end (a store's fetched_at), and
+// widens the run's known span to include it.
+func (a *Aggregator) AddFinished(r *record.Result, end time.Time) {
+	a.Add(r)
+	start := end.Add(-time.Duration(r.DurationMS * float64(time.Millisecond)))
+	if a.first.IsZero() || start.Before(a.first) {
+		a.first = start
+	}
+	if end.After(a.last) {
+		a.last = end
+	}
+}
+
+// Pending is how many canceled records are held back, waiting to be counted
+// unless a final record of their URL turns up.
+func (a *Aggregator) Pending() int { return len(a.pending) }
+
+// Supersede drops the held-back canceled record of r's URL, if r is final;
+// for a second look at inputs whose final records came before the
+// canceled ones. It counts nothing.
+func (a *Aggregator) Supersede(r *record.Result) {
+	if r.ErrorKind != record.KindCanceled {
+		delete(a.pending, shard.FNV1a64(r.URL))
+	}
+}
+
+// hostOf is the per-host table's key of a record's URL, as the limiter keys
+// hosts (host:port); "(not a URL)" for a line that is not one.
+func hostOf(raw string) string {
+	t, ok := input.Parse([]byte(raw))
+	if !ok || t.Err != nil {
+		return "(not a URL)"
+	}
+	return input.HostKey(t.URL)
+}
+
+// Report returns the report of what was added. The summary's Elapsed is the
+// span from the earliest start to the latest end known from stores, zero
+// when only JSON lines were read (they carry no times). Report may be
+// called more than once.
+func (a *Aggregator) Report() *Report {
+	sum := a.sum // the maps are shared: held-back canceled records go in once
+	sum.ByStatus, sum.ByError = clone(a.sum.ByStatus), clone(a.sum.ByError)
+	for _, c := range a.pending {
+		sum.Total++
+		sum.Canceled++
+		sum.ByError[record.KindCanceled]++
+		sum.Requests += c.attempts
+		sum.Bytes += c.size
+		if c.status != 0 {
+			sum.ByStatus[c.status]++
+		}
+	}
+	if !a.first.IsZero() {
+		sum.Elapsed = a.last.Sub(a.first)
+	}
+	rep := &Report{Summary: &sum, Latency: a.latencyBars()}
+	for _, kind := range record.Kinds {
+		if n := sum.ByError[kind]; n > 0 {
+			rep.Errors = append(rep.Errors, KindErrors{Kind: kind, Count: n, Examples: a.examples[kind]})
+			sum.Errors = append(sum.Errors, a.examples[kind]...)
+		}
+	}
+	rep.StatusClasses = statusClasses(sum.ByStatus, sum.Total)
+	lines := a.hosts.lines()
+	rep.Slowest = top(lines, TopHosts, func(h *Host) bool { return h.P50MS > 0 || h.P99MS > 0 }, slowest)
+	rep.MostFailing = top(lines, TopHosts, func(h *Host) bool { return h.Failures > 0 }, mostFailing)
+	n := uint64(sum.Total - sum.Canceled)
+	rep.Hosts = HostsInfo{
+		Tracked: len(lines), Capacity: a.hosts.capacity, Replaced: a.hosts.replaced,
+		Exact: a.hosts.replaced == 0, MaxError: n / uint64(a.hosts.capacity),
+	}
+	if rep.Hosts.Exact {
+		rep.Hosts.MaxError = 0
+	}
+	return rep
+}
+
+func clone[K comparable](m map[K]int) map[K]int {
+	out := make(map[K]int, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// statusClasses counts URLs by status class; "none" is URLs without a
+// response.
+func statusClasses(byStatus map[int]int, total int) []Count {
+	out := make([]Count, 0, 6)
+	with := 0
+	for c := 1; c <= 5; c++ {
+		n := 0
+		for code, k := range byStatus {
+			if statusClass(code) == c {
+				n += k
+			}
+		}
+		with += n
+		out = append(out, Count{Name: classNames[c], Count: n})
+	}
+	return append(out, Count{Name: "none", Count: total - with})
+}
+
+// latencyBars folds the drawn histogram into at most maxBars bars.
+func (a *Aggregator) latencyBars() []LatencyBar {
+	const maxBars = 96
+	h := &a.lat
+	if h.n == 0 {
+		return nil
+	}
+	group := (len(h.counts) + maxBars - 1) / maxBars
+	var bars []LatencyBar
+	for j := 0; j < len(h.counts); j += group {
+		var c uint64
+		for _, k := range h.counts[j:min(j+group, len(h.counts))] {
+			c += uint64(k)
+		}
+		lo, hi := h.lo+j, h.lo+min(j+group, len(h.counts))
+		bars = append(bars, LatencyBar{FromMS: spanLower(lo) / 1000, ToMS: spanLower(hi) / 1000, Count: c})
+	}
+	return bars
+}

@@ -1,0 +1,171 @@
+package runreport
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"time"
+
+	_ "modernc.org/sqlite" // the --db stores are SQLite files (pure Go)
+
+	"github.com/fanout-dev/fanout/record"
+)
+
+// Input is one thing to read: a JSON-lines output ("-" is the given
+// standard input) or, with DB, a --db store. A file named without DB is
+// read as a store when it starts with SQLite's header.
+type Input struct {
+	Name string
+	DB   bool
+}
+
+// ReadStats counts what Read saw.
+type ReadStats struct {
+	Records   int    // records counted, canceled ones included
+	Malformed int    // lines that were not JSON records
+	Example   string // the first malformed line's place, "file:line"
+}
+
+// maxLine is the longest JSON line read; a record's URL is at most 64 KiB.
+const maxLine = 4 << 20
+
+// Read adds every record of inputs to a, in order. When canceled records
+// are still held back at the end, the files and stores are read a second
+// time for final records of the same URLs that came before them (standard
+// input is read once: there only a final record that follows a canceled
+// one replaces it). Lines of a gathered document ({"results": [...]}) are
+// read as records too; its summary is skipped.
+func Read(ctx context.Context, a *Aggregator, inputs []Input, stdin io.Reader) (ReadStats, error) {
+	var st ReadStats
+	for _, in := range inputs {
+		if err := readOne(ctx, in, stdin, &st, a.Add, a.AddFinished); err != nil {
+			return st, err
+		}
+	}
+	if a.Pending() == 0 {
+		return st, nil
+	}
+	var again ReadStats
+	supersede := func(r *record.Result, _ time.Time) { a.Supersede(r) }
+	for _, in := range inputs {
+		if in.Name == "-" {
+			continue
+		}
+		if err := readOne(ctx, in, nil, &again, a.Supersede, supersede); err != nil {
+			return st, err
+		}
+		if a.Pending() == 0 {
+			break
+		}
+	}
+	return st, nil
+}
+
+func readOne(ctx context.Context, in Input, stdin io.Reader, st *ReadStats, add func(*record.Result), addTimed func(*record.Result, time.Time)) error {
+	if in.DB {
+		return readDB(ctx, in.Name, st, addTimed)
+	}
+	var r io.Reader = stdin
+	if in.Name != "-" {
+		f, err := os.Open(in.Name)
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", in.Name, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if head, _ := br.Peek(16); string(head) == "SQLite format 3\x00" {
+		if in.Name == "-" {
+			return errors.New("standard input is an SQLite file: name the file instead")
+		}
+		return readDB(ctx, in.Name, st, addTimed)
+	}
+	return readLines(ctx, in.Name, br, st, add)
+}
+
+func readLines(ctx context.Context, name string, r io.Reader, st *ReadStats, add func(*record.Result)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	var rec record.Result
+	for line := 1; sc.Scan(); line++ {
+		if line%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		b = bytes.TrimSuffix(b, []byte(","))
+		if len(b) == 0 || isGatherFrame(b) {
+			continue
+		}
+		rec = record.Result{}
+		if err := json.Unmarshal(b, &rec); err != nil || rec.URL == "" {
+			if st.Malformed == 0 {
+				st.Example = fmt.Sprintf("%s:%d", name, line)
+			}
+			st.Malformed++
+			continue
+		}
+		st.Records++
+		add(&rec)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
+	return nil
+}
+
+// isGatherFrame reports whether b is one of the lines of a gathered
+// document that are not records.
+func isGatherFrame(b []byte) bool {
+	return bytes.HasPrefix(b, []byte(`{"results":`)) || bytes.HasPrefix(b, []byte(`]`)) ||
+		bytes.HasPrefix(b, []byte(`"summary":`))
+}
+
+// readDB reads the results table of a --db store, read-only.
+func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Result, time.Time)) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at FROM results`)
+	if err != nil {
+		return fmt.Errorf("%s: not a fanout store: %w", path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			rec         record.Result
+			status      sql.NullInt64
+			msg, kind   sql.NullString
+			fetchedText string
+		)
+		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		rec.Status, rec.Error, rec.ErrorKind = int(status.Int64), msg.String, record.Kind(kind.String)
+		fetched, err := time.Parse(time.RFC3339Nano, fetchedText)
+		if err != nil {
+			return fmt.Errorf("%s: fetched_at of %s: %w", path, rec.URL, err)
+		}
+		st.Records++
+		add(&rec, fetched)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package shard
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"text/tabwriter"
+)
+
+// Plan counts, for a split into Count shards, the URLs of every host key
+// and the lines that have no host (invalid URLs, which shard 0 keeps). It
+// holds one entry per distinct host. The zero Plan is not usable: make one
+// with NewPlan.
+type Plan struct {
+	Count   int
+	hosts   map[string]int
+	invalid int
+}
+
+// NewPlan returns an empty plan for n shards.
+func NewPlan(n int) *Plan { return &Plan{Count: max(n, 1), hosts: map[string]int{}} }
+
+// Add counts one URL of host key key; "" counts a line with no host.
+func (p *Plan) Add(key string) {
+	if key == "" {
+		p.invalid++
+		return
+	}
+	p.hosts[key]++
+}
+
+// ShardTotals is one shard's line of a plan.
+type ShardTotals struct {
+	Hosts, URLs int
+}
+
+// Totals returns the hosts and URLs of every shard, by index.
+func (p *Plan) Totals() []ShardTotals {
+	t := make([]ShardTotals, p.Count)
+	for key, n := range p.hosts {
+		s := &t[Of(key, p.Count)]
+		s.Hosts++
+		s.URLs += n
+	}
+	t[0].URLs += p.invalid
+	return t
+}
+
+// WriteText writes the plan for people: a line per shard (hosts, URLs),
+// then every host of shard only (all shards when only < 0) with its URL
+// count, most URLs first.
+func (p *Plan) WriteText(w io.Writer, only int) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "shard\thosts\tURLs\t")
+	for i, s := range p.Totals() {
+		mark := ""
+		if i == only {
+			mark = " <"
+		}
+		fmt.Fprintf(tw, "%d/%d\t%d\t%d\t%s\n", i, p.Count, s.Hosts, s.URLs, mark)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	keys := slices.SortedFunc(maps.Keys(p.hosts), func(a, b string) int {
+		if d := p.hosts[b] - p.hosts[a]; d != 0 {
+			return d
+		}
+		if a < b {
+			return -1
+		}
+		return 1
+	})
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nshard\tURLs\thost")
+	for _, key := range keys {
+		if s := Of(key, p.Count); only < 0 || s == only {
+			fmt.Fprintf(tw, "%d\t%d\t%s\n", s, p.hosts[key], key)
+		}
+	}
+	if p.invalid > 0 && only <= 0 {
+		fmt.Fprintf(tw, "0\t%d\t(lines that are not URLs)\n", p.invalid)
+	}
+	return tw.Flush()
+}
