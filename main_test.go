@@ -399,3 +399,94 @@ func TestReleasedBinaryShipsNoHostileEndpoints(t *testing.T) {
 		t.Errorf("the binary links benchsite: %v, testsite: %v; want true, false", has("internal/benchsite"), has("internal/testsite"))
 	}
 }
+
+// TestReadmeResumeRecipe follows the README's recipe: a run to run.jsonl
+// stopped with Ctrl-C, then the command it prints on stderr, appending to
+// run.jsonl. Only URLs that had started have a record from the first run,
+// and in the end every URL has exactly one final (not canceled) record.
+func TestReadmeResumeRecipe(t *testing.T) {
+	site := testsite.New(testsite.Options{Latency: 300 * time.Millisecond})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	const n = 300
+	dir := t.TempDir()
+	list := writeList(t, srv.URL, n)
+	db, jsonl := filepath.Join(dir, "run.db"), filepath.Join(dir, "run.jsonl")
+	out, err := os.Create(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+
+	first := fanout("scrape", "-c", "20", "--per-host", "0", "--db", db, list)
+	first.Stdout = out
+	var stderr strings.Builder
+	first.Stderr = &stderr
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "60 requests", func() bool { return site.Requests() >= 60 })
+	first.Process.Signal(syscall.SIGINT)
+	if code := exitCode(first.Wait()); code != 130 {
+		t.Fatalf("first run exit %d: %s", code, stderr.String())
+	}
+	for _, r := range readRecords(t, jsonl) {
+		if site.Hits(strings.TrimPrefix(r.URL, srv.URL)) == 0 {
+			t.Errorf("%s has a %q record but was never requested", r.URL, r.ErrorKind)
+		}
+	}
+	_, hint, ok := strings.Cut(stderr.String(), "resume with: ")
+	hint = strings.TrimSpace(hint)
+	if !ok || !strings.HasPrefix(hint, "fanout scrape ") || !strings.Contains(hint, "--resume") {
+		t.Fatalf("no resume command on stderr: %q", stderr.String())
+	}
+
+	// The command as printed, with this test binary as fanout.
+	second := exec.Command("sh", "-c", `"$FANOUT" `+strings.TrimPrefix(hint, "fanout ")+` >> "$JSONL"`)
+	second.Env = append(os.Environ(), "FANOUT_RUN_MAIN=1", "FANOUT="+os.Args[0], "JSONL="+jsonl)
+	if b, err := second.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v: %s", hint, err, b)
+	}
+	final := map[string]int{}
+	for _, r := range readRecords(t, jsonl) {
+		if r.ErrorKind != "canceled" {
+			final[r.URL]++
+		}
+	}
+	for i := 0; i < n; i++ {
+		if u := fmt.Sprintf("%s/page/%d", srv.URL, i); final[u] != 1 {
+			t.Errorf("%s has %d final records, want 1", u, final[u])
+		}
+	}
+}
+
+// TestDeadlineWithStdinOpen checks that --deadline ends a run whose stdin
+// stays open, as behind tail -f, with a record for the URL it read.
+func TestDeadlineWithStdinOpen(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{Latency: time.Minute}))
+	defer srv.Close()
+	c := fanout("scrape", "--deadline", "1s", "-")
+	stdin, err := c.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var stdout strings.Builder
+	c.Stdout = &stdout
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(stdin, "%s/page/1\n", srv.URL)
+	ended := make(chan int, 1)
+	go func() { ended <- exitCode(c.Wait()) }()
+	select {
+	case code := <-ended:
+		if code != 1 || !strings.Contains(stdout.String(), `"error_kind":"canceled"`) {
+			t.Errorf("exit %d, output %q; want 1 and the URL canceled", code, stdout.String())
+		}
+	case <-time.After(20 * time.Second):
+		c.Process.Kill()
+		<-ended
+		t.Fatal("--deadline 1s did not end a run whose stdin stayed open")
+	}
+}

@@ -34,6 +34,7 @@ type BenchOptions struct {
 	Jitter     time.Duration
 	ErrorRate  float64
 	DropRate   float64
+	FailFirst  int
 	Hosts      int
 	Pieces     int
 	Targets    []string
@@ -75,6 +76,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
+	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests (with --retries N, every page succeeds)")
 	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
@@ -97,6 +99,8 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--hosts must be between 1 and 256")
 	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
 		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
+	case o.FailFirst < 0:
+		return usageErr("--fail-first must not be negative")
 	case o.Pieces < 0:
 		return usageErr("--pieces must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
@@ -193,7 +197,7 @@ func benchTargets(opts *BenchOptions) (func(int) string, func()) {
 	}
 	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
-		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, Pieces: opts.Pieces,
+		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
 	})
 	var bases []string
 	var servers []*httptest.Server

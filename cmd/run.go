@@ -44,12 +44,17 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 }
 
 // exitFor maps how a run ended to the command's error (nil: status 0).
-func exitFor(out runResult, errOut io.Writer, quiet bool) error {
+// resume is the command line that resumes the run ("" without --db).
+func exitFor(out runResult, errOut io.Writer, quiet bool, resume string) error {
 	if out.Outcome.WriteErr != nil && isBrokenPipe(out.Outcome.WriteErr) {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
-	if !quiet || out.Signal != nil || out.Outcome.Deadline || out.Err != nil {
+	early := out.Signal != nil || out.Outcome.Deadline || out.Err != nil
+	if !quiet || early {
 		fmt.Fprintln(errOut, summaryLine(out))
+	}
+	if early && resume != "" {
+		fmt.Fprintln(errOut, "resume with: "+resume)
 	}
 	switch {
 	case out.Signal != nil:

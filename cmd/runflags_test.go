@@ -85,3 +85,25 @@ func TestRunFlagDefaults(t *testing.T) {
 		t.Error("--max-redirects 0 does not make NoFollow")
 	}
 }
+
+func TestResumeCommand(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"flags and files", []string{"-c", "5", "--db", "run.db", "a.txt", "b.txt"},
+			"fanout scrape --concurrency=5 --db=run.db --resume a.txt b.txt"},
+		{"quoted where needed", []string{"-H", "X-A: b c", "--db", "my db", "--insecure", "it's.txt"},
+			`fanout scrape '--db=my db' -H 'X-A: b c' --insecure --resume 'it'\''s.txt'`},
+		{"stdin, --resume given already", []string{"--db", "r.db", "--resume"},
+			"fanout scrape --db=r.db --resume -"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := parseScrape(t, tt.args...).resume; got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}

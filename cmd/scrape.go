@@ -48,6 +48,8 @@ type ScrapeOptions struct {
 	Progress string
 	Quiet    bool
 	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
+
+	resume string // the command line that resumes this run, with --db
 }
 
 // NewScrapeOptions returns the defaults.
@@ -79,6 +81,9 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			opts.resolve(c, args)
 			if err := opts.Validate(); err != nil {
 				return err
+			}
+			if opts.DB != "" {
+				opts.resume = resumeCommand(c.Flags(), args)
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -202,5 +207,5 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
 		return err
 	}
-	return exitFor(res, opts.IO.ErrOut, opts.Quiet)
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume)
 }

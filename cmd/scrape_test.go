@@ -190,7 +190,7 @@ func TestScrapeFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rows) != want+1 || rows[0][0] != "url" || len(rows[0]) != 13 {
+			if len(rows) != want+1 || rows[0][0] != "url" || len(rows[0]) != 14 {
 				t.Errorf("%d rows (header %v), want %d and a header", len(rows), rows[0], want+1)
 			}
 		}},

@@ -120,8 +120,17 @@ func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
 	if readsStdin && opts.IO.InIsTTY {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
-	return &chainSource{urls, files}, files.Close, nil
+	return mayWaitSource{&chainSource{urls, files}, files}, files.Close, nil
 }
+
+// mayWaitSource is a source whose reads may wait when its files' may
+// (pipeline.MayWait: a pipe or terminal is not waited for at --deadline).
+type mayWaitSource struct {
+	pipeline.Source
+	files *input.Files
+}
+
+func (s mayWaitSource) MayWait() bool { return s.files.MayWait() }
 
 // targetCount is how many targets the run will have, or -1 when that is not
 // known (standard input).

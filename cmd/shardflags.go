@@ -107,6 +107,12 @@ func (s shardSource) Next() (input.Target, error) {
 	}
 }
 
+// MayWait forwards pipeline.MayWait from the source the shard reads.
+func (s shardSource) MayWait() bool {
+	w, ok := s.src.(pipeline.MayWait)
+	return ok && w.MayWait()
+}
+
 // prepare runs --plan instead of the run (done is then true), or creates
 // the --html file before the run starts, so a path that cannot be written
 // stops the run before any request, as --output does. closePage must

@@ -13,6 +13,9 @@ func summaryLine(out runResult) string {
 	if out.Outcome.Skipped > 0 {
 		line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
 	}
+	if out.Outcome.Unstarted > 0 {
+		line += fmt.Sprintf("; %d URLs read but not started, with no record", out.Outcome.Unstarted)
+	}
 	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" {
 		line += "\n" + hint
 	}

@@ -120,75 +120,34 @@ func lookupTimeout(attempt time.Duration) time.Duration {
 // Close closes idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
-// Fetch fetches t and returns its Result; it never fails otherwise. release
-// ends the admission the caller already holds for the first attempt (nil if
-// none: then the gate is asked). Later attempts are admitted by the gate, and
-// no admission is held while waiting between attempts. When ctx ends, the
-// result is record.KindCanceled.
+// Fetch fetches t and returns its Result; it never fails otherwise. It makes
+// every attempt of t itself, waiting between them (a run uses Step, so that
+// a URL waiting to retry holds nothing). release ends the admission the
+// caller already holds for the first attempt (nil if none: then the gate is
+// asked). Later attempts are admitted by the gate, and no admission is held
+// while waiting between attempts. When ctx ends, the result is
+// record.KindCanceled; a retry that would start after ctx's deadline is not
+// made, and the result is the last attempt's.
 func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) record.Result {
-	res := record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq}
-	if t.Err != nil {
-		if release != nil {
-			release()
-		}
-		res.ErrorKind, res.Error = record.KindInvalidURL, t.Err.Error()
-		return res
-	}
-	start := time.Now()
-	u, bare := t.URL, t.Bare
-	var httpsErr string // a bare host's https failure, kept when http fails too
-	skip := false
-	if f.opts.Robots != nil {
-		skip, release = f.robotsCheck(ctx, u, &res, release)
-	}
-	for retries := 0; !skip; {
-		if release == nil {
+	j := NewJob(t)
+	for {
+		if release == nil && t.Err == nil {
 			var err error
-			if release, err = f.acquire(ctx, u); err != nil {
-				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped before this URL was fetched"
-				break
+			if release, err = f.acquire(ctx, j.url); err != nil {
+				j.Abandon(ctx.Err() != nil)
+				return j.Result
 			}
 		}
-		end := f.attempt(ctx, u, &res, bare && u.Scheme == "https")
-		retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
-		if retryAfter > 0 && f.gate != nil {
-			// Before the slot is given back: the host's other URLs wait too.
-			f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
-		}
-		f.pauseAllIfLocal(&res)
-		release()
+		wait, done := f.Step(ctx, j, release)
 		release = nil
-		res.Attempts++
-		if ctx.Err() != nil && res.ErrorKind != "" {
-			res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"
-			break
-		}
-		if bare && u.Scheme == "https" && fallsBack(&res, end) {
-			httpsErr = res.Error
-			u = withScheme(u, "http") // a bare host without https: try http
-			continue
-		}
-		if retries >= f.opts.Retries || !retryable(&res, end.err) {
-			break
-		}
-		retries++
-		wait := f.backoff(retries)
-		if res.ErrorKind == record.KindLocal {
-			wait = max(wait, localPause)
-		}
-		if retryAfter > 0 {
-			wait = retryAfter
+		if done {
+			return j.Result
 		}
 		if !sleep(ctx, wait) {
-			if ctx.Err() != nil {
-				res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped while waiting to retry"
-			}
-			break // the deadline comes first: keep the last attempt's result
+			j.Abandon(ctx.Err() != nil)
+			return j.Result
 		}
 	}
-	keepBoth(&res, httpsErr)
-	res.DurationMS = float64(time.Since(start).Microseconds()) / 1000
-	return res
 }
 
 func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
@@ -200,8 +159,9 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 
 // attempt makes one exchange with u, overwrites res's response fields, and
 // says how it ended: the wait a 429 or 503 asked for in Retry-After, the
-// failure, and (when traced) whether a connection was made.
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, traced bool) (end attemptEnd) {
+// failure, and (when traced) whether a connection was made. *release ends
+// the admission the attempt holds; each redirect hop replaces it (see do).
+func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, release *func(), traced bool) (end attemptEnd) {
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 	clearPage(res)
@@ -220,7 +180,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, t
 	if f.host != "" {
 		req.Host = f.host
 	}
-	resp, err := f.do(req)
+	resp, err := f.do(req, release)
 	if err != nil {
 		f.fail(res, err, actx, "waiting for the response")
 		end.err = err

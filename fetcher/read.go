@@ -47,7 +47,7 @@ func (f *Fetcher) Read(ctx context.Context, u *url.URL, maxRedirects int, read f
 			return err
 		}
 		last := retries >= g.opts.Retries
-		retryAfter, err := g.readOnce(ctx, u, last, read)
+		retryAfter, err := g.readOnce(ctx, u, last, read, &release)
 		retryAfter = min(retryAfter, g.opts.MaxRetryWait)
 		if retryAfter > 0 && g.gate != nil {
 			g.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
@@ -73,7 +73,8 @@ func (f *Fetcher) Read(ctx context.Context, u *url.URL, maxRedirects int, read f
 var errRetry = errors.New("retry")
 
 // readOnce makes one attempt of Read; last says no retry follows it.
-func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func(int, io.Reader) error) (time.Duration, error) {
+// *release ends the attempt's admission; each redirect hop replaces it.
+func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func(int, io.Reader) error, release *func()) (time.Duration, error) {
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	req := newGet(actx, u, len(f.opts.Header)+1)
@@ -81,7 +82,7 @@ func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func
 		req.Header[k] = vs
 	}
 	req.Header["User-Agent"] = f.userAgent
-	resp, err := f.do(req)
+	resp, err := f.do(req, release)
 	if err != nil {
 		res := record.Result{}
 		f.fail(&res, err, actx, "waiting for the response")

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/fanout-dev/fanout/input"
 )
 
 // do sends the GET request req through the Transport and follows
@@ -44,7 +46,12 @@ import (
 //     the result, whatever its Location (even a file: one).
 //   - Errors name the URL with its password redacted, as Client.Do does,
 //     and a redirect error is returned without the response.
-func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
+//   - Every hop is a request like any other: before it is sent, the
+//     admission held for the previous one (*release) is given back and the
+//     gate admits the hop to its host (a host slot, a global slot, a token
+//     of each rate), so that hops keep --per-host and --rate; nothing is
+//     held while waiting. The wait counts against the attempt's timeout.
+func (f *Fetcher) do(req *http.Request, release *func()) (*http.Response, error) {
 	first, headers := req.URL, req.Header // the user's headers, without the URL's credentials
 	host := req.Host                      // the URL's, or the user's -H 'Host: …'
 	var via []*http.Request
@@ -97,8 +104,27 @@ func (f *Fetcher) do(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: next.Redacted(), Err: err}
 		}
+		if err := f.admitHop(nreq, release); err != nil {
+			return nil, &url.Error{Op: "Get", URL: next.Redacted(), Err: err}
+		}
 		req = nreq
 	}
+}
+
+// admitHop gives back the admission *release ends and waits for the gate
+// to admit req, leaving in *release the function that ends the new one.
+func (f *Fetcher) admitHop(req *http.Request, release *func()) error {
+	if f.gate == nil {
+		return nil
+	}
+	(*release)()
+	*release = func() {} // nothing is held while waiting
+	rel, err := f.gate.Acquire(req.Context(), input.HostKey(req.URL))
+	if err != nil {
+		return err
+	}
+	*release = rel
+	return nil
 }
 
 // checkRedirect decides whether the hop req, after via, is followed: nil,

@@ -64,11 +64,12 @@ func TestFiles(t *testing.T) {
 		name    string
 		names   []string
 		stdin   string
-		want    []string // raw:line
+		want    []string // raw:line:file
 		wantErr string
 	}{
-		{"one after another, lines restart", []string{a, "-", b}, "http://in.test/\n", []string{"http://a.test/1:1", "http://a.test/2:3", "http://in.test/:1", "http://b.test/1:2"}, ""},
-		{"no names is stdin", nil, "http://in.test/\n", []string{"http://in.test/:1"}, ""},
+		{"one after another, lines restart", []string{a, "-", b}, "http://in.test/\n", []string{"http://a.test/1:1:" + a, "http://a.test/2:3:" + a, "http://in.test/:1:-", "http://b.test/1:2:" + b}, ""},
+		{"no names is stdin", nil, "http://in.test/\n", []string{"http://in.test/:1:"}, ""},
+		{"one file names none", []string{b}, "", []string{"http://b.test/1:2:"}, ""},
 		{"missing file", []string{a, filepath.Join(dir, "none")}, "", nil, "cannot read " + filepath.Join(dir, "none")},
 		{"directory", []string{dir}, "", nil, "is a directory"},
 	}
@@ -94,7 +95,7 @@ func TestFiles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				got = append(got, tg.Raw+":"+itoa(tg.Line))
+				got = append(got, tg.Raw+":"+itoa(tg.Line)+":"+tg.File)
 			}
 			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("got %v, want %v", got, tt.want)
@@ -110,3 +111,44 @@ func TestFiles(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestFilesOpenOneAtATime reads a target from each of many files and checks
+// that no more than one of them is open at any time (counting this
+// process's open files where /proc shows them).
+func TestFilesOpenOneAtATime(t *testing.T) {
+	fds := func() int {
+		entries, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skipf("cannot count open files: %v", err)
+		}
+		return len(entries)
+	}
+	dir := t.TempDir()
+	const n = 500
+	var names []string
+	for i := range n {
+		name := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.WriteFile(name, []byte("http://a.test/"+strconv.Itoa(i)+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	before := fds()
+	src, err := OpenFiles(names, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	for i := range n {
+		tg, err := src.Next()
+		if err != nil || tg.File != names[i] {
+			t.Fatalf("target %d: %+v, %v", i, tg, err)
+		}
+		if open := fds() - before; open > 1 {
+			t.Fatalf("%d files open while reading file %d of %d", open, i+1, n)
+		}
+	}
+	if _, err := src.Next(); err != io.EOF {
+		t.Fatalf("after the last file: %v", err)
+	}
+}

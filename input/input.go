@@ -26,6 +26,9 @@ type Target struct {
 	Seq int
 	// Line is the 1-based line number in its input.
 	Line int
+	// File names the input the line came from, when a run reads several
+	// ("-" is stdin); "" when it reads one.
+	File string
 	// Raw is the line as given, with surrounding white space trimmed.
 	Raw string
 	// URL is what to fetch; nil when Err is set.

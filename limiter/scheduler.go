@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/fanout-dev/fanout/input"
@@ -33,6 +34,13 @@ func Window(concurrency int) int { return max(DefaultWindow, 4*concurrency) }
 //     in takeFreed when one does) or timed (waiting for an instant: its rate
 //     or a pause). A host with no queue is in none of them.
 //   - Queues are never empty: a host's queue is deleted with its last target.
+//   - A target handed out is active until the caller says Finish (done) or
+//     Retry (due again at an instant). A target given back with Retry waits
+//     in retries, in no host's queue and not counted in pending, until it
+//     is due; then it joins the front of its host's queue. fill reads no
+//     input while window targets wait to retry, so memory stays bounded.
+//   - Next returns io.EOF only when the input is closed and nothing is
+//     held, waiting to retry, or active (an active target may come back).
 //   - A Scheduler is the only reader of its Limits' freed hosts: one
 //     Scheduler per Limits.
 type Scheduler struct {
@@ -43,11 +51,16 @@ type Scheduler struct {
 	now    func() time.Time // the clock; tests set their own
 
 	pending int            // targets held, invalid ones included
+	taken   int            // targets read from the input
 	invalid []input.Target // need no request: handed out first
 	queues  map[string][]input.Target
 	ready   []string        // hosts to try, in turn
 	parked  map[string]bool // hosts waiting for a slot to free
 	timed   timedHosts      // hosts waiting for an instant
+
+	retries retryHeap    // targets waiting to retry, by due instant
+	back    backlog      // targets given back by Retry, not yet in retries
+	active  atomic.Int64 // targets handed out, not yet finished or back
 }
 
 // NewScheduler returns a Scheduler taking targets from in (until it is
@@ -60,14 +73,16 @@ func NewScheduler(lim *Limits, in <-chan input.Target, window int) *Scheduler {
 	return &Scheduler{
 		lim: lim, in: in, window: window, now: time.Now,
 		queues: map[string][]input.Target{}, parked: map[string]bool{},
+		back: backlog{wake: make(chan struct{}, 1)},
 	}
 }
 
 // Next blocks until a target may start, and returns it. For a usable URL it
 // has taken the target's host slot and a global slot and waited for the rates;
 // release gives them back. A target that carries an error needs no request
-// and comes with a nil release. Next returns io.EOF when the input is closed
-// and every target was handed out, and ctx's error when it ends.
+// and comes with a nil release. Every target handed out must be ended with
+// Finish or Retry. Next returns io.EOF when the input is closed and every
+// target is finished, and ctx's error when it ends.
 func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), err error) {
 	for {
 		t, release, ok, err := s.poll(ctx)
@@ -90,9 +105,12 @@ func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), o
 		t = s.invalid[0]
 		s.invalid = s.invalid[1:]
 		s.pending--
+		s.active.Add(1)
 		return t, nil, true, nil
 	}
 	now := s.now()
+	s.takeBack()
+	s.wakeRetries(now)
 	s.wake(now)
 	for len(s.ready) > 0 {
 		key := s.ready[0]
@@ -120,10 +138,15 @@ func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), o
 			now = s.now()
 			continue
 		}
+		s.active.Add(1)
 		return t, release, true, nil
 	}
-	if s.inDone && s.pending == 0 {
-		return input.Target{}, nil, false, io.EOF
+	// active is read before the backlog: Retry adds its target before it
+	// stops counting it as active, so nothing can slip between the two.
+	if s.inDone && s.pending == 0 && s.active.Load() == 0 {
+		if s.takeBack(); len(s.retries) == 0 {
+			return input.Target{}, nil, false, io.EOF
+		}
 	}
 	return input.Target{}, nil, false, nil
 }
@@ -132,7 +155,7 @@ func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), o
 // the window has room for a batch, up to that many, so that the goroutine
 // feeding the input is woken once a batch rather than once a target.
 func (s *Scheduler) fill() {
-	if s.pending > s.window-s.batch() {
+	if s.pending > s.window-s.batch() || len(s.retries) >= s.window {
 		return
 	}
 	for !s.inDone && s.pending < s.window {
@@ -154,6 +177,7 @@ func (s *Scheduler) batch() int { return min(64, max(1, s.window/4)) }
 
 func (s *Scheduler) add(t input.Target) {
 	s.pending++
+	s.taken++
 	if t.Err != nil {
 		s.invalid = append(s.invalid, t)
 		return
@@ -214,7 +238,7 @@ func (s *Scheduler) wake(now time.Time) {
 // slot frees, a host's wait ends, or ctx ends.
 func (s *Scheduler) wait(ctx context.Context) error {
 	in := s.in
-	if s.inDone || s.pending >= s.window {
+	if s.inDone || s.pending >= s.window || len(s.retries) >= s.window {
 		in = nil
 	}
 	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) {
@@ -223,8 +247,8 @@ func (s *Scheduler) wait(ctx context.Context) error {
 		defer func() { s.lim.hostCapped.Add(int64(s.now().Sub(start))) }()
 	}
 	var timer <-chan time.Time
-	if len(s.timed) > 0 {
-		t := time.NewTimer(s.timed[0].at.Sub(s.now()))
+	if at, ok := s.nextInstant(); ok {
+		t := time.NewTimer(at.Sub(s.now()))
 		defer t.Stop()
 		timer = t.C
 	}
@@ -238,15 +262,32 @@ func (s *Scheduler) wait(ctx context.Context) error {
 			s.add(t)
 		}
 	case <-s.lim.changed:
+	case <-s.back.wake:
 	case <-timer:
 	}
 	return nil
 }
 
-// Pending returns the targets still held, for a run that stops early to
-// account for them, and empties the window.
+// nextInstant is the earliest instant a host or a retry waits for.
+func (s *Scheduler) nextInstant() (at time.Time, ok bool) {
+	if len(s.timed) > 0 {
+		at, ok = s.timed[0].at, true
+	}
+	if len(s.retries) > 0 && (!ok || s.retries[0].at.Before(at)) {
+		at, ok = s.retries[0].at, true
+	}
+	return at, ok
+}
+
+// Taken is how many targets the Scheduler has read from its input. Call it
+// from the goroutine that calls Next, or once none does.
+func (s *Scheduler) Taken() int { return s.taken }
+
+// Pending returns the targets still held, those waiting to retry
+// included, for a run that stops early to account for them, and empties
+// the window. Call it once no goroutine calls Next.
 func (s *Scheduler) Pending() []input.Target {
-	out := append([]input.Target(nil), s.invalid...)
+	out := append(s.pendingRetries(), s.invalid...)
 	for _, q := range s.queues {
 		out = append(out, q...)
 	}

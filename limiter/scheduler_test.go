@@ -235,7 +235,8 @@ func TestSchedulerWindow(t *testing.T) {
 }
 
 // TestSchedulerGlobalSlot checks that a target handed out holds a global
-// slot until released, and that Next ends with io.EOF.
+// slot until released, and that Next ends with io.EOF once every target
+// handed out is finished.
 func TestSchedulerGlobalSlot(t *testing.T) {
 	s := NewScheduler(New(Config{Concurrency: 1}), feed("http://a.test/1", "not a url", "http://a.test/2"), 0)
 	ctx := context.Background()
@@ -243,6 +244,7 @@ func TestSchedulerGlobalSlot(t *testing.T) {
 	if err != nil || tg.Err == nil || release != nil {
 		t.Fatalf("first target: %+v %v (release set: %v); want the invalid line", tg, err, release != nil)
 	}
+	s.Finish()
 	_, release, err = s.Next(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +257,49 @@ func TestSchedulerGlobalSlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	release()
+	s.Finish()
+	if _, _, ok, err := s.poll(ctx); ok || err != nil {
+		t.Fatalf("poll with a target still active: ok %v, err %v; want it to wait", ok, err)
+	}
+	s.Finish()
 	if _, _, err := s.Next(ctx); err != io.EOF {
 		t.Fatalf("after the last target: %v, want io.EOF", err)
+	}
+}
+
+// TestSchedulerRetry checks that a target given back with Retry holds no
+// slot while it waits, comes back at its instant (not before) ahead of its
+// host's other targets, and keeps Next from ending while it waits.
+func TestSchedulerRetry(t *testing.T) {
+	c := newClock()
+	s := newTestScheduler(Config{Concurrency: 1, PerHost: 1}, c, 0, "http://a.test/1", "http://a.test/2")
+	releases := map[string]func(){}
+	if got := take(t, s, releases); got != "http://a.test/1" {
+		t.Fatalf("first %q", got)
+	}
+	releases["http://a.test/1"]()
+	first := mustTarget(t, "http://a.test/1")
+	s.Retry(first, t0.Add(time.Second))
+	if !s.lim.global.TryAcquire(1) {
+		t.Fatal("a target waiting to retry holds the global slot")
+	}
+	s.lim.global.Release(1)
+	if got := take(t, s, releases); got != "http://a.test/2" {
+		t.Fatalf("while /1 waits: %q, want /2", got)
+	}
+	releases["http://a.test/2"]()
+	s.Finish()
+	c.t = t0.Add(999 * time.Millisecond)
+	if got := take(t, s, releases); got != "" {
+		t.Fatalf("%q handed out before its retry is due", got)
+	}
+	c.t = t0.Add(time.Second)
+	if got := take(t, s, releases); got != "http://a.test/1" {
+		t.Fatalf("at its instant: %q, want the retry", got)
+	}
+	releases["http://a.test/1"]()
+	s.Retry(first, t0.Add(2*time.Second))
+	if p := s.Pending(); len(p) != 1 || p[0].Raw != "http://a.test/1" {
+		t.Fatalf("Pending %v, want the retry", p)
 	}
 }

@@ -23,6 +23,14 @@ type Source interface {
 	Next() (input.Target, error)
 }
 
+// MayWait is implemented by a Source whose reads may wait on another
+// process (a pipe, a terminal): MayWait reports whether they may now. At
+// the deadline, such a source is not read on; any other is read to its
+// end, so that every line gets a result.
+type MayWait interface {
+	MayWait() bool
+}
+
 // Config is one run.
 type Config struct {
 	Limits limiter.Config
@@ -30,8 +38,8 @@ type Config struct {
 	// Window is how many pending targets the scheduler holds; 0:
 	// limiter.Window(Limits.Concurrency).
 	Window int
-	// Deadline bounds the whole run; 0: none. What has not finished by then
-	// is reported canceled.
+	// Deadline bounds the whole run; 0: none. Every target read by then
+	// that has not finished is reported canceled (see Run).
 	Deadline time.Duration
 	// FailFast stops the run at the first failed URL.
 	FailFast bool
@@ -51,12 +59,20 @@ type Config struct {
 	Consume func(results <-chan record.Result, stop func(error)) error
 }
 
-// Outcome says how a run ended.
+// Outcome says how a run ended. Every target the run read got a result,
+// except the Unstarted ones: Read - Unstarted results were handed to
+// Consume.
 type Outcome struct {
-	Read     int   // targets read from the source
-	Skipped  int   // dropped by Config.Skip
-	Deadline bool  // Config.Deadline passed before the run ended
-	WriteErr error // Config.Consume's error
+	// Read counts the targets the run took from the source (not those
+	// Skip dropped, nor those read ahead into a buffer when the run
+	// stopped early other than at the deadline).
+	Read int
+	// Unstarted counts the targets read that had not started when the run
+	// stopped early (not at the deadline): they have no result.
+	Unstarted int
+	Skipped   int   // dropped by Config.Skip
+	Deadline  bool  // Config.Deadline passed before the run ended
+	WriteErr  error // Config.Consume's error
 	// HostCapWait is how long targets were held back by the per-host cap
 	// alone (limiter.Limits.HostCapWait); the summary line names
 	// --per-host when it is most of the run.
@@ -71,12 +87,16 @@ func (e *FailFastError) Error() string {
 }
 
 // Run runs cfg: every target of cfg.Source gets exactly one Result, handed
-// to cfg.Consume, unless ctx ends (then requests in flight end canceled,
-// and so do the targets the scheduler held) or Consume fails. At
-// cfg.Deadline the same happens, and then the rest of the source is read
-// and reported canceled too, so every input line is accounted for (until
-// ctx ends). The error is a *FailFastError, the source's read error, or nil;
-// a write error is in Outcome.WriteErr.
+// to cfg.Consume, unless the run stops early. When ctx ends (a signal),
+// FailFast trips, the source fails or Consume fails, requests in flight
+// end canceled, and so do URLs waiting to retry; targets that had not
+// started get no result (Outcome.Unstarted counts them), so a resumed run
+// (--resume) adds one final record for each. At cfg.Deadline, every target
+// read gets a result: finished, or canceled (a URL waiting to retry keeps
+// its last attempt's); a source that cannot wait (a file) is read to its
+// end, and one that may wait (MayWait: a pipe, a terminal) is not read on.
+// The error is a *FailFastError, the source's read error, or nil; a write
+// error is in Outcome.WriteErr.
 //
 // Run returns once Consume has returned and every worker has ended. The
 // goroutine reading the source is joined when the source ends; a run
@@ -94,46 +114,55 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	return run(ctx, cfg, lim, f)
 }
 
-// fetch is what a worker does with a target; *fetcher.Fetcher is one.
-type fetch interface {
-	Fetch(ctx context.Context, t input.Target, release func()) record.Result
+// step is what a worker does with a target: its next attempt;
+// *fetcher.Fetcher is one.
+type step interface {
+	Step(ctx context.Context, j *fetcher.Job, release func()) (wait time.Duration, done bool)
 }
 
 // run is Run with the limits and the fetcher made.
-func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome, error) {
-	ctx, stop := context.WithCancelCause(ctx)
-	defer stop(nil)
-	runCtx := ctx
-	if cfg.Deadline > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, cfg.Deadline)
-		defer cancel()
-	}
+func run(ctx context.Context, cfg Config, lim *limiter.Limits, f step) (Outcome, error) {
+	return newRunner(cfg, lim, f).run(ctx)
+}
+
+func newRunner(cfg Config, lim *limiter.Limits, f step) *runner {
 	window := cfg.Window
 	if window <= 0 {
 		window = limiter.Window(cfg.Limits.Concurrency)
 	}
-	results := make(chan record.Result, 1024)
-	r := &runner{
-		cfg: cfg, fetch: f, out: results, stop: stop,
-		feed: make(chan input.Target, 256), quit: make(chan struct{}),
-	}
+	r := &runner{cfg: cfg, lim: lim, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
 	r.sched = limiter.NewScheduler(lim, r.feed, window)
-	r.pool = pool{sched: r.sched, max: outstanding(cfg.Limits.Concurrency), work: r.work}
+	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work}
+	return r
+}
 
+// run runs the feeder, the workers and the consumer, and says how the run
+// ended once all but a blocked feeder are done (see Run).
+func (r *runner) run(ctx context.Context) (Outcome, error) {
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	r.stop = stop
+	runCtx := ctx
+	if r.cfg.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, r.cfg.Deadline)
+		defer cancel()
+	}
+	results := make(chan record.Result, 1024)
+	r.out = results
 	var out Outcome
 	consumed := make(chan struct{})
 	go func() {
 		defer close(consumed)
-		out.WriteErr = cfg.Consume(results, stop)
+		out.WriteErr = r.cfg.Consume(results, stop)
 	}()
 	r.start(runCtx)
 	r.finish(ctx, runCtx)
 	close(results)
 	<-consumed
 
-	out.Read, out.Skipped = int(r.read.Load()), int(r.skipped.Load())
-	out.HostCapWait = lim.HostCapWait()
+	out.Read, out.Unstarted, out.Skipped = r.taken, r.unstarted, int(r.skipped.Load())
+	out.HostCapWait = r.lim.HostCapWait()
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {
@@ -145,15 +174,18 @@ func run(ctx context.Context, cfg Config, lim *limiter.Limits, f fetch) (Outcome
 	return out, nil
 }
 
-// outstanding caps the URLs started and not finished (in flight, or
-// waiting to retry), and so the workers: twice the concurrency, and at
-// least 64 more than it.
-func outstanding(concurrency int) int64 {
+// maxWorkers caps the workers: one per request in flight, and a few for
+// targets that need no request (invalid lines) and for the one waiting in
+// the scheduler. URLs waiting to retry hold none.
+func maxWorkers(concurrency int) int64 {
 	if concurrency <= 0 {
 		return 1 << 16
 	}
-	return int64(max(2*concurrency, concurrency+64))
+	return int64(concurrency) + extraWorkers
 }
+
+// extraWorkers is how many workers there may be beyond the concurrency.
+const extraWorkers = 8
 
 // idleConns keeps as many idle connections per host as may be in flight to
 // one host, so keep-alive connections are reused rather than reopened.
@@ -170,7 +202,7 @@ func idleConns(c limiter.Config) int {
 // Canceled is the result of a target the run stopped before starting.
 func Canceled(t input.Target) record.Result {
 	return record.Result{
-		URL: t.Raw, Line: t.Line, Seq: t.Seq,
+		URL: t.Raw, Line: t.Line, File: t.File, Seq: t.Seq,
 		ErrorKind: record.KindCanceled,
 		Error:     "canceled: the run stopped before this URL was fetched",
 	}

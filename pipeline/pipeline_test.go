@@ -92,10 +92,9 @@ func TestRunOneResultPerTarget(t *testing.T) {
 }
 
 // TestRunCanceledAccountsForStarted stops a run once 20 requests have
-// arrived: no target gets two results nor a result it was not read for,
-// and every request the server saw belongs to a canceled one (none could
-// finish). Targets read ahead into the feed's buffer get no result when a
-// run is canceled (only at the deadline is the rest of the input reported).
+// arrived: every URL that started gets exactly one result (canceled: none
+// could finish), and the targets read but not started get none and are
+// counted instead.
 func TestRunCanceledAccountsForStarted(t *testing.T) {
 	site := testsite.New(testsite.Options{Latency: time.Minute})
 	srv := httptest.NewServer(site)
@@ -108,23 +107,78 @@ func TestRunCanceledAccountsForStarted(t *testing.T) {
 			time.Sleep(time.Millisecond) // polling a condition, with a deadline
 		}
 	}()
-	got, out, err := runPages(ctx, t, srv.URL, 1000, Config{Limits: limiter.Config{Concurrency: 20}, Window: 100})
+	const c = 20
+	got, out, err := runPages(ctx, t, srv.URL, 1000, Config{Limits: limiter.Config{Concurrency: c}, Window: 100})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(got) != out.Read-out.Unstarted {
+		t.Errorf("%d results for %d targets read, %d not started", len(got), out.Read, out.Unstarted)
 	}
 	canceled := 0
 	for _, r := range got {
 		if r.ErrorKind == record.KindCanceled {
 			canceled++
+		} else if r.ErrorKind != record.KindInvalidURL {
+			t.Errorf("%s: %s %s", r.URL, r.ErrorKind, r.Error)
 		}
 	}
-	for seq := range got {
-		if seq < 0 || seq >= out.Read {
-			t.Errorf("a result for seq %d, of %d targets read", seq, out.Read)
-		}
+	if int64(canceled) < site.Requests() || canceled > c {
+		t.Errorf("%d canceled results for %d requests the server saw at -c %d: only started URLs get one", canceled, site.Requests(), c)
 	}
-	if int64(canceled) < site.Requests() {
-		t.Errorf("%d canceled results for %d requests started", canceled, site.Requests())
+}
+
+// blocking is a Source that yields its lines, then waits for more until
+// release is closed, as a pipe whose writer keeps it open does.
+type blocking struct {
+	list
+	release chan struct{}
+}
+
+func (b *blocking) Next() (input.Target, error) {
+	if b.next < len(b.lines) {
+		return b.list.Next()
+	}
+	<-b.release
+	return input.Target{}, io.EOF
+}
+
+func (b *blocking) MayWait() bool { return true }
+
+// TestDeadlineDoesNotWaitForInput checks that at the deadline a run whose
+// input stays open ends, with a result for every target it read.
+func TestDeadlineDoesNotWaitForInput(t *testing.T) {
+	site := testsite.New(testsite.Options{Latency: time.Minute})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	src := &blocking{list: list{lines: []string{srv.URL + "/page/1", srv.URL + "/page/2"}}, release: make(chan struct{})}
+	defer close(src.release)
+	got := map[int]record.Result{}
+	cfg := Config{
+		Limits: limiter.Config{Concurrency: 4}, Fetch: fetcher.Options{Timeout: time.Minute},
+		Deadline: 200 * time.Millisecond, Source: src, Consume: collect(t, got),
+	}
+	type ended struct {
+		out Outcome
+		err error
+	}
+	done := make(chan ended, 1)
+	go func() {
+		out, err := Run(context.Background(), cfg)
+		done <- ended{out, err}
+	}()
+	select {
+	case e := <-done:
+		if e.err != nil || !e.out.Deadline || e.out.Read != 2 || len(got) != 2 {
+			t.Fatalf("err %v, deadline %v, read %d, %d results", e.err, e.out.Deadline, e.out.Read, len(got))
+		}
+		for _, r := range got {
+			if r.ErrorKind != record.KindCanceled {
+				t.Errorf("%s: %q, want canceled", r.URL, r.ErrorKind)
+			}
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run did not end at its deadline: it waits for input that never comes")
 	}
 }
 
@@ -144,11 +198,12 @@ func BenchmarkPipeline(b *testing.B) {
 // instant is a Fetcher that answers at once, to measure the pipeline alone.
 type instant struct{}
 
-func (instant) Fetch(_ context.Context, t input.Target, release func()) record.Result {
+func (instant) Step(_ context.Context, j *fetcher.Job, release func()) (time.Duration, bool) {
 	if release != nil {
 		release()
 	}
-	return record.Result{URL: t.Raw, Line: t.Line, Seq: t.Seq, Status: 200}
+	j.Result.Status = 200
+	return 0, true
 }
 
 // BenchmarkPipelineOverhead is the cost per URL of reading, scheduling,
@@ -170,4 +225,61 @@ func BenchmarkPipelineOverhead(b *testing.B) {
 	if n != b.N {
 		b.Fatalf("%d results", n)
 	}
+}
+
+// TestRetriesHoldNoWorker runs 200 URLs that each fail twice (503) and then
+// succeed, at -c 4: while many URLs wait to retry at once, the workers stay
+// within the concurrency plus extraWorkers, because a URL waiting to retry
+// waits in the scheduler, not in a worker.
+func TestRetriesHoldNoWorker(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	const n, c = 200, 4
+	var lines []string
+	for i := range n {
+		lines = append(lines, fmt.Sprintf("%s%s2?code=503&n=%d", srv.URL, testsite.PathFlaky, i))
+	}
+	got := map[int]record.Result{}
+	cfg := Config{
+		Limits: limiter.Config{Concurrency: c},
+		Source: &list{lines: lines},
+	}
+	cfg.Consume = collect(t, got)
+	lim := limiter.New(cfg.Limits)
+	f := fetcher.New(fetcher.Options{Timeout: 5 * time.Second, Retries: 2}, lim)
+	defer f.Close()
+	r := newRunner(cfg, lim, f)
+	if _, err := r.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d results for %d URLs", len(got), n)
+	}
+	for _, res := range got {
+		if res.Status != 200 || res.Attempts != 3 {
+			t.Fatalf("%s: status %d after %d attempts, want 200 after 3", res.URL, res.Status, res.Attempts)
+		}
+	}
+	if peak := r.pool.peak.Load(); peak > c+extraWorkers {
+		t.Errorf("%d workers at once at -c %d", peak, c)
+	}
+	if r.jobs.peak <= c+extraWorkers {
+		t.Errorf("at most %d URLs waited to retry at once: the test did not make many wait", r.jobs.peak)
+	}
+}
+
+// list yields a target for each line.
+type list struct {
+	lines []string
+	next  int
+}
+
+func (l *list) Next() (input.Target, error) {
+	if l.next == len(l.lines) {
+		return input.Target{}, io.EOF
+	}
+	l.next++
+	t, _ := input.Parse([]byte(l.lines[l.next-1]))
+	t.Line = l.next
+	return t, nil
 }

@@ -6,7 +6,9 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/record"
@@ -17,18 +19,21 @@ import (
 // the scheduler and sending results to out.
 type runner struct {
 	cfg   Config
-	fetch fetch
+	lim   *limiter.Limits
+	fetch step
 	out   chan<- record.Result
 	stop  context.CancelCauseFunc // stops the run with a cause
+	jobs  jobs                    // fetches waiting in the scheduler to retry
 
 	feed    chan input.Target // closed by the feeder, its only sender
 	quit    chan struct{}     // closed when the run no longer reads feed
 	feeder  sync.WaitGroup
 	sched   *limiter.Scheduler
 	pool    pool
-	read    atomic.Int64
 	skipped atomic.Int64
 	readErr atomic.Pointer[error]
+
+	taken, unstarted int // set by finish
 }
 
 // start starts the feeder and the first worker.
@@ -49,7 +54,6 @@ func (r *runner) readSource() {
 			}
 			return
 		}
-		r.read.Add(1)
 		if r.cfg.Skip != nil && r.cfg.Skip(t) {
 			r.skipped.Add(1)
 			continue
@@ -64,9 +68,32 @@ func (r *runner) readSource() {
 	}
 }
 
-// work fetches one target the scheduler handed out and sends its result.
+// work makes the next attempt of a target the scheduler handed out. If
+// another attempt follows, the target goes back to the scheduler until it
+// is due, holding nothing; else its result is sent. A retry due after the
+// deadline is not made: the result is the last attempt's.
 func (r *runner) work(ctx context.Context, t input.Target, release func()) {
-	res := r.fetch.Fetch(ctx, t, release)
+	j := r.jobs.take(t.Seq)
+	if j == nil {
+		j = fetcher.NewJob(t)
+	}
+	wait, done := r.fetch.Step(ctx, j, release)
+	if !done {
+		at := time.Now().Add(wait)
+		if dl, ok := ctx.Deadline(); !ok || at.Before(dl) {
+			r.jobs.put(t.Seq, j)
+			r.sched.Retry(j.Target(), at)
+			return
+		}
+		j.Abandon(false)
+	}
+	r.sched.Finish()
+	r.send(j.Result)
+}
+
+// send hands a result to the consumer, stopping the run first if it is
+// the failure --fail-fast waits for.
+func (r *runner) send(res record.Result) {
 	if r.cfg.FailFast && res.Failed() && res.ErrorKind != record.KindCanceled {
 		r.stop(&FailFastError{res})
 	}
@@ -74,15 +101,26 @@ func (r *runner) work(ctx context.Context, t input.Target, release func()) {
 }
 
 // finish waits for the workers, then accounts for what the run did not
-// start: the scheduler's targets, and at the deadline the rest of the
-// source (until ctx ends).
+// finish: URLs waiting to retry end; at the deadline, every target read is
+// reported canceled (see Run); else unstarted targets are counted.
 func (r *runner) finish(ctx, runCtx context.Context) {
 	r.pool.workers.Wait()
-	for _, t := range r.sched.Pending() {
-		r.out <- Canceled(t)
+	deadline := errors.Is(runCtx.Err(), context.DeadlineExceeded)
+	pending := r.sched.Pending()
+	r.taken = r.sched.Taken()
+	for _, t := range pending {
+		switch j := r.jobs.take(t.Seq); {
+		case j != nil: // started, and waiting to retry
+			j.Abandon(!deadline) // at the deadline, the last attempt's result
+			r.out <- j.Result
+		case deadline:
+			r.out <- Canceled(t)
+		default:
+			r.unstarted++
+		}
 	}
-	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
-		r.drainFeed(ctx)
+	if deadline {
+		r.taken += r.drainFeed(ctx)
 	}
 	close(r.quit)
 	if runCtx.Err() == nil {
@@ -91,27 +129,45 @@ func (r *runner) finish(ctx, runCtx context.Context) {
 	}
 }
 
-// drainFeed reports every target still to come from feed as canceled.
-func (r *runner) drainFeed(ctx context.Context) {
+// drainFeed reports the targets still to come from feed as canceled, and
+// counts them: all of them, until ctx ends, for a source that cannot wait;
+// only those already read, for one that may (MayWait).
+func (r *runner) drainFeed(ctx context.Context) (n int) {
+	mayWait := false
+	if w, ok := r.cfg.Source.(MayWait); ok {
+		mayWait = w.MayWait()
+	}
 	for {
-		select {
-		case t, ok := <-r.feed:
-			if !ok {
-				return
+		var t input.Target
+		var ok bool
+		if mayWait {
+			select {
+			case t, ok = <-r.feed:
+			default:
+				return n // what the source has not given is not waited for
 			}
-			r.out <- Canceled(t)
-		case <-ctx.Done():
-			return
+		} else {
+			select {
+			case t, ok = <-r.feed:
+			case <-ctx.Done():
+				return n
+			}
 		}
+		if !ok {
+			return n
+		}
+		r.out <- Canceled(t)
+		n++
 	}
 }
 
 // pool is the run's workers. Each takes the next target from the
-// scheduler itself (one at a time) and fetches it, so a finished request's
-// slot goes straight to its worker's next target, with no hand-off. A
-// worker is started only when a target may start and no other worker is
-// waiting for one, so there are never more than needed, nor more than max
-// (URLs in flight or waiting to retry); they live until the run ends.
+// scheduler itself (one at a time) and makes its next attempt, so a
+// finished request's slot goes straight to its worker's next target, with
+// no hand-off. A worker is started only when a target may start and no
+// other worker is waiting for one, so there are never more than needed
+// (requests in flight, plus targets that need none), nor more than max;
+// they live until the run ends. A URL waiting to retry holds no worker.
 type pool struct {
 	sched   *limiter.Scheduler
 	max     int64
@@ -119,13 +175,17 @@ type pool struct {
 	mu      sync.Mutex // one worker in sched.Next at a time
 	workers sync.WaitGroup
 	total   atomic.Int64
+	peak    atomic.Int64 // the most workers at once
 	idle    atomic.Int64 // workers waiting for a target
 }
 
 func (p *pool) spawn(ctx context.Context) {
-	if p.total.Add(1) > p.max {
+	n := p.total.Add(1)
+	if n > p.max {
 		p.total.Add(-1)
 		return
+	}
+	for m := p.peak.Load(); n > m && !p.peak.CompareAndSwap(m, n); m = p.peak.Load() {
 	}
 	p.workers.Go(func() {
 		for {
@@ -142,4 +202,33 @@ func (p *pool) spawn(ctx context.Context) {
 			p.work(ctx, t, release)
 		}
 	})
+}
+
+// jobs are the fetches waiting in the scheduler to retry, by Seq.
+type jobs struct {
+	mu      sync.Mutex
+	waiting map[int]*fetcher.Job
+	peak    int // the most waiting at once
+}
+
+func (js *jobs) put(seq int, j *fetcher.Job) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	if js.waiting == nil {
+		js.waiting = map[int]*fetcher.Job{}
+	}
+	js.waiting[seq] = j
+	js.peak = max(js.peak, len(js.waiting))
+}
+
+// take returns and forgets the job of seq, or nil when it has made no
+// attempt yet.
+func (js *jobs) take(seq int) *fetcher.Job {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	j := js.waiting[seq]
+	if j != nil {
+		delete(js.waiting, seq)
+	}
+	return j
 }

@@ -36,6 +36,7 @@ var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, K
 type Result struct {
 	URL         string  `json:"url"`
 	Line        int     `json:"line"`
+	File        string  `json:"file,omitempty"` // with several input files: the line's
 	Status      int     `json:"status,omitempty"`
 	Title       string  `json:"title,omitempty"`
 	FinalURL    string  `json:"final_url,omitempty"`

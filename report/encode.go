@@ -83,8 +83,10 @@ func (gatherJSON) Footer(w io.Writer, s *Summary) error {
 	return err
 }
 
-// CSVHeader names the CSV columns, the JSON record's fields in order.
-var CSVHeader = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size", "truncated", "duration_ms", "attempts", "error", "error_kind"}
+// CSVHeader names the CSV columns, the JSON record's fields in order,
+// except file, which comes last so that the columns before it stay where
+// they were.
+var CSVHeader = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size", "truncated", "duration_ms", "attempts", "error", "error_kind", "file"}
 
 type csvEncoder struct{ w *csv.Writer }
 
@@ -103,6 +105,7 @@ func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
 		csvCell(r.URL), strconv.Itoa(r.Line), status, csvCell(r.Title), csvCell(r.FinalURL), strconv.Itoa(r.Redirects),
 		csvCell(r.ContentType), strconv.FormatInt(r.Size, 10), strconv.FormatBool(r.Truncated),
 		strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.Itoa(r.Attempts), csvCell(r.Error), string(r.ErrorKind),
+		csvCell(r.File),
 	})
 	c.w.Flush()
 	return c.w.Error()

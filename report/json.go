@@ -18,6 +18,7 @@ func appendRecord(b []byte, r *record.Result) []byte {
 	b = appendString(b, r.URL)
 	b = append(b, `,"line":`...)
 	b = strconv.AppendInt(b, int64(r.Line), 10)
+	b = appendField(b, `,"file":`, r.File)
 	if r.Status != 0 {
 		b = append(b, `,"status":`...)
 		b = strconv.AppendInt(b, int64(r.Status), 10)

@@ -15,6 +15,7 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		{URL: "http://example.com/", Line: 12, Status: 200, Title: "Example Domain", FinalURL: "https://example.com/",
 			ContentType: "text/html; charset=UTF-8", Size: 1256, DurationMS: 84.2, Attempts: 1},
 		{URL: "ftp://x", Line: 5, Error: `unsupported scheme "ftp"`, ErrorKind: record.KindInvalidURL},
+		{URL: "http://a/", Line: 2, File: "lists/a <b>.txt", Status: 200},
 		{URL: "http://a/<script>&amp;", Title: "tab\there\nnew \"q\" back\\ \x00\x1f \u2028\u2029 é ☺ \xff\xfe", Redirects: 3, Truncated: true, DurationMS: 0.000001},
 		{URL: "u", DurationMS: 1e21, Size: -1, Status: 503, Attempts: 3},
 		{URL: "u", DurationMS: 1.5e-7},

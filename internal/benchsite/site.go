@@ -26,6 +26,7 @@ type Options struct {
 	Jitter     time.Duration // plus a uniform random wait up to this
 	ErrorRate  float64       // share of /page/ requests answered 500
 	DropRate   float64       // share of /page/ requests whose connection is dropped
+	FailFirst  int           // each page's first FailFirst requests get their connection reset
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
 	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
@@ -48,6 +49,7 @@ type Site struct {
 	mu       sync.Mutex
 	arrivals []time.Time
 	hits     map[string]int
+	failed   map[int]int // page → requests reset, with FailFirst
 }
 
 // New returns a Site.
@@ -55,7 +57,7 @@ func New(opts Options) *Site {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 2048
 	}
-	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}}
+	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}, failed: map[int]int{}}
 	s.mux.HandleFunc("/page/", s.page)
 	if opts.Extra != nil {
 		s.mux.Handle("/", opts.Extra)
@@ -167,6 +169,10 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if s.opts.FailFirst > 0 && s.failFirst(n) {
+		drop(w)
+		return
+	}
 	switch p := rand.Float64(); {
 	case p < s.opts.DropRate:
 		drop(w)
@@ -180,6 +186,18 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 	w.Header()["Content-Type"] = htmlType
 	w.Write(*buf)
 	pageBufs.Put(buf)
+}
+
+// failFirst reports whether this request for page n is one of its first
+// FailFirst, and counts it.
+func (s *Site) failFirst(n int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed[n] >= s.opts.FailFirst {
+		return false
+	}
+	s.failed[n]++
+	return true
 }
 
 func randDuration(max time.Duration) time.Duration {
