@@ -76,7 +76,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
-	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests (with --retries N, every page succeeds)")
+	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests at once, before --latency (with --retries N, every page succeeds)")
 	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")

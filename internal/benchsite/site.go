@@ -26,7 +26,7 @@ type Options struct {
 	Jitter     time.Duration // plus a uniform random wait up to this
 	ErrorRate  float64       // share of /page/ requests answered 500
 	DropRate   float64       // share of /page/ requests whose connection is dropped
-	FailFirst  int           // each page's first FailFirst requests get their connection reset
+	FailFirst  int           // each page's first FailFirst requests get their connection reset at once, before Latency
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
 	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
@@ -164,14 +164,14 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	if s.opts.FailFirst > 0 && s.failFirst(n) {
+		drop(w) // at once, before any latency: a fault, not a slow page
+		return
+	}
 	if d := s.opts.Latency + randDuration(s.opts.Jitter); d > 0 {
 		if !wait(r, d) {
 			return
 		}
-	}
-	if s.opts.FailFirst > 0 && s.failFirst(n) {
-		drop(w)
-		return
 	}
 	switch p := rand.Float64(); {
 	case p < s.opts.DropRate:
