@@ -67,15 +67,7 @@ func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
-	bom, _ := br.Peek(3)
-	enc, name := bomEncoding(bom)
-	if enc == nil {
-		enc, name = headerEncoding(contentType)
-	}
-	var src io.Reader = br
-	if enc != nil && !asciiCompatible(name) {
-		src, enc = enc.NewDecoder().Reader(br), encoding.Nop
-	}
+	src, enc := tokenizerSource(br, contentType)
 	s := scanner{z: html.NewTokenizer(src), enc: enc, want: want}
 	s.z.SetMaxBuf(MaxTokenBytes)
 	return s.run()

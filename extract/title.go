@@ -65,16 +65,26 @@ func titleOf(r io.Reader, contentType string, sc *scope) (title string, found bo
 	br := readers.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer readers.Put(br)
+	src, enc := tokenizerSource(br, contentType)
+	return titleTokenized(src, enc, sc)
+}
+
+// tokenizerSource decides a body's encoding from its byte-order mark, else
+// from contentType (a byte-order mark beats the header, as in browsers), and
+// returns what the tokenizer reads: br and its encoding (nil when nothing is
+// declared yet: a <meta> may declare it) for ASCII-compatible encodings, or
+// br decoded to UTF-8 and encoding.Nop for UTF-16 and ISO-2022-JP, which put
+// '<' bytes inside characters.
+func tokenizerSource(br *bufio.Reader, contentType string) (io.Reader, encoding.Encoding) {
 	bom, _ := br.Peek(3)
-	enc, name := bomEncoding(bom) // a byte-order mark beats the header, as in browsers
+	enc, name := bomEncoding(bom)
 	if enc == nil {
 		enc, name = headerEncoding(contentType)
 	}
 	if enc != nil && !asciiCompatible(name) {
-		// UTF-16 and ISO-2022-JP put '<' bytes inside characters: decode first.
-		return titleTokenized(enc.NewDecoder().Reader(br), encoding.Nop, sc)
+		return enc.NewDecoder().Reader(br), encoding.Nop
 	}
-	return titleTokenized(br, enc, sc)
+	return br, enc
 }
 
 // titleTokenized is TitleOf with the x/net/html tokenizer over src, the body
