@@ -131,10 +131,10 @@ func appendText(b *strings.Builder, n *html.Node) {
 	}
 }
 
-// collapse cleans decoded text as titles are cleaned: runs of ASCII white
-// space become one space, the ends are trimmed, and at most MaxTitleRunes
-// characters are kept. Unlike the title's cleaning it decodes no entities:
-// the tree's text is already decoded.
+// collapse cleans decoded text as titles are cleaned (clean ends with it):
+// runs of ASCII white space become one space, the ends are trimmed, and at
+// most MaxTitleRunes characters are kept, a space never ending a cut value.
+// It decodes no entities: the tree's text is already decoded.
 func collapse(s string) string {
 	var b strings.Builder
 	b.Grow(min(len(s), maxSelectText))
@@ -144,7 +144,7 @@ func collapse(s string) string {
 			space = b.Len() > 0
 			continue
 		}
-		if space { // a space counts, but never ends a cut value (as in clean)
+		if space { // a space counts, but never ends a cut value
 			if n+1 >= MaxTitleRunes {
 				break
 			}

@@ -225,30 +225,7 @@ func clean(s string) string {
 		return s
 	}
 	s = strings.ReplaceAll(s, "\x00", "\uFFFD")
-	s = html.UnescapeString(s)
-	var b strings.Builder
-	b.Grow(len(s))
-	space, n := false, 0
-	for _, r := range s {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\f' || r == '\r' {
-			space = b.Len() > 0
-			continue
-		}
-		if space { // a space counts, but never ends a cut title
-			if n+1 >= MaxTitleRunes {
-				break
-			}
-			b.WriteByte(' ')
-			space = false
-			n++
-		}
-		if n == MaxTitleRunes {
-			break
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.ToValidUTF8(b.String(), "\uFFFD")
+	return strings.ToValidUTF8(collapse(html.UnescapeString(s)), "\uFFFD")
 }
 
 // isClean reports whether clean would return s unchanged: short, valid
