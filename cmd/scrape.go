@@ -113,22 +113,12 @@ func (o *ScrapeOptions) Validate() error {
 	switch {
 	case o.Concurrency < 1 || o.Concurrency > 1_000_000:
 		return usageErr("--concurrency must be between 1 and 1000000, not %d", o.Concurrency)
-	case o.Rate < 0:
-		return usageErr("--rate must not be negative")
 	case o.Burst < 1:
 		return usageErr("--burst must be at least 1, not %d", o.Burst)
 	case o.PerHost < 0:
 		return usageErr("--per-host must not be negative")
 	case o.HostRate < 0:
 		return usageErr("--host-rate must not be negative")
-	case o.Timeout <= 0:
-		return usageErr("--timeout must be positive, not %s", o.Timeout)
-	case o.Retries < 0 || o.Retries > 100:
-		return usageErr("--retries must be between 0 and 100, not %d", o.Retries)
-	case o.MaxRetryWait <= 0:
-		return usageErr("--max-retry-wait must be positive")
-	case o.MaxRedirects < 0:
-		return usageErr("--max-redirects must not be negative")
 	case o.Deadline < 0:
 		return usageErr("--deadline must not be negative")
 	case o.Window < 0:
@@ -141,6 +131,24 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--progress must be auto, always, never or log, not %q", o.Progress)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
+	}
+	return validateFetch(o.Rate, o.Timeout, o.Retries, o.MaxRetryWait, o.MaxRedirects)
+}
+
+// validateFetch checks the flags that every command that fetches shares
+// (scrape, bench, sitemap), naming the flag at fault.
+func validateFetch(rate float64, timeout time.Duration, retries int, maxRetryWait time.Duration, maxRedirects int) error {
+	switch {
+	case rate < 0:
+		return usageErr("--rate must not be negative")
+	case timeout <= 0:
+		return usageErr("--timeout must be positive, not %s", timeout)
+	case retries < 0 || retries > 100:
+		return usageErr("--retries must be between 0 and 100, not %d", retries)
+	case maxRetryWait <= 0:
+		return usageErr("--max-retry-wait must be positive")
+	case maxRedirects < 0:
+		return usageErr("--max-redirects must not be negative")
 	}
 	return nil
 }

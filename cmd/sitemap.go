@@ -74,15 +74,16 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "text: one URL per line; jsonl: {\"url\", \"lastmod\"} per line")
 	f.StringVar(&opts.Since, "since", "", "only URLs whose lastmod is this date or later (2024-05-01, 2024-05-01T12:00:00Z); URLs without one are kept")
 	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of standard output")
-	f.Float64VarP(&opts.Rate, "rate", "r", 0, "requests started per second at most (0: no limit)")
+	f.VarP((*perSecond)(&opts.Rate), "rate", "r", "requests started per second at most: 10, 10/s, 600/m (0: no limit)")
 	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host at most")
-	f.DurationVarP(&opts.Timeout, "timeout", "t", opts.Timeout, "one attempt, the whole exchange including the body")
+	f.VarP((*seconds)(&opts.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
 	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
-	f.DurationVar(&opts.MaxRetryWait, "max-retry-wait", opts.MaxRetryWait, "longest wait before a retry, Retry-After included")
+	f.Var((*seconds)(&opts.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
 	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
 	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
 	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
 	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "skip TLS certificate verification")
+	setFlagHelp(c, nil, map[string][]string{"format": {"text\tone URL per line", "jsonl\turl and lastmod per line"}})
 	return c
 }
 
@@ -95,18 +96,11 @@ func (o *SitemapOptions) Validate() error {
 		return usageErr("give a sitemap or --from-robots, not both")
 	case o.Format != "text" && o.Format != "jsonl":
 		return usageErr("--format must be text or jsonl, not %q", o.Format)
-	case o.Rate < 0:
-		return usageErr("--rate must not be negative")
 	case o.PerHost < 1:
 		return usageErr("--per-host must be at least 1, not %d", o.PerHost)
-	case o.Timeout <= 0:
-		return usageErr("--timeout must be positive, not %s", o.Timeout)
-	case o.Retries < 0 || o.Retries > 100:
-		return usageErr("--retries must be between 0 and 100, not %d", o.Retries)
-	case o.MaxRetryWait <= 0:
-		return usageErr("--max-retry-wait must be positive")
-	case o.MaxRedirects < 0:
-		return usageErr("--max-redirects must not be negative")
+	}
+	if err := validateFetch(o.Rate, o.Timeout, o.Retries, o.MaxRetryWait, o.MaxRedirects); err != nil {
+		return err
 	}
 	if o.Since != "" {
 		t, err := sitemap.ParseTime(o.Since)
