@@ -82,8 +82,14 @@ func (l *fieldList) extractFields() extract.Fields {
 	return fs
 }
 
-// selectorList is the -e value: selectors with distinct names.
-type selectorList struct{ sels []extract.Selector }
+// selectorList is the -e value: selectors with distinct names, and each
+// flag value as given.
+type selectorList struct {
+	sels  []extract.Selector
+	specs []string
+}
+
+func (l *selectorList) repeated() []string { return l.specs }
 
 func (l *selectorList) String() string {
 	var names []string
@@ -106,6 +112,7 @@ func (l *selectorList) Set(s string) error {
 		}
 	}
 	l.sels = append(l.sels, sel)
+	l.specs = append(l.specs, s)
 	return nil
 }
 

@@ -7,12 +7,27 @@ import (
 )
 
 // resumeCommand is the command line that resumes a scrape run stopped
-// early: the same flags as given (--resume added) and the same files, each
-// word quoted for a POSIX shell where it needs it.
-func resumeCommand(flags *pflag.FlagSet, files []string) string {
+// early: the same flags as given (--resume added, a repeatable flag once
+// per value) and the same files (standard input only if the run read it),
+// each word quoted for a POSIX shell where it needs it. appendTo, when not
+// "", is the --output file of a JSON-lines stream: the command appends to
+// it (>> FILE) rather than recreating it, so that the file ends with a
+// final record for every URL, as the README's resume recipe says.
+func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
 	words := []string{"fanout", "scrape"}
 	flags.Visit(func(f *pflag.Flag) {
+		if appendTo != "" && f.Name == "output" {
+			return
+		}
 		switch v := f.Value.(type) {
+		case repeatedValue:
+			for _, s := range v.repeated() {
+				words = append(words, "--"+f.Name+"="+s)
+			}
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				words = append(words, "--"+f.Name+"="+s)
+			}
 		case *headerList:
 			for name, values := range v.h {
 				for _, value := range values {
@@ -31,7 +46,7 @@ func resumeCommand(flags *pflag.FlagSet, files []string) string {
 		}
 	})
 	words = append(words, "--resume")
-	if len(files) == 0 {
+	if len(files) == 0 && !flags.Changed("url") {
 		files = []string{"-"}
 	}
 	words = append(words, files...)
@@ -39,8 +54,15 @@ func resumeCommand(flags *pflag.FlagSet, files []string) string {
 	for i, w := range words {
 		quoted[i] = shellQuote(w)
 	}
+	if appendTo != "" {
+		quoted = append(quoted, ">>", shellQuote(appendTo))
+	}
 	return strings.Join(quoted, " ")
 }
+
+// repeatedValue is a repeatable flag whose String does not give back its
+// values: repeated is each value as it was given, in order.
+type repeatedValue interface{ repeated() []string }
 
 // shellQuote quotes s for a POSIX shell, unless it needs none.
 func shellQuote(s string) string {

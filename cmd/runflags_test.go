@@ -86,6 +86,9 @@ func TestRunFlagDefaults(t *testing.T) {
 	}
 }
 
+// TestResumeCommand checks the "resume with:" line against commands
+// written out by hand: every repeated value once per flag, standard input
+// only when the run read it, and a JSON-lines --output appended to.
 func TestResumeCommand(t *testing.T) {
 	tests := []struct {
 		name string
@@ -98,6 +101,18 @@ func TestResumeCommand(t *testing.T) {
 			`fanout scrape '--db=my db' -H 'X-A: b c' --insecure --resume 'it'\''s.txt'`},
 		{"stdin, --resume given already", []string{"--db", "r.db", "--resume"},
 			"fanout scrape --db=r.db --resume -"},
+		{"repeated -u, no stdin", []string{"--db", "r.db", "-u", "http://a.test/1", "-u", "http://a.test/2"},
+			"fanout scrape --db=r.db --url=http://a.test/1 --url=http://a.test/2 --resume"},
+		{"repeated -e", []string{"--db", "r.db", "-e", "p=.price", "-e", "img=img.hero@src", "urls.txt"},
+			"fanout scrape --db=r.db --extract=p=.price --extract=img=img.hero@src --resume urls.txt"},
+		{"repeated --resolver", []string{"--db", "r.db", "--resolver", "127.0.0.1:5353", "--resolver", "127.0.0.2", "urls.txt"},
+			"fanout scrape --db=r.db --resolver=127.0.0.1:5353 --resolver=127.0.0.2:53 --resume urls.txt"},
+		{"jsonl output appended", []string{"--db", "r.db", "-o", "run.jsonl", "urls.txt"},
+			"fanout scrape --db=r.db --resume urls.txt >> run.jsonl"},
+		{"csv output kept", []string{"--db", "r.db", "-o", "run.csv", "urls.txt"},
+			"fanout scrape --db=r.db --output=run.csv --resume urls.txt"},
+		{"gathered output kept", []string{"--db", "r.db", "--report", "gather", "-o", "run.json", "urls.txt"},
+			"fanout scrape --db=r.db --output=run.json --report=gather --resume urls.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -83,7 +83,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 				return err
 			}
 			if opts.DB != "" {
-				opts.resume = resumeCommand(c.Flags(), args)
+				opts.resume = resumeCommand(c.Flags(), args, opts.appendTarget())
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -106,6 +106,15 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	addPageFlags(f, &opts.Page)
 	setScrapeHelp(c)
 	return c
+}
+
+// appendTarget is the --output file a resumed run appends to: set only
+// for a JSON-lines stream, whose records can follow the stopped run's.
+func (o *ScrapeOptions) appendTarget() string {
+	if o.Output == "" || o.Format != "jsonl" || o.Report != "stream" {
+		return ""
+	}
+	return o.Output
 }
 
 // Validate checks the options, naming the flag at fault.
