@@ -9,6 +9,7 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
 )
 
 // PageOptions are scrape's flags for what is read from each page, and
@@ -28,7 +29,7 @@ func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 }
 
 // defaultFieldNames are the record's fields without --fields.
-var defaultFieldNames = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type",
+var defaultFieldNames = []string{"url", "line", "file", "status", "title", "final_url", "redirects", "content_type",
 	"size", "truncated", "duration_ms", "attempts", "error", "error_kind"}
 
 // seoFieldNames are the fields --fields adds, each with what extract finds.
@@ -159,7 +160,7 @@ func (o *PageOptions) columns(format string) []string {
 		if len(o.Extract.sels) == 0 && !o.readsRobots() {
 			return nil // the fixed CSV columns
 		}
-		names = defaultFieldNames
+		names = report.CSVHeader // the fixed columns, file last, then the added ones
 	}
 	names = slices.Clone(names)
 	if len(o.Extract.sels) > 0 {

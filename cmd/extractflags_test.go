@@ -66,3 +66,30 @@ func TestPageFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestColumnsKeepFile checks that the columns chosen for -e, --robots and
+// --fields default keep the record's file (which list a line came from,
+// when there are several), as the whole record and the fixed CSV do.
+func TestColumnsKeepFile(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		format string
+		want   string
+	}{
+		{"csv with -e: the fixed columns, then extract", []string{"-e", "p=.price"}, "csv",
+			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,extract"},
+		{"csv with --robots report", []string{"--robots", "report"}, "csv",
+			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,robots_txt"},
+		{"jsonl with --fields default, in the record's order", []string{"--fields", "default,lang"}, "jsonl",
+			"url,line,file,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,lang"},
+		{"file named alone", []string{"--fields", "url,file"}, "csv", "url,file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(parseScrape(t, tt.args...).Page.columns(tt.format), ","); got != tt.want {
+				t.Errorf("columns\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}

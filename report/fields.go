@@ -13,7 +13,7 @@ import (
 
 // FieldNames are the record's JSON field names, in record order, that a
 // column list (--fields) may name.
-var FieldNames = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size",
+var FieldNames = []string{"url", "line", "file", "status", "title", "final_url", "redirects", "content_type", "size",
 	"truncated", "duration_ms", "attempts", "error", "error_kind", "description", "canonical", "robots", "lang",
 	"h1", "h1_count", "og", "hreflang", "links", "extract", "robots_txt"}
 
@@ -143,6 +143,8 @@ func appendNamed(b []byte, name string, r *record.Result) []byte {
 // stringField is r's string field name, "" for any other.
 func stringField(r *record.Result, name string) string {
 	switch name {
+	case "file":
+		return r.File
 	case "title":
 		return r.Title
 	case "final_url":

@@ -34,7 +34,7 @@ func wantFields(t testing.TB, r *record.Result, fields []string) string {
 var fieldRecords = []record.Result{
 	{},
 	{URL: "http://x/<&>", Line: 3, Status: 200, Title: "T \u2028", FinalURL: "http://x/", Redirects: 2, ContentType: "text/html",
-		Size: 10, Truncated: true, DurationMS: 1.5e-7, Attempts: 1, Description: "d", Canonical: "http://x/c", Robots: "noindex",
+		File: "b.txt", Size: 10, Truncated: true, DurationMS: 1.5e-7, Attempts: 1, Description: "d", Canonical: "http://x/c", Robots: "noindex",
 		Lang: "fr", H1: "h", H1Count: 3, OG: map[string]string{"url": "u", "image": "i"}, Hreflang: map[string]string{"de": "/de"},
 		Links: 9, Extract: map[string][]string{"b": {"x"}, "a": {}}, RobotsTxt: "allowed"},
 	{URL: "u", Error: "boom \xff", ErrorKind: record.KindRobots, RobotsTxt: "disallowed"},
@@ -92,7 +92,7 @@ func FuzzFieldsJSON(f *testing.F) {
 }
 
 func TestFieldsCSV(t *testing.T) {
-	enc, err := NewEncoderFields("csv", false, []string{"url", "canonical", "h1_count", "og", "extract", "robots_txt"})
+	enc, err := NewEncoderFields("csv", false, []string{"url", "canonical", "h1_count", "og", "extract", "robots_txt", "file"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,10 +106,10 @@ func TestFieldsCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := [][]string{
-		{"url", "canonical", "h1_count", "og", "extract", "robots_txt"},
-		{"", "", "0", "", "", ""},
-		{"http://x/<&>", "http://x/c", "3", `{"image":"i","url":"u"}`, `{"a":[],"b":["x"]}`, "allowed"},
-		{"u", "", "0", "", "", "disallowed"},
+		{"url", "canonical", "h1_count", "og", "extract", "robots_txt", "file"},
+		{"", "", "0", "", "", "", ""},
+		{"http://x/<&>", "http://x/c", "3", `{"image":"i","url":"u"}`, `{"a":[],"b":["x"]}`, "allowed", "b.txt"},
+		{"u", "", "0", "", "", "disallowed", ""},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %q", len(rows), len(want), rows)
