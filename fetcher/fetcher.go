@@ -182,7 +182,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, r
 	}
 	resp, err := f.do(req, release)
 	if err != nil {
-		f.fail(res, err, actx, "waiting for the response")
+		f.fail(res, err, actx, waitingFor(err))
 		end.err = err
 		return end
 	}

@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -119,12 +120,36 @@ func (f *Fetcher) admitHop(req *http.Request, release *func()) error {
 	}
 	(*release)()
 	*release = func() {} // nothing is held while waiting
-	rel, err := f.gate.Acquire(req.Context(), input.HostKey(req.URL))
+	host := input.HostKey(req.URL)
+	rel, err := f.gate.Acquire(req.Context(), host)
 	if err != nil {
-		return err
+		return &hopWaitError{host: host, err: err}
 	}
 	*release = rel
 	return nil
+}
+
+// hopWaitError is a redirect hop that ended while it waited for the gate,
+// before it was sent: the attempt's timeout names that wait, not the
+// response, which was never asked for.
+type hopWaitError struct {
+	host string // the hop's input.HostKey
+	err  error
+}
+
+func (e *hopWaitError) Error() string {
+	return "waiting to follow the redirect to " + e.host + ": " + e.err.Error()
+}
+
+func (e *hopWaitError) Unwrap() error { return e.err }
+
+// waitingFor says what an exchange that failed with err was waiting for,
+// for a timeout's message: the response, or a redirect hop's turn.
+func waitingFor(err error) string {
+	if hw := (*hopWaitError)(nil); errors.As(err, &hw) {
+		return "waiting for a turn at " + hw.host + " (--per-host, -c, --rate, --host-rate) to follow a redirect; the wait counts against -t"
+	}
+	return "waiting for the response"
 }
 
 // checkRedirect decides whether the hop req, after via, is followed: nil,

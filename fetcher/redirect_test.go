@@ -7,7 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // headerLog records the headers of each request a server saw, by path.
@@ -253,5 +257,58 @@ func TestURLCredentials(t *testing.T) {
 				t.Errorf("password shown: final_url %q, error %q", got.FinalURL, got.Error)
 			}
 		})
+	}
+}
+
+// holdGate admits every host but held at once; an Acquire for held waits
+// until its context ends, as a host whose --per-host slots stay taken.
+type holdGate struct{ held string }
+
+func (g holdGate) Acquire(ctx context.Context, host string) (func(), error) {
+	if host == g.held {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	return func() {}, ctx.Err()
+}
+func (holdGate) Pause(string, time.Time) {}
+
+// TestRedirectHopWaitTimesOut checks what a redirect hop that never gets its
+// turn at the next host gives: a timeout whose message names that wait and
+// host, not a response that was never asked for, and no request there.
+func TestRedirectHopWaitTimesOut(t *testing.T) {
+	var asked atomic.Int32
+	next := serveOn(t, "127.0.0.2", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+	}))
+	origin := serveOn(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, next.URL+"/there", http.StatusFound)
+	}))
+	nextHost := strings.TrimPrefix(next.URL, "http://")
+	tests := []struct {
+		name string
+		held string // the host whose turn never comes
+		want string // in the record's error
+	}{
+		{name: "the hop's host is held", held: nextHost, want: "waiting for a turn at " + nextHost},
+		{name: "nothing is held", held: "", want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFetcher(t, Options{Timeout: 200 * time.Millisecond}, holdGate{held: tt.held})
+			got := f.Fetch(context.Background(), target(t, origin.URL+"/here"), nil)
+			if tt.want == "" {
+				if got.ErrorKind != "" || got.Redirects != 1 {
+					t.Errorf("error %q (%s), %d redirects: want the hop followed", got.Error, got.ErrorKind, got.Redirects)
+				}
+				return
+			}
+			if got.ErrorKind != record.KindTimeout || !strings.Contains(got.Error, tt.want) {
+				t.Errorf("error %q (%s), want a timeout containing %q", got.Error, got.ErrorKind, tt.want)
+			}
+		})
+	}
+	if n := asked.Load(); n != 1 {
+		t.Errorf("the held host was asked %d times, want once (only when not held)", n)
 	}
 }

@@ -93,6 +93,9 @@ func TestErrorListSpillsInOrder(t *testing.T) {
 			var want []ErrorEntry
 			for i := range n {
 				e := ErrorEntry{URL: fmt.Sprintf("http://x/%d\n\u2028", i), Line: i + 1, ErrorKind: record.KindDNS, Error: "no such host"}
+				if i%2 == 1 {
+					e.File = fmt.Sprintf("list-%d.txt", i%3) // File must survive the spill
+				}
 				l.Append(e)
 				want = append(want, e)
 			}

@@ -38,10 +38,13 @@ type Summary struct {
 }
 
 // ErrorEntry is one failed URL in the summary; URL has its password, if
-// any, redacted.
+// any, redacted. File is the input file its line came from, set (as in the
+// record) only when the run read several files, where a line number alone
+// does not say which line failed.
 type ErrorEntry struct {
 	URL       string      `json:"url"`
 	Line      int         `json:"line"`
+	File      string      `json:"file,omitempty"`
 	ErrorKind record.Kind `json:"error_kind"`
 	Error     string      `json:"error"`
 }
@@ -68,7 +71,7 @@ func (s *Summary) Add(r *record.Result) {
 		s.Failed++
 		s.ByError[r.ErrorKind]++
 		if s.Errors != nil {
-			s.Errors.Append(ErrorEntry{r.RedactedURL(), r.Line, r.ErrorKind, r.Error})
+			s.Errors.Append(ErrorEntry{URL: r.RedactedURL(), Line: r.Line, File: r.File, ErrorKind: r.ErrorKind, Error: r.Error})
 		}
 	}
 	if r.Attempts > 0 {
@@ -253,7 +256,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 		return err
 	}
 	return s.Errors.Each(func(e *ErrorEntry) error {
-		_, err := fmt.Fprintf(w, "  %s  %s  %s\n", printable(e.URL), e.ErrorKind, printable(e.Error))
+		where := ""
+		if e.File != "" {
+			where = fmt.Sprintf("  (%s line %d)", printable(e.File), e.Line)
+		}
+		_, err := fmt.Fprintf(w, "  %s  %s  %s%s\n", printable(e.URL), e.ErrorKind, printable(e.Error), where)
 		return err
 	})
 }

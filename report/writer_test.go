@@ -106,3 +106,99 @@ func TestStreamKeepsCountsNotAList(t *testing.T) {
 		t.Errorf("summary %s, %v", b, err)
 	}
 }
+
+// TestGatherErrorsNameTheirFile checks that the summary's list of failed
+// URLs says which file each came from when the run read several (the same
+// line number can fail in two files), and names no file with one.
+func TestGatherErrorsNameTheirFile(t *testing.T) {
+	tests := []struct {
+		name   string
+		format string
+		files  []string // the File of each result, in input order
+		want   string   // jsonl: the summary's errors as JSON; text: the error lines
+	}{
+		{
+			name:   "jsonl several files",
+			format: "jsonl",
+			files:  []string{"a.txt", "b.txt"},
+			want: `[{"url":"http://h0/p","line":1,"file":"a.txt","error_kind":"connect","error":"refused"},` +
+				`{"url":"http://h0/p","line":1,"file":"b.txt","error_kind":"connect","error":"refused"}]`,
+		},
+		{
+			name:   "jsonl one file",
+			format: "jsonl",
+			files:  []string{""},
+			want:   `[{"url":"http://h0/p","line":1,"error_kind":"connect","error":"refused"}]`,
+		},
+		{
+			name:   "text several files",
+			format: "text",
+			files:  []string{"a.txt", "b\x1b.txt"},
+			want:   "  http://h0/p  connect  refused  (a.txt line 1)\n  http://h0/p  connect  refused  (b\ufffd.txt line 1)\n",
+		},
+		{
+			name:   "text one file",
+			format: "text",
+			files:  []string{""},
+			want:   "  http://h0/p  connect  refused\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := gatherFailures(t, tt.format, tt.files)
+			got := errorLines(out)
+			if tt.format == "jsonl" {
+				var doc struct {
+					Summary struct {
+						Errors json.RawMessage `json:"errors"`
+					} `json:"summary"`
+				}
+				if err := json.Unmarshal([]byte(out), &doc); err != nil {
+					t.Fatalf("not one JSON document: %v", err)
+				}
+				got = string(doc.Summary.Errors)
+			}
+			if got != tt.want {
+				t.Errorf("errors\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// gatherFailures writes, in gather mode, one failed result (line 1) per
+// entry of files, with that File, and returns the document.
+func gatherFailures(t *testing.T, format string, files []string) string {
+	t.Helper()
+	enc, err := NewEncoder(format, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := &Writer{Out: &out, Encoder: enc, Gather: true}
+	results := make(chan record.Result, len(files))
+	for i, f := range files {
+		r := seqResult(0) // line 1, failed: connect, refused
+		r.Seq, r.File = i, f
+		results <- r
+	}
+	close(results)
+	sum, err := w.Consume(results, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sum.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// errorLines keeps the lines of a text document that list a failed URL.
+func errorLines(doc string) string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(doc, "\n") {
+		if strings.HasPrefix(l, "  http://") {
+			b.WriteString(l)
+		}
+	}
+	return b.String()
+}
