@@ -68,6 +68,8 @@ func TestShardFlags(t *testing.T) {
 		wantErrOut string
 	}{
 		{"plan of one shard", "", []string{"scrape", "--shard", "0/2", "--plan"}, 0, "0/2 2 4 <", ""},
+		{"plan of -u URLs, not standard input", "", []string{"scrape", "--shard", "0/2", "--plan", "-u", "http://a.test/1", "-u", "http://A.test/3"}, 0, "0/2 1 2 <", ""},
+		{"plan of URL arguments", "", []string{"scrape", "--shard", "0/2", "--plan", "http://a.test/1"}, 0, "0/2 1 1 <", ""},
 		{"plan with the index from the environment", "1", []string{"scrape", "--shard", "2", "--plan"}, 0, "1/2 0 0 <", ""},
 		{"N without an index", "", []string{"scrape", "--shard", "2", "--plan"}, 2, "", "JOB_COMPLETION_INDEX"},
 		{"index out of range", "", []string{"scrape", "--shard", "2/2"}, 2, "", "--shard"},

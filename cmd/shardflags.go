@@ -53,16 +53,18 @@ func (v *shardValue) Set(s string) error {
 }
 
 // planRun prints the split of the input over the shards, without fetching.
+// The input is the run's: the files, -u URLs and URL arguments
+// (openSource), so the plan is that of the run it stands for.
 func planRun(opts *ScrapeOptions) error {
 	spec := opts.Fleet.Shard.spec
 	if spec.Count == 0 {
 		return usageErr("--plan needs --shard")
 	}
-	src, err := input.OpenFiles(opts.Files, opts.IO.In)
+	src, closeSrc, err := openSource(opts)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	defer src.Close()
+	defer closeSrc()
 	plan := shard.NewPlan(spec.Count)
 	for {
 		t, err := src.Next()
