@@ -192,8 +192,10 @@ func TestScrapeRobotsCrawlDelay(t *testing.T) {
 	if n := site.Requests(); n != 4 {
 		t.Fatalf("%d page requests, want 4", n)
 	}
-	// One start every 0.5 s: never two within 400 ms.
-	if most := site.MostInWindow(400 * time.Millisecond); most > 1 {
-		t.Errorf("%d page requests within 400 ms under Crawl-delay: 0.5", most)
+	// One start every 0.5 s: never two within 250 ms, half the delay, so a
+	// loaded machine's late delivery of one request cannot fail the test,
+	// while without the delay all four arrive within milliseconds.
+	if most := site.MostInWindow(250 * time.Millisecond); most > 1 {
+		t.Errorf("%d page requests within 250 ms under Crawl-delay: 0.5", most)
 	}
 }
