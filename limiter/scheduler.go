@@ -11,13 +11,13 @@ import (
 	"github.com/fanout-dev/fanout/input"
 )
 
-// DefaultWindow is the least count of pending targets a Scheduler holds by
+// defaultWindow is the least count of pending targets a Scheduler holds by
 // default; see Window.
-const DefaultWindow = 2048
+const defaultWindow = 2048
 
-// Window is the default window for a concurrency: DefaultWindow, or four
+// Window is the default window for a concurrency: defaultWindow, or four
 // targets per slot when that is more.
-func Window(concurrency int) int { return max(DefaultWindow, 4*concurrency) }
+func Window(concurrency int) int { return max(defaultWindow, 4*concurrency) }
 
 // Scheduler holds a bounded window of pending targets, read from a channel,
 // and hands out the next one whose host may start now, so that a list sorted
@@ -65,10 +65,10 @@ type Scheduler struct {
 
 // NewScheduler returns a Scheduler taking targets from in (until it is
 // closed) and limits from lim, holding at most window pending targets
-// (DefaultWindow if window <= 0). lim must serve no other Scheduler.
+// (defaultWindow if window <= 0). lim must serve no other Scheduler.
 func NewScheduler(lim *Limits, in <-chan input.Target, window int) *Scheduler {
 	if window <= 0 {
-		window = DefaultWindow
+		window = defaultWindow
 	}
 	return &Scheduler{
 		lim: lim, in: in, window: window, now: time.Now,

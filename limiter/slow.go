@@ -6,9 +6,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// MaxSlowHosts bounds how many hosts' Slow intervals are remembered; past
+// maxSlowHosts bounds how many hosts' Slow intervals are remembered; past
 // it, an arbitrary one is forgotten (its host goes back to Config.HostRate).
-const MaxSlowHosts = 10_000
+const maxSlowHosts = 10_000
 
 // Slow makes host key start at most one request every d from now on (a
 // robots.txt Crawl-delay): the host's rate becomes the lower of
@@ -27,7 +27,7 @@ func (l *Limits) Slow(key string, d time.Duration, now time.Time) {
 	if l.slow == nil {
 		l.slow = map[string]rate.Limit{}
 	}
-	if _, ok := l.slow[key]; !ok && len(l.slow) >= MaxSlowHosts {
+	if _, ok := l.slow[key]; !ok && len(l.slow) >= maxSlowHosts {
 		for k := range l.slow {
 			delete(l.slow, k)
 			break
