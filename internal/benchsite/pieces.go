@@ -32,7 +32,7 @@ func (p *pieceWriter) Write(b []byte) (int, error) {
 	rc := http.NewResponseController(p.ResponseWriter)
 	n := 0
 	for len(b) > 0 {
-		if p.wrote && p.gap > 0 && !wait(p.r, p.gap) {
+		if p.wrote && p.gap > 0 && !Wait(p.r, p.gap) {
 			return n, p.r.Context().Err()
 		}
 		k, err := p.ResponseWriter.Write(b[:min(len(b), p.size)])

@@ -169,7 +169,7 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d := s.opts.Latency + randDuration(s.opts.Jitter); d > 0 {
-		if !wait(r, d) {
+		if !Wait(r, d) {
 			return
 		}
 	}
@@ -207,8 +207,9 @@ func randDuration(max time.Duration) time.Duration {
 	return rand.N(max)
 }
 
-// wait sleeps d or until the client goes, and reports whether d passed.
-func wait(r *http.Request, d time.Duration) bool {
+// Wait sleeps d or until r's client goes, and reports whether d passed.
+// Handlers use it instead of time.Sleep, so a gone client frees them.
+func Wait(r *http.Request, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
 // Paths of the hostile endpoints, for tests to name.
@@ -126,22 +128,10 @@ func trickle(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.Flush()
 	const text = "<html><head><title>slow"
-	for i := 0; wait(r, time.Second); i++ {
+	for i := 0; benchsite.Wait(r, time.Second); i++ {
 		if _, err := w.Write([]byte{text[i%len(text)]}); err != nil || rc.Flush() != nil {
 			return
 		}
-	}
-}
-
-// wait sleeps d or until the client goes, and reports whether d passed.
-func wait(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
 	}
 }
 
