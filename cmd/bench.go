@@ -159,6 +159,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	}
 	cfg := so.pipelineConfig()
 	cfg.Source = &genSource{n: opts.Pages, urlOf: urlOf}
+	watchThrottle(bar, so.Throttle, &cfg)
 	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {

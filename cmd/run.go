@@ -24,7 +24,8 @@ type runResult struct {
 	Outcome pipeline.Outcome
 	Err     error // Run's: *pipeline.FailFastError or the input's read error
 	Signal  *SignalError
-	PerHost int // the per-host cap the run had (0: none), for the summary line
+	PerHost  int  // the per-host cap the run had (0: none), for the summary line
+	Throttle bool // --throttle auto, for the summary line
 }
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
@@ -39,6 +40,7 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 	}
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
 	res.PerHost = cfg.Limits.PerHost
+	res.Throttle = cfg.Limits.Throttle == limiter.ThrottleAuto
 	errors.As(context.Cause(ctx), &res.Signal)
 	return res
 }
@@ -85,6 +87,7 @@ func addRunFlags(f *pflag.FlagSet, o *ScrapeOptions) {
 	f.IntVar(&o.Burst, "burst", o.Burst, "token-bucket burst for --rate (1: smooth pacing)")
 	f.IntVar(&o.PerHost, "per-host", o.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
 	f.Var((*perSecond)(&o.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
+	f.Var(&o.Throttle, "throttle", throttleHelp)
 	f.VarP((*seconds)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
 	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
 	f.Var((*seconds)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
@@ -108,7 +111,7 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 	cfg := pipeline.Config{
 		Limits: limiter.Config{
 			Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
-			PerHost: o.PerHost, HostRate: o.HostRate,
+			PerHost: o.PerHost, HostRate: o.HostRate, Throttle: limiter.Throttle(o.Throttle),
 		},
 		Fetch: fetcher.Options{
 			Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,

@@ -24,6 +24,7 @@ type ScrapeOptions struct {
 	Burst        int
 	PerHost      int
 	HostRate     float64
+	Throttle     throttleMode
 	Timeout      time.Duration
 	Retries      int
 	MaxRetryWait time.Duration
@@ -205,6 +206,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
