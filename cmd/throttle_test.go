@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/limiter"
 )
 
 // capacityList is n page URLs of base.
@@ -129,5 +130,30 @@ func TestThrottleKeepsRetryAfter(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "--throttle auto slowed 1 host") {
 		t.Errorf("the summary does not say the host was slowed:\n%s", errOut)
+	}
+}
+
+// TestThrottleLogLine checks what a --progress log line and the summary
+// say of the windows.
+func TestThrottleLogLine(t *testing.T) {
+	var b strings.Builder
+	p := startProgress(&b, true, time.Hour, 200, 10)
+	defer p.finish()
+	r := limiter.ThrottleReport{Slowed: 2, SlowedNow: 1, SlowedFor: 3 * time.Second,
+		Longest: limiter.HostWindow{Host: "a.test:443", Window: 3, Max: 8, SlowedFor: 2500 * time.Millisecond}}
+	r.Cuts[limiter.CauseStatus], r.Cuts[limiter.CauseLatency] = 1, 4
+	p.watchThrottle(func(time.Time) limiter.ThrottleReport { return r })
+	p.mu.Lock()
+	line := p.status(time.Now())
+	p.mu.Unlock()
+	if want := "; throttle: 1 slowed now, longest a.test:443 at 3 of 8 for 2.5s"; !strings.HasSuffix(line, want) {
+		t.Errorf("log line %q, want it to end with %q", line, want)
+	}
+	want := "fanout: --throttle auto slowed 2 hosts, for 3s in all (windows cut 1× on 429/503, 0× on timeouts or resets, 4× on latency); longest a.test:443, 2.5s, now at 3 of 8"
+	if got := throttleLine(true, r); got != want {
+		t.Errorf("summary %q\nwant    %q", got, want)
+	}
+	if got := throttleLine(false, r); got != "" {
+		t.Errorf("summary under --throttle off: %q", got)
 	}
 }
