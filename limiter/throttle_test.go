@@ -144,7 +144,7 @@ func TestWindowBestExpires(t *testing.T) {
 	}
 	now = now.Add(bestFor)
 	now = round(t, w, now, 100*time.Millisecond) // cut once more, and 100ms is the new best
-	now = round(t, w, now, 100*time.Millisecond)
+	round(t, w, now, 100*time.Millisecond)
 	if w.best != 100*time.Millisecond || w.limit() != 3 {
 		t.Errorf("best %v, limit %d; want 100ms, and growth again from 2 to 3", w.best, w.limit())
 	}
