@@ -218,8 +218,8 @@ type benchResult struct {
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
 	Ran            benchSetup         `json:"ran"`
-	PeakHeapBytes  uint64             `json:"peak_heap_bytes"` // live heap objects, sampled every 50ms
-	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`  // the whole process's, 0 where unknown
+	PeakHeapBytes  uint64             `json:"peak_heap_bytes"`   // live heap objects, sampled every 50ms
+	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`    // the whole process's, 0 where unknown
 	Servers        []benchServer      `json:"servers,omitempty"` // what each in-process server saw (none with --target)
 }
 

@@ -60,7 +60,9 @@ func TestServeTLSCertFile(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	streams, _, _ := TestStreams("")
 	done := make(chan int)
-	go func() { done <- Execute(ctx, streams, []string{"serve", "--tls", "--cert-file", certFile, "--listen", addr}) }()
+	go func() {
+		done <- Execute(ctx, streams, []string{"serve", "--tls", "--cert-file", certFile, "--listen", addr})
+	}()
 	defer func() {
 		cancel()
 		if code := <-done; code != 0 {

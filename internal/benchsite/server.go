@@ -2,7 +2,7 @@ package benchsite
 
 import (
 	"crypto/tls"
-		"net"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -97,7 +97,7 @@ func (s *Server) Start() (string, error) {
 	}
 	// Serve ends with Close; an accept that fails for good shows as the
 	// clients' failed requests.
-	go s.Serve(l) //nolint:errcheck
+	go s.Serve(l)
 	scheme := "http://"
 	if s.tls {
 		scheme = "https://"
