@@ -24,7 +24,10 @@ import (
 
 // BenchOptions are the flags of fanout bench.
 type BenchOptions struct {
-	Scrape *ScrapeOptions // the pipeline's own flags: -c, --rate, --per-host, -t, retries
+	IO         *IOStreams
+	FetchFlags // -t, --retries, -A, -H… (fetchflags.go)
+	LimitFlags // -c, --rate, --per-host… (limitflags.go)
+	RunFlags   // --deadline, --progress, --fields… (runflags.go)
 
 	Pages      int
 	PageSize   byteSize
@@ -45,11 +48,11 @@ type BenchOptions struct {
 
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
 func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
-	scrape := NewScrapeOptions(streams)
-	scrape.Concurrency = 64
-	scrape.PerHost = 0 // the bench site is ours: no politeness limit unless asked
-	scrape.Retries = 0
-	opts := &BenchOptions{Scrape: scrape, Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
+	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
+		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
+	opts.Concurrency = 64
+	opts.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	opts.Retries = 0
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Run the whole scrape pipeline against a built-in local site and report its speed",
@@ -84,10 +87,10 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.BoolVar(&opts.TLS, "tls", false, "serve the site over HTTPS, with a certificate made at start (ECDSA, for 127.0.0.1 and localhost)")
 	f.BoolVar(&opts.HTTP2, "h2", opts.HTTP2, "with --tls, the site offers HTTP/2 as well as HTTP/1.1 (--h2=false: HTTP/1.1 only)")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
-	addRunFlags(f, scrape)
-	addBenchNetFlags(f, opts)
-	addPageFlags(f, &scrape.Page)
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	f.IntVar(&opts.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
+	opts.LimitFlags.AddFlags(f)
+	opts.FetchFlags.AddFlags(f)
+	opts.RunFlags.AddFlags(f)
 	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
@@ -121,7 +124,7 @@ func (o *BenchOptions) Validate() error {
 			return usageErr("--target %q is not an http(s) URL", t)
 		}
 	}
-	return o.Scrape.Validate()
+	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
 // genSource yields n targets, page i at urlOf(i), without any file.
@@ -146,7 +149,6 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	defer sites.Close()
-	so := opts.Scrape
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {
@@ -158,13 +160,13 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	warnOpenFiles(so.Concurrency, so.IO.ErrOut)
+	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
-	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
+	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {
 		w.Progress = bar
 	}
-	cfg := so.pipelineConfig()
+	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
 	cfg.Fetch.RootCAs = sites.roots
 	cfg.Source = &genSource{n: opts.Pages, urlOf: sites.urlOf}
 	heap := startHeapSampler(50 * time.Millisecond)
@@ -176,9 +178,9 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
 	res.Servers = sites.stats()
 	if opts.Format == "json" {
-		err = json.NewEncoder(so.IO.Out).Encode(res)
+		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
-		err = res.writeText(so.IO.Out)
+		err = res.writeText(opts.IO.Out)
 	}
 	if err != nil && !isBrokenPipe(err) {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -232,7 +234,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
 		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
-		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: report.Millis(opts.Latency),
+		Concurrency: opts.Concurrency, Rate: opts.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
 			"min": report.Millis(s.Latency.Min()), "mean": report.Millis(s.Latency.Mean()),
 			"p50": report.Millis(s.Latency.Quantile(0.5)), "p90": report.Millis(s.Latency.Quantile(0.9)),
@@ -260,14 +262,13 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 // benchFloor is the least time the run could take: ceil(n/c)·L for server
 // latency L at concurrency c (per-host limits counted), or n/rate.
 func benchFloor(opts *BenchOptions) time.Duration {
-	so := opts.Scrape
-	c := so.Concurrency
-	if hosts := max(len(opts.Targets), opts.Hosts); so.PerHost > 0 {
-		c = min(c, so.PerHost*hosts)
+	c := opts.Concurrency
+	if hosts := max(len(opts.Targets), opts.Hosts); opts.PerHost > 0 {
+		c = min(c, opts.PerHost*hosts)
 	}
 	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
-	if so.Rate > 0 {
-		floor = max(floor, time.Duration(float64(opts.Pages-so.Burst)/so.Rate*float64(time.Second)))
+	if opts.Rate > 0 {
+		floor = max(floor, time.Duration(float64(opts.Pages-opts.Burst)/opts.Rate*float64(time.Second)))
 	}
 	return floor
 }
