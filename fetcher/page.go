@@ -43,6 +43,11 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 		var p extract.Page
 		p, err = extract.Scan(body, res.ContentType, fields)
 		fillPage(res, &p, final)
+		if fields&(extract.FieldOutlinks|extract.FieldResources) != 0 {
+			res.Outlinks = extract.Links(p.Outlinks, p.Base, final)
+			res.Resources = extract.Links(p.Resources, p.Base, final)
+			res.Nofollow = extract.Nofollow(joinNonEmpty(p.Robots, strings.Join(header.Values("X-Robots-Tag"), ", ")), robotsAgent)
+		}
 	}
 	if err != nil || whole == nil {
 		return err
@@ -55,7 +60,12 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 func clearPage(res *record.Result) {
 	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
 	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
+	res.Outlinks, res.Resources, res.Nofollow = nil, nil, false
 }
+
+// robotsAgent is the robot name that meta robots and X-Robots-Tag
+// directives may address to fanout ("fanout: nofollow").
+const robotsAgent = "fanout"
 
 // fillPage copies what Scan found into res, resolving URLs.
 func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
