@@ -31,7 +31,7 @@ const (
 // Kinds lists every Kind in a fixed order, for reports.
 var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled, KindLocal}
 
-// Result is what became of one input line: the JSON record (README, "The JSON record").
+// Result is what became of one input line: the JSON record (docs/output.md, "The JSON record").
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
 type Result struct {
 	URL         string  `json:"url"`
@@ -49,7 +49,7 @@ type Result struct {
 	Error       string  `json:"error,omitempty"`
 	ErrorKind   Kind    `json:"error_kind,omitempty"`
 
-	// What --fields asks for beyond the defaults (README, "SEO fields"), and
+	// What --fields asks for beyond the defaults (docs/seo.md, "SEO fields"), and
 	// -e's values; absent when not asked for or empty (h1_count and links:
 	// absent means 0).
 	Description string              `json:"description,omitempty"`

@@ -55,7 +55,7 @@ ON CONFLICT (url) DO UPDATE SET
 WHERE excluded.error_kind IS NOT 'canceled' OR results.error_kind IS 'canceled'`
 
 // Batching: a transaction commits after this many rows, or this long after
-// its first row, whichever comes first (README, "Stopping, resuming and the
+// its first row, whichever comes first (docs/store.md, "Stopping, resuming and the
 // store").
 const (
 	batchRows = 1000
