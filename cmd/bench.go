@@ -26,7 +26,10 @@ import (
 
 // BenchOptions are the flags of fanout bench.
 type BenchOptions struct {
-	Scrape *ScrapeOptions // the pipeline's own flags: -c, --rate, --per-host, -t, retries
+	IO         *IOStreams
+	FetchFlags // -t, --retries, -A, -H… (fetchflags.go)
+	LimitFlags // -c, --rate, --per-host… (limitflags.go)
+	RunFlags   // --deadline, --progress, --fields… (runflags.go)
 
 	Pages      int
 	PageSize   byteSize
@@ -45,11 +48,11 @@ type BenchOptions struct {
 
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
 func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
-	scrape := NewScrapeOptions(streams)
-	scrape.Concurrency = 64
-	scrape.PerHost = 0 // the bench site is ours: no politeness limit unless asked
-	scrape.Retries = 0
-	opts := &BenchOptions{Scrape: scrape, Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text"}
+	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
+		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text"}
+	opts.Concurrency = 64
+	opts.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	opts.Retries = 0
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Run the whole scrape pipeline against a built-in local site and report its speed",
@@ -82,10 +85,10 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
-	addRunFlags(f, scrape)
-	addBenchNetFlags(f, opts)
-	addPageFlags(f, &scrape.Page)
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	f.IntVar(&opts.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
+	opts.LimitFlags.AddFlags(f)
+	opts.FetchFlags.AddFlags(f)
+	opts.RunFlags.AddFlags(f)
 	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
@@ -117,7 +120,7 @@ func (o *BenchOptions) Validate() error {
 			return usageErr("--target %q is not an http(s) URL", t)
 		}
 	}
-	return o.Scrape.Validate()
+	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
 // genSource yields n targets, page i at urlOf(i), without any file.
@@ -139,7 +142,6 @@ func (g *genSource) Next() (input.Target, error) {
 func benchRun(ctx context.Context, opts *BenchOptions) error {
 	urlOf, stop := benchTargets(opts)
 	defer stop()
-	so := opts.Scrape
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {
@@ -151,13 +153,13 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	warnOpenFiles(so.Concurrency, so.IO.ErrOut)
+	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
-	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
+	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {
 		w.Progress = bar
 	}
-	cfg := so.pipelineConfig()
+	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
 	cfg.Source = &genSource{n: opts.Pages, urlOf: urlOf}
 	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
@@ -168,9 +170,9 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
 	var err error
 	if opts.Format == "json" {
-		err = json.NewEncoder(so.IO.Out).Encode(res)
+		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
-		err = res.writeText(so.IO.Out)
+		err = res.writeText(opts.IO.Out)
 	}
 	if err != nil && !isBrokenPipe(err) {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -252,7 +254,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
 		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
-		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: report.Millis(opts.Latency),
+		Concurrency: opts.Concurrency, Rate: opts.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
 			"min": report.Millis(s.Latency.Min()), "mean": report.Millis(s.Latency.Mean()),
 			"p50": report.Millis(s.Latency.Quantile(0.5)), "p90": report.Millis(s.Latency.Quantile(0.9)),
@@ -280,14 +282,13 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 // benchFloor is the least time the run could take: ceil(n/c)·L for server
 // latency L at concurrency c (per-host limits counted), or n/rate.
 func benchFloor(opts *BenchOptions) time.Duration {
-	so := opts.Scrape
-	c := so.Concurrency
-	if hosts := max(len(opts.Targets), opts.Hosts); so.PerHost > 0 {
-		c = min(c, so.PerHost*hosts)
+	c := opts.Concurrency
+	if hosts := max(len(opts.Targets), opts.Hosts); opts.PerHost > 0 {
+		c = min(c, opts.PerHost*hosts)
 	}
 	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
-	if so.Rate > 0 {
-		floor = max(floor, time.Duration(float64(opts.Pages-so.Burst)/so.Rate*float64(time.Second)))
+	if opts.Rate > 0 {
+		floor = max(floor, time.Duration(float64(opts.Pages-opts.Burst)/opts.Rate*float64(time.Second)))
 	}
 	return floor
 }

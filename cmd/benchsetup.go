@@ -28,11 +28,10 @@ type benchSetup struct {
 }
 
 func newBenchSetup(opts *BenchOptions) benchSetup {
-	so := opts.Scrape
 	s := benchSetup{
-		Pages: opts.Pages, Concurrency: so.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
-		PerHost: so.PerHost, Retries: so.Retries, Timeout: so.Timeout.String(), Latency: opts.Latency.String(),
-		HostRate: so.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+		Pages: opts.Pages, Concurrency: opts.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
+		PerHost: opts.PerHost, Retries: opts.Retries, Timeout: opts.Timeout.String(), Latency: opts.Latency.String(),
+		HostRate: opts.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
 	}
 	if len(opts.Targets) > 0 {
 		s.PageSize, s.Hosts = "", len(slices.Collect(maps.Keys(hostsOf(opts.Targets))))

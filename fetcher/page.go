@@ -15,8 +15,8 @@ import (
 // as Options.Fields and Options.Selectors ask: the title alone takes
 // TitleOf's fast path; more fields take one extract.Scan pass; selectors
 // read the whole body and build a tree of it. It returns a read error from
-// body. URLs (canonical, hreflang) are resolved against <base href> and
-// final, the response's URL. Fields not asked for stay empty.
+// body. URLs (canonical, hreflang) are resolved against <base href> (when
+// it is http or https) and final, the response's URL. Fields not asked for stay empty.
 func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
 	fields := f.opts.Fields
 	if fields == 0 {
@@ -64,7 +64,9 @@ func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
 	res.H1Count, res.Links, res.OG = p.H1Count, p.Links, p.OG
 	base := final
 	if p.Base != "" {
-		if b, err := final.Parse(p.Base); err == nil {
+		// A <base> that is not http(s) (javascript:, data:) is ignored, so
+		// it cannot turn relative URLs into scripts.
+		if b, err := final.Parse(p.Base); err == nil && (b.Scheme == "http" || b.Scheme == "https") {
 			base = b
 		}
 	}
