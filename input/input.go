@@ -320,6 +320,14 @@ func spaceIndex(s string) int {
 	return -1
 }
 
+// IsHTTP reports whether s starts with "http://" or "https://", in any
+// case (HTTP://… is a URL as much as http://…): the one test of whether a
+// word is meant as a URL rather than a file or a host.
+func IsHTTP(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
+}
+
 // hasScheme reports whether s starts with "scheme:", where what follows the
 // colon is not a port number ("localhost:8080/x" has no scheme).
 func hasScheme(s string) bool {

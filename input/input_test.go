@@ -216,3 +216,25 @@ func TestReaderLongLine(t *testing.T) {
 		t.Fatalf("line after a long one: %+v, %v", second, err)
 	}
 }
+
+func TestIsHTTP(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"http://a.test/", true},
+		{"https://a.test/", true},
+		{"HTTP://a.test/", true},
+		{"HttpS://a.test/", true},
+		{"ftp://a.test/", false},
+		{"http:/a.test/", false},
+		{"a.test", false},
+		{"httpx://a.test", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsHTTP(tt.s); got != tt.want {
+			t.Errorf("IsHTTP(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
