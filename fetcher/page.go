@@ -53,15 +53,12 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 
 // clearPage empties what readPage fills, before each attempt.
 func clearPage(res *record.Result) {
-	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
-	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
+	res.Page, res.Extract = record.Page{}, nil
 }
 
 // fillPage copies what Scan found into res, resolving URLs.
 func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
-	res.Title, res.HasTitle = p.Title, p.HasTitle
-	res.Description, res.Robots, res.Lang, res.H1 = p.Description, p.Robots, p.Lang, p.H1
-	res.H1Count, res.Links, res.OG = p.H1Count, p.Links, p.OG
+	res.Title, res.HasTitle, res.Page = p.Title, p.HasTitle, p.Page
 	base := final
 	if p.Base != "" {
 		// A <base> that is not http(s) (javascript:, data:) is ignored, so
@@ -71,6 +68,7 @@ func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
 		}
 	}
 	res.Canonical = absolute(base, p.Canonical)
+	res.Hreflang = nil
 	if p.Hreflang != nil {
 		res.Hreflang = make(map[string]string, len(p.Hreflang))
 		for lang, href := range p.Hreflang {
