@@ -151,8 +151,8 @@ func (o *PageOptions) apply(cfg *pipeline.Config) {
 }
 
 // columns are the record's fields for report.NewEncoderFields: --fields
-// (or the default fields), then extract with -e and robots_txt with
-// --robots report or obey; nil when the whole record is written as it is
+// (or the default fields), then extract with -e, robots_txt with --robots
+// report or obey, and note with -e; nil when the whole record is written as it is
 // (JSON without --fields: extract and robots_txt are in it when set).
 func (o *PageOptions) columns(format string) []string {
 	names := o.Fields.names
@@ -171,6 +171,9 @@ func (o *PageOptions) columns(format string) []string {
 	}
 	if o.readsRobots() {
 		names = append(names, "robots_txt")
+	}
+	if len(o.Extract.sels) > 0 {
+		names = append(names, "note") // why extract may be partial
 	}
 	return names
 }

@@ -78,8 +78,8 @@ func TestColumnsKeepFile(t *testing.T) {
 		format string
 		want   string
 	}{
-		{"csv with -e: the fixed columns, then extract", []string{"-e", "p=.price"}, "csv",
-			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,extract"},
+		{"csv with -e: the fixed columns, then extract and note", []string{"-e", "p=.price"}, "csv",
+			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,extract,note"},
 		{"csv with --robots report", []string{"--robots", "report"}, "csv",
 			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,robots_txt"},
 		{"jsonl with --fields default, in the record's order", []string{"--fields", "default,lang"}, "jsonl",

@@ -114,6 +114,7 @@ var Fields = []Field{
 	{"links", Int, SEO, false, func(r *Result) Value { return num(int64(r.Links)) }},
 	{"extract", ListMap, Added, false, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
 	{"robots_txt", String, Added, false, func(r *Result) Value { return known(r.RobotsTxt) }},
+	{"note", String, Added, false, func(r *Result) Value { return known(r.Note) }},
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }

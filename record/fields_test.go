@@ -47,7 +47,7 @@ func TestGetReadsItsField(t *testing.T) {
 		"lang": func(r *Result) { r.Lang = "l" }, "h1": func(r *Result) { r.H1 = "h" }, "h1_count": func(r *Result) { r.H1Count = 1 },
 		"og": func(r *Result) { r.OG = map[string]string{"a": "b"} }, "hreflang": func(r *Result) { r.Hreflang = map[string]string{"a": "b"} },
 		"links": func(r *Result) { r.Links = 1 }, "extract": func(r *Result) { r.Extract = map[string][]string{"a": nil} },
-		"robots_txt": func(r *Result) { r.RobotsTxt = "allowed" },
+		"robots_txt": func(r *Result) { r.RobotsTxt = "allowed" }, "note": func(r *Result) { r.Note = "n" },
 	}
 	for _, f := range Fields {
 		setter, ok := set[f.Name]
