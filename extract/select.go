@@ -78,8 +78,9 @@ func isAttrName(s string) bool {
 // partial; note is "" otherwise.
 //
 // The tree costs several times TitleOf's streaming pass in time, and
-// about TreeCost(body) bytes of memory, so callers build it only when
-// selectors are asked for, and bound how many are built at once.
+// about TreeCost(body) bytes of memory (docs/seo.md, "CSS selectors"),
+// so callers build it only when selectors are asked for, and bound how
+// many are built at once.
 func Select(ctx context.Context, body []byte, contentType string, sels []Selector) (values map[string][]string, note string, err error) {
 	return selectBudget(ctx, body, contentType, sels, SelectBudget)
 }
