@@ -138,7 +138,7 @@ func TestFormatFollowsOutput(t *testing.T) {
 		format    string // -f, if not ""
 		wantStart string
 	}{
-		{"csv", "r.csv", "", "url,line,status,title"},
+		{"csv", "r.csv", "", "url,line,file,status,title"},
 		{"jsonl", "r.jsonl", "", `{"url":"` + page},
 		{"json", "r.json", "", `{"url":"` + page},
 		{"txt", "r.txt", "", "200 "},

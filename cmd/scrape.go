@@ -153,7 +153,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns())
 	if err != nil {
 		closeStore(st)
 		return usageErr("%v", err)

@@ -1,0 +1,128 @@
+package cmd
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/internal/testsite"
+)
+
+// keySequence is the keys of one JSON object, in the order written, as a
+// reader that infers a schema (DuckDB, pandas) meets them.
+func keySequence(t *testing.T, line string) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(line))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not an object: %q", line)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+	}
+	return keys
+}
+
+// refusedURL is a loopback URL nothing listens on.
+func refusedURL(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return "http://" + addr + "/"
+}
+
+// TestEveryRecordHasTheSameKeys runs lists whose records differ in every
+// way (a page, a 404, redirects, a refused connection, a line that is no
+// URL, a body that is not HTML) and checks that every line of a run has the
+// same keys in the same order, null where unknown, and a fetched_at in UTC
+// to the millisecond (issue 19: keys came and went with their values).
+func TestEveryRecordHasTheSameKeys(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	list := strings.Join([]string{srv.URL + "/page/1", srv.URL + "/status/404", srv.URL + "/redirect/2",
+		refusedURL(t), "ftp://not-fetched.invalid/", srv.URL + testsite.PathJSON, srv.URL + "/seo/1"}, "\n") + "\n"
+	stamp := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
+	for _, args := range [][]string{
+		nil,
+		{"--fields", "all", "-e", "h=h1", "--robots", "report"},
+		{"--fields", "description,links"},
+		{"--report", "gather"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			before := time.Now().UTC().Truncate(time.Millisecond)
+			code, out, errOut := run(t, list, append([]string{"scrape", "-q", "--retries", "0"}, args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var lines []string
+			for _, l := range strings.Split(out, "\n") {
+				l = strings.TrimSuffix(l, ",")
+				if strings.HasPrefix(l, `{"url"`) {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 7 {
+				t.Fatalf("%d records, want 7:\n%s", len(lines), out)
+			}
+			first := keySequence(t, lines[0])
+			for _, l := range lines {
+				if keys := keySequence(t, l); !slices.Equal(keys, first) {
+					t.Errorf("keys %v\nfirst record's %v", keys, first)
+				}
+				var rec map[string]any
+				if err := json.Unmarshal([]byte(l), &rec); err != nil {
+					t.Fatal(err)
+				}
+				if at, ok := rec["fetched_at"].(string); ok {
+					when, err := time.Parse(time.RFC3339, at)
+					if !stamp.MatchString(at) || err != nil || when.Before(before) || when.After(time.Now()) {
+						t.Errorf("fetched_at %q (%v), run started %v", at, err, before)
+					}
+				} else if slices.Contains(first, "fetched_at") {
+					t.Errorf("fetched_at %v", rec["fetched_at"])
+				}
+			}
+			if slices.Contains(args, "description,links") && !slices.Equal(first, []string{"url", "line", "file", "description", "links"}) {
+				t.Errorf("keys %v", first)
+			}
+		})
+	}
+}
+
+// TestNullWhereUnknown checks values that readers type by: null where
+// the record does not know, 0 and false where that is the value.
+func TestNullWhereUnknown(t *testing.T) {
+	code, out, errOut := run(t, refusedURL(t)+"\n", "scrape", "-q", "--retries", "0")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rec map[string]any
+	if err := json.NewDecoder(io.Reader(bytes.NewBufferString(out))).Decode(&rec); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"status": nil, "title": nil, "final_url": nil, "content_type": nil, "file": nil,
+		"redirects": 0.0, "size": 0.0, "truncated": false, "attempts": 1.0, "error_kind": "connect"} {
+		if got, ok := rec[k]; !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s = %#v (present %v), want %#v", k, got, ok, want)
+		}
+	}
+}
