@@ -54,6 +54,7 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 		Short: "List the URLs of a sitemap or sitemap index, one per line",
 		Long: "Read a sitemap or sitemap index (a URL, a file, or \"-\" for standard input; gzipped or not)\n" +
 			"and write the URLs it lists, one per line, each once, following indexes two levels deep.\n" +
+			"A sitemap is XML, a text file of one URL a line, or an RSS 2.0 or Atom 1.0 feed.\n" +
 			"With --from-robots HOST, read the sitemaps that HOST's robots.txt names.",
 		Example: "  fanout sitemap https://example.com/sitemap.xml | fanout scrape\n" +
 			"  fanout sitemap --from-robots example.com --since 2024-05-01 -f jsonl",

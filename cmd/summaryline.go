@@ -23,7 +23,7 @@ func summaryLine(out runResult) string {
 }
 
 // perHostHint says so when the per-host cap set the pace for more than
-// half of a run (README.md, Politeness), and names the flag.
+// half of a run (docs/politeness.md), and names the flag.
 func perHostHint(perHost int, waited, elapsed time.Duration) string {
 	if perHost <= 0 || elapsed <= 0 || waited*2 < elapsed {
 		return ""
