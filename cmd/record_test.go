@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // keySequence is the keys of one JSON object, in the order written, as a
@@ -60,6 +62,7 @@ func TestEveryRecordHasTheSameKeys(t *testing.T) {
 	defer srv.Close()
 	list := strings.Join([]string{srv.URL + "/page/1", srv.URL + "/status/404", srv.URL + "/redirect/2",
 		refusedURL(t), "ftp://not-fetched.invalid/", srv.URL + testsite.PathJSON, srv.URL + "/seo/1"}, "\n") + "\n"
+	schema := loadSchema(t)
 	stamp := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 	for _, args := range [][]string{
 		nil,
@@ -92,6 +95,7 @@ func TestEveryRecordHasTheSameKeys(t *testing.T) {
 				if err := json.Unmarshal([]byte(l), &rec); err != nil {
 					t.Fatal(err)
 				}
+				checkSchema(t, schema, rec)
 				if at, ok := rec["fetched_at"].(string); ok {
 					when, err := time.Parse(time.RFC3339, at)
 					if !stamp.MatchString(at) || err != nil || when.Before(before) || when.After(time.Now()) {
@@ -123,6 +127,82 @@ func TestNullWhereUnknown(t *testing.T) {
 		"redirects": 0.0, "size": 0.0, "truncated": false, "attempts": 1.0, "error_kind": "connect"} {
 		if got, ok := rec[k]; !ok || fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s = %#v (present %v), want %#v", k, got, ok, want)
+		}
+	}
+}
+
+// recordSchema is docs/record.schema.json, what a test needs of it.
+type recordSchema struct {
+	Properties map[string]struct {
+		Type json.RawMessage `json:"type"`
+		Enum []any           `json:"enum"`
+	} `json:"properties"`
+}
+
+// loadSchema reads docs/record.schema.json and checks that its properties
+// are the record's fields, in record order.
+func loadSchema(t *testing.T) recordSchema {
+	t.Helper()
+	b, err := os.ReadFile("../docs/record.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s recordSchema
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	var props struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	json.Unmarshal(b, &props)
+	if keys := keySequence(t, string(props.Properties)); !slices.Equal(keys, record.AllNames()) {
+		t.Errorf("schema's properties %v\nthe record's fields %v", keys, record.AllNames())
+	}
+	return s
+}
+
+// jsonType is the JSON Schema type of v as encoding/json decodes it.
+func jsonType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64:
+		if v == float64(int64(v)) {
+			return "integer"
+		}
+		return "number"
+	case map[string]any:
+		return "object"
+	}
+	return "array"
+}
+
+// checkSchema checks each value of rec against the schema's type or enum.
+func checkSchema(t *testing.T, s recordSchema, rec map[string]any) {
+	t.Helper()
+	for k, v := range rec {
+		p, ok := s.Properties[k]
+		if !ok {
+			t.Errorf("key %q is not in the schema", k)
+			continue
+		}
+		if p.Enum != nil {
+			if !slices.Contains(p.Enum, v) {
+				t.Errorf("%s = %#v, not in %v", k, v, p.Enum)
+			}
+			continue
+		}
+		var types []string
+		if json.Unmarshal(p.Type, &types) != nil {
+			types = []string{strings.Trim(string(p.Type), `"`)}
+		}
+		got := jsonType(v)
+		if !slices.Contains(types, got) && !(got == "integer" && slices.Contains(types, "number")) {
+			t.Errorf("%s = %#v (%s), schema says %v", k, v, got, types)
 		}
 	}
 }
