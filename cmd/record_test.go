@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -204,5 +205,56 @@ func checkSchema(t *testing.T, s recordSchema, rec map[string]any) {
 		if !slices.Contains(types, got) && !(got == "integer" && slices.Contains(types, "number")) {
 			t.Errorf("%s = %#v (%s), schema says %v", k, v, got, types)
 		}
+	}
+}
+
+// TestOutputExtensionRules checks what -o's extension may not say (issue
+// 19: -o results.json wrote JSON lines, -o results.xlsx silently wrote
+// JSON lines, -o out.csv -f json wrote JSON into .csv): each is a usage
+// error naming the formats, and nothing is written.
+func TestOutputExtensionRules(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown extension", []string{"-o", "results.xlsx"}, "fanout writes no .xlsx files; name it .jsonl or .ndjson (JSON lines), .json (one JSON document), .csv, or .txt (text)"},
+		{"-f contradicts the extension", []string{"-o", "out.csv", "-f", "json"}, "-o out.csv is .csv, but -f says jsonl"},
+		{"text into .csv", []string{"-o", "out.csv", "-f", "text"}, "but -f says text"},
+		{"JSON lines into .json", []string{"-o", "results.json", "--report", "stream"}, "a .json file holds one JSON document"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			code, out, errOut := run(t, "", append([]string{"scrape", "-u", "http://127.0.0.1:1/"}, tt.args...)...)
+			if code != ExitUsage || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d, stderr %q, want %d and %q", code, errOut, ExitUsage, tt.want)
+			}
+			if entries, _ := os.ReadDir("."); len(entries) != 0 {
+				t.Errorf("wrote %v", entries)
+			}
+		})
+	}
+}
+
+// TestJSONOutputIsOneDocument reads -o NAME.json as json.load does.
+func TestJSONOutputIsOneDocument(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "results.json")
+	if code, _, errOut := run(t, "", "scrape", "-q", "-o", path, srv.URL+"/page/1", srv.URL+"/page/2"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Results []map[string]any `json:"results"`
+		Summary map[string]any   `json:"summary"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil || dec.More() || len(doc.Results) != 2 || doc.Summary["total"] != 2.0 {
+		t.Errorf("%v, more %v, %d results, summary %v:\n%s", err, dec.More(), len(doc.Results), doc.Summary, b)
 	}
 }

@@ -30,7 +30,8 @@ type ScrapeOptions struct {
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume string // the command line that resumes this run, with --db
+	resume    string // the command line that resumes this run, with --db
+	formatSet bool   // -f was given
 }
 
 // NewScrapeOptions returns the defaults.
@@ -74,7 +75,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
 	opts.RunFlags.AddFlags(f)
-	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
+	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output; its extension says the format: .jsonl, .json (one document), .csv, .txt")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
@@ -104,6 +105,9 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--report must be stream or gather, not %q", o.Report)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
+	}
+	if err := o.checkOutput(); err != nil {
+		return err
 	}
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
