@@ -109,7 +109,7 @@ func TestFieldsCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"url", "line", "file", "canonical", "h1_count", "og", "extract", "robots_txt"}, // url, line, file first
-		{"", "0", "", "", "", "", "", ""}, // no response: h1_count unknown
+		{"", "0", "", "", "", "", "", ""},                                               // no response: h1_count unknown
 		{"http://x/<&>", "3", "b.txt", "http://x/c", "3", `{"image":"i","url":"u"}`, `{"a":[],"b":["x"]}`, "allowed"},
 		{"u", "0", "", "", "", "", "", "disallowed"},
 	}
