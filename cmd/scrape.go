@@ -205,6 +205,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	if !opts.Quiet {
+		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
+	}
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
