@@ -7,7 +7,6 @@ import (
 	"io"
 	"maps"
 	"math"
-	"net/http/httptest"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -19,14 +18,16 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
 // BenchOptions are the flags of fanout bench.
 type BenchOptions struct {
-	Scrape *ScrapeOptions // the pipeline's own flags: -c, --rate, --per-host, -t, retries
+	IO         *IOStreams
+	FetchFlags // -t, --retries, -A, -H… (fetchflags.go)
+	LimitFlags // -c, --rate, --per-host… (limitflags.go)
+	RunFlags   // --deadline, --progress, --fields… (runflags.go)
 
 	Pages      int
 	PageSize   byteSize
@@ -41,19 +42,21 @@ type BenchOptions struct {
 	DeadHosts  int
 	Format     string
 	CPUProfile string
+	TLS        bool // serve the site over HTTPS (a certificate made at start)
+	HTTP2      bool // with TLS, the site offers h2 as well as http/1.1
 }
 
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
 func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
-	scrape := NewScrapeOptions(streams)
-	scrape.Concurrency = 64
-	scrape.PerHost = 0 // the bench site is ours: no politeness limit unless asked
-	scrape.Retries = 0
-	opts := &BenchOptions{Scrape: scrape, Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text"}
+	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
+		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
+	opts.Concurrency = 64
+	opts.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	opts.Retries = 0
 	c := &cobra.Command{
 		Use:   "bench",
 		Short: "Run the whole scrape pipeline against a built-in local site and report its speed",
-		Long: "bench serves N generated pages in-process (net/http/httptest) on 127.0.0.1, or uses --target,\n" +
+		Long: "bench serves N generated pages in-process on 127.0.0.1 (over HTTPS with --tls), or uses --target,\n" +
 			"and runs the real scrape pipeline against them: the same limits, fetcher, title extraction\n" +
 			"and JSON encoding (to nowhere). It reports throughput, latency and the efficiency against\n" +
 			"the floor that latency, concurrency and rate allow.",
@@ -81,11 +84,13 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
 	f.StringVar(&opts.Format, "format", opts.Format, "report format: text or json")
+	f.BoolVar(&opts.TLS, "tls", false, "serve the site over HTTPS, with a certificate made at start (ECDSA, for 127.0.0.1 and localhost)")
+	f.BoolVar(&opts.HTTP2, "h2", opts.HTTP2, "with --tls, the site offers HTTP/2 as well as HTTP/1.1 (--h2=false: HTTP/1.1 only)")
 	f.StringVar(&opts.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
-	addRunFlags(f, scrape)
-	addBenchNetFlags(f, opts)
-	addPageFlags(f, &scrape.Page)
-	f.StringVar(&scrape.Progress, "progress", scrape.Progress, "progress on stderr: auto, always, never, log")
+	f.IntVar(&opts.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
+	opts.LimitFlags.AddFlags(f)
+	opts.FetchFlags.AddFlags(f)
+	opts.RunFlags.AddFlags(f)
 	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
 	return c
 }
@@ -109,6 +114,8 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--format must be text or json, not %q", o.Format)
 	case o.DeadHosts < 0 || o.DeadHosts > 255<<16:
 		return usageErr("--dead-hosts must be between 0 and %d", 255<<16)
+	case o.TLS && (len(o.Targets) > 0 || o.DeadHosts > 0):
+		return usageErr("--tls serves the built-in site: it does not go with --target or --dead-hosts (use https:// targets)")
 	case o.DeadHosts > 0:
 		o.Pages = o.DeadHosts
 	}
@@ -117,7 +124,7 @@ func (o *BenchOptions) Validate() error {
 			return usageErr("--target %q is not an http(s) URL", t)
 		}
 	}
-	return o.Scrape.Validate()
+	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
 // genSource yields n targets, page i at urlOf(i), without any file.
@@ -137,9 +144,11 @@ func (g *genSource) Next() (input.Target, error) {
 }
 
 func benchRun(ctx context.Context, opts *BenchOptions) error {
-	urlOf, stop := benchTargets(opts)
-	defer stop()
-	so := opts.Scrape
+	sites, err := startBenchSites(opts)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	defer sites.Close()
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {
@@ -151,14 +160,15 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	warnOpenFiles(so.Concurrency, so.IO.ErrOut)
+	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
-	bar := newProgress(so.IO, so.Progress, int64(opts.Pages))
+	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {
 		w.Progress = bar
 	}
-	cfg := so.pipelineConfig()
-	cfg.Source = &genSource{n: opts.Pages, urlOf: urlOf}
+	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
+	cfg.Fetch.RootCAs = sites.roots
+	cfg.Source = &genSource{n: opts.Pages, urlOf: sites.urlOf}
 	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {
@@ -166,11 +176,11 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	}
 	res := newBenchResult(opts, outcome.Summary)
 	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
-	var err error
+	res.Servers = sites.stats()
 	if opts.Format == "json" {
-		err = json.NewEncoder(so.IO.Out).Encode(res)
+		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
-		err = res.writeText(so.IO.Out)
+		err = res.writeText(opts.IO.Out)
 	}
 	if err != nil && !isBrokenPipe(err) {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -182,35 +192,6 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		return nil // failures are the scenario
 	}
 	return res.noSuccess()
-}
-
-// benchTargets starts the in-process servers (unless --target) and returns
-// the URL of page i, and a function that stops the servers.
-func benchTargets(opts *BenchOptions) (func(int) string, func()) {
-	if opts.DeadHosts > 0 {
-		return deadHostURL, func() {}
-	}
-	if len(opts.Targets) > 0 {
-		return func(i int) string {
-			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
-		}, func() {}
-	}
-	site := benchsite.New(benchsite.Options{
-		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
-		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
-	})
-	var bases []string
-	var servers []*httptest.Server
-	for range opts.Hosts {
-		srv := httptest.NewServer(site)
-		servers = append(servers, srv)
-		bases = append(bases, srv.URL)
-	}
-	return func(i int) string { return bases[i%len(bases)] + "/page/" + strconv.Itoa(i) }, func() {
-		for _, s := range servers {
-			s.Close()
-		}
-	}
 }
 
 func mustEncoder(format string) report.Encoder {
@@ -239,8 +220,9 @@ type benchResult struct {
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
 	Ran            benchSetup         `json:"ran"`
-	PeakHeapBytes  uint64             `json:"peak_heap_bytes"` // live heap objects, sampled every 50ms
-	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`  // the whole process's, 0 where unknown
+	PeakHeapBytes  uint64             `json:"peak_heap_bytes"`   // live heap objects, sampled every 50ms
+	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`    // the whole process's, 0 where unknown
+	Servers        []benchServer      `json:"servers,omitempty"` // what each in-process server saw (none with --target)
 }
 
 type histBar struct {
@@ -252,7 +234,7 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
 		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
-		Concurrency: opts.Scrape.Concurrency, Rate: opts.Scrape.Rate, ServerLatency: report.Millis(opts.Latency),
+		Concurrency: opts.Concurrency, Rate: opts.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
 			"min": report.Millis(s.Latency.Min()), "mean": report.Millis(s.Latency.Mean()),
 			"p50": report.Millis(s.Latency.Quantile(0.5)), "p90": report.Millis(s.Latency.Quantile(0.9)),
@@ -280,14 +262,13 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 // benchFloor is the least time the run could take: ceil(n/c)·L for server
 // latency L at concurrency c (per-host limits counted), or n/rate.
 func benchFloor(opts *BenchOptions) time.Duration {
-	so := opts.Scrape
-	c := so.Concurrency
-	if hosts := max(len(opts.Targets), opts.Hosts); so.PerHost > 0 {
-		c = min(c, so.PerHost*hosts)
+	c := opts.Concurrency
+	if hosts := max(len(opts.Targets), opts.Hosts); opts.PerHost > 0 {
+		c = min(c, opts.PerHost*hosts)
 	}
 	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
-	if so.Rate > 0 {
-		floor = max(floor, time.Duration(float64(opts.Pages-so.Burst)/so.Rate*float64(time.Second)))
+	if opts.Rate > 0 {
+		floor = max(floor, time.Duration(float64(opts.Pages-opts.Burst)/opts.Rate*float64(time.Second)))
 	}
 	return floor
 }
@@ -310,6 +291,7 @@ func (r *benchResult) writeText(w io.Writer) error {
 	l := r.LatencyMS
 	fmt.Fprintf(tw, "latency ms\tmin %.2f\tmean %.2f\tp50 %.2f\tp90 %.2f\tp95 %.2f\tp99 %.2f\tmax %.2f\n",
 		l["min"], l["mean"], l["p50"], l["p90"], l["p95"], l["p99"], l["max"])
+	writeServers(tw, r.Servers)
 	fmt.Fprintf(tw, "peak heap\t%.1f MB\tpeak RSS %.1f MB\n", float64(r.PeakHeapBytes)/1e6, float64(r.PeakRSSBytes)/1e6)
 	if r.FloorMS > 0 {
 		fmt.Fprintf(tw, "floor\t%.3fs\tefficiency %.1f%%\n", r.FloorMS/1000, r.Efficiency*100)

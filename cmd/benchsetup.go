@@ -25,14 +25,23 @@ type benchSetup struct {
 	ErrorRate   float64  `json:"error_rate,omitempty"`
 	DropRate    float64  `json:"drop_rate,omitempty"`
 	DeadHosts   int      `json:"dead_hosts,omitempty"`
+	Site        string   `json:"site,omitempty"` // the in-process site's protocols: "http", "https h2+http/1.1", "https http/1.1"
 }
 
 func newBenchSetup(opts *BenchOptions) benchSetup {
-	so := opts.Scrape
 	s := benchSetup{
-		Pages: opts.Pages, Concurrency: so.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
-		PerHost: so.PerHost, Retries: so.Retries, Timeout: so.Timeout.String(), Latency: opts.Latency.String(),
-		HostRate: so.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+		Pages: opts.Pages, Concurrency: opts.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
+		PerHost: opts.PerHost, Retries: opts.Retries, Timeout: opts.Timeout.String(), Latency: opts.Latency.String(),
+		HostRate: opts.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+	}
+	switch {
+	case len(opts.Targets) > 0 || opts.DeadHosts > 0: // not the in-process site
+	case opts.TLS && opts.HTTP2:
+		s.Site = "https h2+http/1.1"
+	case opts.TLS:
+		s.Site = "https http/1.1"
+	default:
+		s.Site = "http"
 	}
 	if len(opts.Targets) > 0 {
 		s.PageSize, s.Hosts = "", len(slices.Collect(maps.Keys(hostsOf(opts.Targets))))
@@ -53,7 +62,7 @@ func hostsOf(targets []string) map[string]bool {
 
 // String is the first line of bench's text report.
 func (s benchSetup) String() string {
-	where := fmt.Sprintf("%d in-process server(s), pages of %s", s.Hosts, s.PageSize)
+	where := fmt.Sprintf("%d in-process %s server(s), pages of %s", s.Hosts, s.Site, s.PageSize)
 	if len(s.Targets) > 0 {
 		where = fmt.Sprintf("--target on %d host(s)", s.Hosts)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -29,12 +30,14 @@ func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 }
 
 // defaultFieldNames are the record's fields without --fields.
-var defaultFieldNames = []string{"url", "line", "file", "status", "title", "final_url", "redirects", "content_type",
-	"size", "truncated", "duration_ms", "attempts", "error", "error_kind"}
+var defaultFieldNames = record.Names(record.Default)
 
-// seoFieldNames are the fields --fields adds, each with what extract finds.
-var seoFieldNames = []string{"description", "canonical", "robots", "lang", "h1", "h1_count", "og", "hreflang", "links"}
+// seoFieldNames are the fields --fields adds, each with what extract finds
+// (seoFields).
+var seoFieldNames = record.Names(record.SEO)
 
+// seoFields is what extract looks for to fill each SEO field (and the
+// title); TestSEOFieldsAllScanned checks that every SEO field has a bit.
 var seoFields = map[string]extract.Fields{
 	"title": extract.FieldTitle, "description": extract.FieldDescription, "canonical": extract.FieldCanonical,
 	"robots": extract.FieldRobots, "lang": extract.FieldLang, "h1": extract.FieldH1, "h1_count": extract.FieldH1Count,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/record"
 )
 
 func TestPageFlags(t *testing.T) {
@@ -91,5 +92,15 @@ func TestColumnsKeepFile(t *testing.T) {
 				t.Errorf("columns\n got %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSEOFieldsAllScanned checks that every SEO field of the record's table
+// asks extract for something, so --fields NAME is never silently empty.
+func TestSEOFieldsAllScanned(t *testing.T) {
+	for _, name := range record.Names(record.SEO) {
+		if seoFields[name] == 0 {
+			t.Errorf("SEO field %q has no extract.Field in seoFields", name)
+		}
 	}
 }

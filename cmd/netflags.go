@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/resolve"
 )
@@ -30,17 +28,6 @@ func (l *resolverList) Set(s string) error {
 	}
 	*l = append(*l, addr)
 	return nil
-}
-
-// addNetFlags registers the network flags that scrape and bench share
-// (addRunFlags calls it).
-func addNetFlags(f *pflag.FlagSet, o *ScrapeOptions) {
-	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
-}
-
-// addBenchNetFlags registers bench's network scenarios.
-func addBenchNetFlags(f *pflag.FlagSet, o *BenchOptions) {
-	f.IntVar(&o.DeadHosts, "dead-hosts", 0, "instead of the site: N URLs on N distinct hosts that refuse connections (127.A.B.C:1), to measure memory")
 }
 
 // encodingWarning says what happens to bodies when the user's -H sets

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/pipeline"
 )
 
 // parseScrape parses args as fanout scrape's, through the runF seam: the
@@ -23,9 +24,8 @@ func parseScrape(t *testing.T, args ...string) *ScrapeOptions {
 	return got
 }
 
-// parseBench is parseScrape for fanout bench; it returns the pipeline's
-// options bench would run with.
-func parseBench(t *testing.T, args ...string) *ScrapeOptions {
+// parseBench is parseScrape for fanout bench.
+func parseBench(t *testing.T, args ...string) *BenchOptions {
 	t.Helper()
 	streams, _, _ := TestStreams("")
 	var got *BenchOptions
@@ -34,7 +34,24 @@ func parseBench(t *testing.T, args ...string) *ScrapeOptions {
 	if err := c.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("bench %v: %v", args, err)
 	}
-	return got.Scrape
+	return got
+}
+
+// runGroups are the flag groups a command that runs the pipeline embeds.
+type runGroups struct {
+	*LimitFlags
+	*FetchFlags
+	*RunFlags
+}
+
+func (g runGroups) config() pipeline.Config { return g.RunFlags.Options(g.LimitFlags, g.FetchFlags) }
+
+func scrapeGroups(o *ScrapeOptions) runGroups {
+	return runGroups{&o.LimitFlags, &o.FetchFlags, &o.RunFlags}
+}
+
+func benchGroups(o *BenchOptions) runGroups {
+	return runGroups{&o.LimitFlags, &o.FetchFlags, &o.RunFlags}
 }
 
 // TestRunFlags checks that scrape and bench take the same run flags, with
@@ -43,30 +60,30 @@ func TestRunFlags(t *testing.T) {
 	tests := []struct {
 		name string
 		args []string
-		want func(o *ScrapeOptions) bool
+		want func(o runGroups) bool
 	}{
-		{"limits", []string{"-c", "7", "-r", "2.5", "--burst", "3", "--per-host", "4", "--host-rate", "1.5"}, func(o *ScrapeOptions) bool {
+		{"limits", []string{"-c", "7", "-r", "2.5", "--burst", "3", "--per-host", "4", "--host-rate", "1.5"}, func(o runGroups) bool {
 			return o.Concurrency == 7 && o.Rate == 2.5 && o.Burst == 3 && o.PerHost == 4 && o.HostRate == 1.5
 		}},
-		{"attempts", []string{"-t", "3s", "--retries", "5", "--max-retry-wait", "2s", "--max-body", "1K", "--max-redirects", "3"}, func(o *ScrapeOptions) bool {
+		{"attempts", []string{"-t", "3s", "--retries", "5", "--max-retry-wait", "2s", "--max-body", "1K", "--max-redirects", "3"}, func(o runGroups) bool {
 			return o.Timeout == 3*time.Second && o.Retries == 5 && o.MaxRetryWait == 2*time.Second && o.MaxBody == 1024 && o.MaxRedirects == 3
 		}},
-		{"run", []string{"--deadline", "1m", "--window", "99"}, func(o *ScrapeOptions) bool {
+		{"run", []string{"--deadline", "1m", "--window", "99"}, func(o runGroups) bool {
 			return o.Deadline == time.Minute && o.Window == 99
 		}},
-		{"requests", []string{"-A", "bot/1", "-H", "X-A: 1", "--insecure"}, func(o *ScrapeOptions) bool {
+		{"requests", []string{"-A", "bot/1", "-H", "X-A: 1", "--insecure"}, func(o runGroups) bool {
 			return o.UserAgent == "bot/1" && o.Headers.h.Get("X-A") == "1" && o.Insecure
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, b := parseScrape(t, tt.args...), parseBench(t, tt.args...)
+			s, b := scrapeGroups(parseScrape(t, tt.args...)), benchGroups(parseBench(t, tt.args...))
 			if !tt.want(s) || !tt.want(b) {
-				t.Fatalf("scrape %+v\nbench %+v", s, b)
+				t.Fatalf("scrape %+v\nbench %+v", s.config(), b.config())
 			}
 			// With the defaults that differ given, the two runs are the same.
 			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1"}, tt.args...)
-			if sc, bc := parseScrape(t, same...).pipelineConfig(), parseBench(t, same...).pipelineConfig(); !reflect.DeepEqual(sc, bc) {
+			if sc, bc := scrapeGroups(parseScrape(t, same...)).config(), benchGroups(parseBench(t, same...)).config(); !reflect.DeepEqual(sc, bc) {
 				t.Errorf("the same flags make different runs:\nscrape %+v\nbench  %+v", sc, bc)
 			}
 		})

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -19,35 +18,17 @@ type ScrapeOptions struct {
 	Files []string
 	URLs  []string // -u, and arguments that are http(s) URLs and not files
 
-	Concurrency  int
-	Rate         float64
-	Burst        int
-	PerHost      int
-	HostRate     float64
-	Timeout      time.Duration
-	Retries      int
-	MaxRetryWait time.Duration
-	MaxBody      byteSize
-	MaxRedirects int
-	Deadline     time.Duration
-	FailFast     bool
-	Window       int
+	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
+	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)
+	RunFlags   // --deadline, --fail-fast, --progress, --fields, -e, --robots (runflags.go)
 
-	UserAgent string
-	Headers   headerList
-	Insecure  bool
-	Proxy     proxyURL
-	Resolvers resolverList
-	Page      PageOptions // --fields, -e, --robots (extractflags.go)
-
-	Output   string
-	Format   string
-	Report   string
-	DB       string
-	Resume   bool
-	Progress string
-	Quiet    bool
-	Fleet    fleetOptions // --shard, --plan, --html (shardflags.go)
+	Output string
+	Format string
+	Report string
+	DB     string
+	Resume bool
+	Quiet  bool
+	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
 	resume string // the command line that resumes this run, with --db
 }
@@ -55,10 +36,8 @@ type ScrapeOptions struct {
 // NewScrapeOptions returns the defaults.
 func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
-		IO: streams, Concurrency: 50, Burst: 1, PerHost: 8, Timeout: 10 * time.Second,
-		Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, Format: "jsonl", Report: "stream",
-		Progress: "auto", UserAgent: userAgent(readVersion()),
+		IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
+		Format: "jsonl", Report: "stream",
 	}
 }
 
@@ -92,18 +71,17 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		},
 	}
 	f := c.Flags()
-	addRunFlags(f, opts)
-	f.BoolVar(&opts.FailFast, "fail-fast", false, "the first failed URL cancels the rest; exit status 1")
+	opts.LimitFlags.AddFlags(f)
+	opts.FetchFlags.AddFlags(f)
+	opts.RunFlags.AddFlags(f)
 	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
-	f.StringVar(&opts.Progress, "progress", opts.Progress, "progress on stderr: auto (a bar when stderr is a terminal), always, never, log (a line every 5s)")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
 	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "fetch this URL too, repeatable (no list file needed)")
 	addFleetFlags(f, &opts.Fleet)
-	addPageFlags(f, &opts.Page)
 	setScrapeHelp(c)
 	return c
 }
@@ -120,46 +98,30 @@ func (o *ScrapeOptions) appendTarget() string {
 // Validate checks the options, naming the flag at fault.
 func (o *ScrapeOptions) Validate() error {
 	switch {
-	case o.Concurrency < 1 || o.Concurrency > 1_000_000:
-		return usageErr("--concurrency must be between 1 and 1000000, not %d", o.Concurrency)
-	case o.Burst < 1:
-		return usageErr("--burst must be at least 1, not %d", o.Burst)
-	case o.PerHost < 0:
-		return usageErr("--per-host must not be negative")
-	case o.HostRate < 0:
-		return usageErr("--host-rate must not be negative")
-	case o.Deadline < 0:
-		return usageErr("--deadline must not be negative")
-	case o.Window < 0:
-		return usageErr("--window must not be negative")
 	case !slices.Contains(report.Formats, o.Format):
 		return usageErr("--format must be jsonl (or json), csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
 		return usageErr("--report must be stream or gather, not %q", o.Report)
-	case !slices.Contains(progressModes, o.Progress):
-		return usageErr("--progress must be auto, always, never or log, not %q", o.Progress)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
 	}
-	return validateFetch(o.Rate, o.Timeout, o.Retries, o.MaxRetryWait, o.MaxRedirects)
+	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
-// validateFetch checks the flags that every command that fetches shares
-// (scrape, bench, sitemap), naming the flag at fault.
-func validateFetch(rate float64, timeout time.Duration, retries int, maxRetryWait time.Duration, maxRedirects int) error {
-	switch {
-	case rate < 0:
-		return usageErr("--rate must not be negative")
-	case timeout <= 0:
-		return usageErr("--timeout must be positive, not %s", timeout)
-	case retries < 0 || retries > 100:
-		return usageErr("--retries must be between 0 and 100, not %d", retries)
-	case maxRetryWait <= 0:
-		return usageErr("--max-retry-wait must be positive")
-	case maxRedirects < 0:
-		return usageErr("--max-redirects must not be negative")
+// validateGroups checks each flag group in turn: the first fault is the
+// error.
+func validateGroups(groups ...interface{ Validate() error }) error {
+	for _, g := range groups {
+		if err := g.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// pipelineConfig is the run the options ask for, without its source.
+func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
+	return o.RunFlags.Options(&o.LimitFlags, &o.FetchFlags)
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {

@@ -37,7 +37,7 @@ type userRecord struct {
 }
 
 // run runs fanout with args and stdin, as a user would, and returns its exit
-// status, stdout and stderr. scrape and bench always get --resolver naming a
+// status, stdout and stderr. scrape, bench and sitemap always get --resolver naming a
 // DNS server of the test's own on 127.0.0.1, so that no test can send a DNS
 // query anywhere else.
 func run(t testing.TB, stdin string, args ...string) (int, string, string) {
@@ -48,7 +48,7 @@ func run(t testing.TB, stdin string, args ...string) (int, string, string) {
 // runDNS is run with the test's DNS server given.
 func runDNS(t testing.TB, dns *dnstest.Server, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench") {
+	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench" || args[0] == "sitemap") {
 		args = append([]string{args[0], "--resolver", dns.Addr}, args[1:]...)
 	}
 	streams, out, errOut := TestStreams(stdin)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -19,20 +20,25 @@ type ServeOptions struct {
 	Listen []string
 	Site   benchsite.Options
 	PageSz byteSize
+	TLS    bool   // serve HTTPS with a certificate made at start
+	HTTP2  bool   // with TLS, offer h2 as well as http/1.1
+	CertTo string // with TLS, write the certificate (PEM) here, for SSL_CERT_FILE
 }
 
 // NewCmdServe returns the serve command: the bench site as a separate
 // process, on loopback addresses only, for benchmarks that must not share
 // a process with the server.
 func NewCmdServe(streams *IOStreams) *cobra.Command {
-	opts := &ServeOptions{IO: streams, PageSz: 2048}
+	opts := &ServeOptions{IO: streams, PageSz: 2048, HTTP2: true}
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the bench site on loopback addresses until stopped (for fanout bench --target)",
 		Long: "Serve the bench site (the pages fanout bench fetches) on loopback addresses until stopped.\n" +
 			"Its paths:\n\n" + serveEndpoints(),
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
-			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'",
+			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'\n" +
+			"  fanout serve --tls --cert-file site.pem --listen 127.0.0.1:9443 &\n" +
+			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Site.PageSize = int(opts.PageSz)
@@ -48,6 +54,9 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
 	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
 	f.Var((*seconds)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
+	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS, with a certificate made at start (ECDSA, for 127.0.0.1, ::1 and localhost, valid a day)")
+	f.BoolVar(&opts.HTTP2, "h2", opts.HTTP2, "with --tls, offer HTTP/2 as well as HTTP/1.1 (--h2=false: HTTP/1.1 only)")
+	f.StringVar(&opts.CertTo, "cert-file", "", "with --tls, write the certificate (PEM) to this file, for clients' SSL_CERT_FILE")
 	f.BoolVar(&opts.Site.RecordTime, "arrivals", false, "at exit, report the most requests that arrived within any one second")
 	setFlagHelp(c, nil, nil)
 	return c
@@ -57,10 +66,26 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 {
 		return usageErr("--pieces and --gap must not be negative")
 	}
+	if opts.CertTo != "" && !opts.TLS {
+		return usageErr("--cert-file needs --tls")
+	}
+	cert, err := serveCert(opts)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if opts.TLS {
+		scheme = "https"
+	}
 	opts.Site.Lean = true
 	site := benchsite.New(opts.Site)
-	var servers []*http.Server
+	var servers []*benchsite.Server
 	errs := make(chan error, len(opts.Listen))
+	defer func() {
+		for _, srv := range servers {
+			srv.Close()
+		}
+	}()
 	for _, addr := range opts.Listen {
 		host, _, err := net.SplitHostPort(addr)
 		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
@@ -70,9 +95,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		if err != nil {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
-		srv := &http.Server{Handler: site, ReadHeaderTimeout: 10 * time.Second}
+		srv := benchsite.NewServer(site, cert, opts.HTTP2)
 		servers = append(servers, srv)
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: serving the bench site on http://%s/page/{n}\n", l.Addr())
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: serving the bench site on %s://%s/page/{n}\n", scheme, l.Addr())
 		go func() { errs <- srv.Serve(l) }()
 	}
 	select {
@@ -82,12 +107,44 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
 	}
-	for _, srv := range servers {
+	for i, srv := range servers {
 		srv.Close()
+		st := srv.Stats()
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s: %d connections, %d TLS handshakes (%d resumed), %d HTTP/1.1 and %d HTTP/2 requests\n",
+			opts.Listen[i], st.Conns, st.Handshakes, st.Resumed, st.HTTP1, st.HTTP2)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %d requests\n", site.Requests())
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
 	}
 	return nil
+}
+
+// serveCert makes the certificate of serve --tls (nil without it) and
+// writes it to --cert-file. A file already there is replaced only when it
+// holds a certificate an earlier serve wrote.
+func serveCert(opts *ServeOptions) (*benchsite.Cert, error) {
+	if !opts.TLS {
+		return nil, nil
+	}
+	cert, err := benchsite.NewCert()
+	if err != nil {
+		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("making the certificate: %w", err)}
+	}
+	if opts.CertTo == "" {
+		return cert, nil
+	}
+	if old, err := os.ReadFile(opts.CertTo); err == nil && !benchsite.IsSiteCert(old) {
+		return nil, usageErr("--cert-file %s exists and is not a certificate fanout serve wrote: not overwritten", opts.CertTo)
+	}
+	tmp := opts.CertTo + ".tmp"
+	if err := os.WriteFile(tmp, cert.PEM, 0o644); err != nil {
+		return nil, &ExitError{Code: ExitFailure, Err: err}
+	}
+	if err := os.Rename(tmp, opts.CertTo); err != nil {
+		os.Remove(tmp)
+		return nil, &ExitError{Code: ExitFailure, Err: err}
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "fanout: certificate written to %s (SSL_CERT_FILE=%s trusts it)\n", opts.CertTo, opts.CertTo)
+	return cert, nil
 }

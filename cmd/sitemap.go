@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/limiter"
+	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/robots"
 	"github.com/fanout-dev/fanout/sitemap"
 )
@@ -31,27 +31,30 @@ type SitemapOptions struct {
 	since      time.Time
 	Output     string
 
-	Rate         float64
-	PerHost      int
-	Timeout      time.Duration
-	Retries      int
-	MaxRetryWait time.Duration
-	MaxRedirects int
-	UserAgent    string
-	Headers      headerList
-	Insecure     bool
+	FetchFlags // -t, --retries, --max-body (per sitemap file), -A, -H… (fetchflags.go)
+	LimitFlags // -c, --rate, --per-host… but --window (limitflags.go)
+}
+
+// newSitemapOptions returns sitemap's defaults: a patient, gentle reader
+// of a few large files (two requests at a time, 30s each, files up to
+// sitemap.MaxBytes).
+func newSitemapOptions(streams *IOStreams) *SitemapOptions {
+	o := &SitemapOptions{IO: streams, Format: "text", FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags()}
+	o.Concurrency, o.PerHost = 2, 2
+	o.Timeout, o.MaxBody = 30*time.Second, sitemap.MaxBytes
+	return o
 }
 
 // NewCmdSitemap returns the sitemap command. runF replaces the run function
 // in tests; nil runs sitemapRun.
 func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOptions) error) *cobra.Command {
-	opts := &SitemapOptions{IO: streams, Format: "text", PerHost: 2, Timeout: 30 * time.Second, Retries: 2,
-		MaxRetryWait: 30 * time.Second, MaxRedirects: 10}
+	opts := newSitemapOptions(streams)
 	c := &cobra.Command{
 		Use:   "sitemap [URL|FILE]",
 		Short: "List the URLs of a sitemap or sitemap index, one per line",
 		Long: "Read a sitemap or sitemap index (a URL, a file, or \"-\" for standard input; gzipped or not)\n" +
 			"and write the URLs it lists, one per line, each once, following indexes two levels deep.\n" +
+			"A sitemap is XML, a text file of one URL a line, or an RSS 2.0 or Atom 1.0 feed.\n" +
 			"With --from-robots HOST, read the sitemaps that HOST's robots.txt names.",
 		Example: "  fanout sitemap https://example.com/sitemap.xml | fanout scrape\n" +
 			"  fanout sitemap --from-robots example.com --since 2024-05-01 -f jsonl",
@@ -74,15 +77,8 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "text: one URL per line; jsonl: {\"url\", \"lastmod\"} per line")
 	f.StringVar(&opts.Since, "since", "", "only URLs whose lastmod is this date or later (2024-05-01, 2024-05-01T12:00:00Z); URLs without one are kept")
 	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of standard output")
-	f.VarP((*perSecond)(&opts.Rate), "rate", "r", "requests started per second at most: 10, 10/s, 600/m (0: no limit)")
-	f.IntVar(&opts.PerHost, "per-host", opts.PerHost, "requests in flight per host at most")
-	f.VarP((*seconds)(&opts.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
-	f.IntVar(&opts.Retries, "retries", opts.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504")
-	f.Var((*seconds)(&opts.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
-	f.IntVar(&opts.MaxRedirects, "max-redirects", opts.MaxRedirects, "redirects followed at most (http and https only)")
-	f.StringVarP(&opts.UserAgent, "user-agent", "A", fetcher.DefaultUserAgent(), "User-Agent header")
-	f.VarP(&opts.Headers, "header", "H", "extra request header, repeatable")
-	f.BoolVarP(&opts.Insecure, "insecure", "k", false, "skip TLS certificate verification")
+	opts.LimitFlags.addAdmissionFlags(f)
+	opts.FetchFlags.AddFlags(f)
 	setFlagHelp(c, nil, map[string][]string{"format": {"text\tone URL per line", "jsonl\turl and lastmod per line"}})
 	return c
 }
@@ -96,10 +92,8 @@ func (o *SitemapOptions) Validate() error {
 		return usageErr("give a sitemap or --from-robots, not both")
 	case o.Format != "text" && o.Format != "jsonl":
 		return usageErr("--format must be text or jsonl, not %q", o.Format)
-	case o.PerHost < 1:
-		return usageErr("--per-host must be at least 1, not %d", o.PerHost)
 	}
-	if err := validateFetch(o.Rate, o.Timeout, o.Retries, o.MaxRetryWait, o.MaxRedirects); err != nil {
+	if err := validateGroups(&o.LimitFlags, &o.FetchFlags); err != nil {
 		return err
 	}
 	if o.Since != "" {
@@ -113,15 +107,7 @@ func (o *SitemapOptions) Validate() error {
 }
 
 func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
-	maxRedirects := opts.MaxRedirects
-	if maxRedirects == 0 {
-		maxRedirects = fetcher.NoFollow
-	}
-	lim := limiter.New(limiter.Config{Concurrency: opts.PerHost, Rate: opts.Rate, Burst: 1, PerHost: opts.PerHost})
-	f := fetcher.New(fetcher.Options{
-		Timeout: opts.Timeout, Retries: opts.Retries, MaxRetryWait: opts.MaxRetryWait, MaxRedirects: maxRedirects,
-		UserAgent: opts.UserAgent, Header: opts.Headers.h, Insecure: opts.Insecure, IdleConnsPerHost: opts.PerHost,
-	}, lim)
+	f := pipeline.NewFetcher(pipeline.Config{Limits: opts.LimitFlags.Options(), Fetch: opts.FetchFlags.Options()})
 	defer f.Close()
 
 	locs := []string{opts.Source}
@@ -142,7 +128,7 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	}
 	bw := bufio.NewWriter(out)
 	failed := 0
-	walkOpts := sitemap.Options{Since: opts.since, Warn: func(loc string, err error) {
+	walkOpts := sitemap.Options{Since: opts.since, MaxBytes: int64(opts.MaxBody), Warn: func(loc string, err error) {
 		var cut *sitemap.LimitError
 		if !errors.As(err, &cut) {
 			failed++

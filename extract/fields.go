@@ -9,6 +9,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // Fields is a set of things Scan looks for in a page.
@@ -37,18 +39,12 @@ const bodyFields = FieldH1 | FieldH1Count | FieldLinks
 // at most MaxTitleRunes characters). URLs are as written: the caller
 // resolves them against Base, or the response's URL when Base is "".
 type Page struct {
-	Title       string
-	HasTitle    bool // an empty <title></title> is a title
-	Description string
-	Canonical   string
-	Robots      string // the content of every <meta name=robots>, joined by ", "
-	Lang        string
-	H1          string
-	H1Count     int
-	OG          map[string]string // "title", "description", "image", "type", "url" → content; nil when none
-	Hreflang    map[string]string // language → href; nil when none
-	Links       int
-	Base        string // <base href>, as written
+	Title    string
+	HasTitle bool // an empty <title></title> is a title
+	// record.Page is what the record keeps: Robots is the content of every
+	// <meta name=robots>, joined by ", "; OG and Hreflang are nil when none.
+	record.Page
+	Base string // <base href>, as written
 }
 
 // maxHreflang bounds the hreflang entries kept: a page listing thousands of

@@ -10,6 +10,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 const allFields = FieldTitle | FieldDescription | FieldCanonical | FieldRobots | FieldLang | FieldH1 |
@@ -43,11 +45,12 @@ const seoPage = `<!DOCTYPE html>
 
 func TestScan(t *testing.T) {
 	want := Page{
-		Title: "The Title & more", HasTitle: true, Description: "A page & its description",
-		Canonical: "/canonical?a=1&b=2", Robots: "noindex, nofollow", Lang: "en-GB",
-		H1: "First heading é here", H1Count: 2, Links: 3, Base: "/base/",
-		OG:       map[string]string{"title": "OG title", "image": "/i.png", "type": "article", "url": "http://x/"},
-		Hreflang: map[string]string{"fr": "/fr/", "de": "/de/"},
+		Title: "The Title & more", HasTitle: true, Base: "/base/", Page: record.Page{Description: "A page & its description",
+			Canonical: "/canonical?a=1&b=2", Robots: "noindex, nofollow", Lang: "en-GB",
+			H1: "First heading é here", H1Count: 2, Links: 3,
+			OG:       map[string]string{"title": "OG title", "image": "/i.png", "type": "article", "url": "http://x/"},
+			Hreflang: map[string]string{"fr": "/fr/", "de": "/de/"},
+		},
 	}
 	got, err := Scan(strings.NewReader(seoPage), "text/html", allFields)
 	if err != nil {

@@ -6,6 +6,7 @@ package fetcher
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -47,6 +48,9 @@ type Options struct {
 	UserAgent    string        // default DefaultUserAgent()
 	Header       http.Header   // added to every request
 	Insecure     bool          // skip TLS certificate checks
+	// RootCAs are the certificate authorities trusted; nil: the system's
+	// (SSL_CERT_FILE and SSL_CERT_DIR included).
+	RootCAs *x509.CertPool
 	// Resolvers are DNS servers (host:port) for every lookup; empty: the
 	// system's. Tests always set them (internal/dnstest).
 	Resolvers []string

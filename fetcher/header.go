@@ -1,6 +1,8 @@
 package fetcher
 
 import (
+	"bufio"
+	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"fmt"
@@ -46,7 +48,7 @@ func (f *Fetcher) decoded(resp *http.Response) (io.Reader, bool, error) {
 		}
 		return zr, true, nil
 	case "deflate":
-		zr, err := zlib.NewReader(resp.Body)
+		zr, err := inflate(resp.Body)
 		if err != nil {
 			return nil, false, fmt.Errorf("deflate body: %w", err)
 		}
@@ -54,4 +56,26 @@ func (f *Fetcher) decoded(resp *http.Response) (io.Reader, bool, error) {
 	default:
 		return resp.Body, false, nil
 	}
+}
+
+// inflate decodes a body labelled Content-Encoding: deflate. RFC 9110 says
+// that is zlib (RFC 1950), but some servers send raw deflate (RFC 1951),
+// which curl and browsers also decode: a body whose first two bytes are not
+// a zlib header (compression method 8, a header checksum that divides by
+// 31) is read as raw deflate.
+func inflate(body io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(body)
+	head, err := br.Peek(2)
+	switch {
+	case len(head) == 0 && err == io.EOF:
+		return br, nil // an empty body is empty in any encoding
+	case len(head) < 2 && err == io.EOF:
+		return nil, io.ErrUnexpectedEOF
+	case len(head) < 2:
+		return nil, err
+	}
+	if head[0]&0x0f == 8 && (uint16(head[0])<<8|uint16(head[1]))%31 == 0 {
+		return zlib.NewReader(br)
+	}
+	return flate.NewReader(br), nil
 }

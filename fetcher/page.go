@@ -15,8 +15,8 @@ import (
 // as Options.Fields and Options.Selectors ask: the title alone takes
 // TitleOf's fast path; more fields take one extract.Scan pass; selectors
 // read the whole body and build a tree of it. It returns a read error from
-// body. URLs (canonical, hreflang) are resolved against <base href> and
-// final, the response's URL. Fields not asked for stay empty.
+// body. URLs (canonical, hreflang) are resolved against <base href> (when
+// it is http or https) and final, the response's URL. Fields not asked for stay empty.
 func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
 	fields := f.opts.Fields
 	if fields == 0 {
@@ -53,22 +53,22 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 
 // clearPage empties what readPage fills, before each attempt.
 func clearPage(res *record.Result) {
-	res.Description, res.Canonical, res.Robots, res.Lang, res.H1 = "", "", "", "", ""
-	res.H1Count, res.Links, res.OG, res.Hreflang, res.Extract = 0, 0, nil, nil, nil
+	res.Page, res.Extract = record.Page{}, nil
 }
 
 // fillPage copies what Scan found into res, resolving URLs.
 func fillPage(res *record.Result, p *extract.Page, final *url.URL) {
-	res.Title, res.HasTitle = p.Title, p.HasTitle
-	res.Description, res.Robots, res.Lang, res.H1 = p.Description, p.Robots, p.Lang, p.H1
-	res.H1Count, res.Links, res.OG = p.H1Count, p.Links, p.OG
+	res.Title, res.HasTitle, res.Page = p.Title, p.HasTitle, p.Page
 	base := final
 	if p.Base != "" {
-		if b, err := final.Parse(p.Base); err == nil {
+		// A <base> that is not http(s) (javascript:, data:) is ignored, so
+		// it cannot turn relative URLs into scripts.
+		if b, err := final.Parse(p.Base); err == nil && (b.Scheme == "http" || b.Scheme == "https") {
 			base = b
 		}
 	}
 	res.Canonical = absolute(base, p.Canonical)
+	res.Hreflang = nil
 	if p.Hreflang != nil {
 		res.Hreflang = make(map[string]string, len(p.Hreflang))
 		for lang, href := range p.Hreflang {

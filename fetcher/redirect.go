@@ -40,7 +40,10 @@ import (
 //
 // Where it differs from Client.Do:
 //   - Only http and https Locations are followed; any other scheme stops
-//     with a RedirectError (http.Client would fail in the Transport).
+//     with a RedirectError (http.Client would fail in the Transport), and
+//     so does a host or port that input would refuse in a line
+//     (input.CheckHostPort: port 99999, an empty host), which http.Client
+//     would try to dial.
 //   - A URL seen again ends the chain with a RedirectError (http.Client
 //     follows a loop until its limit of 10).
 //   - The limit is Options.MaxRedirects, and NoFollow makes the first 3xx
@@ -160,6 +163,9 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return &RedirectError{fmt.Sprintf("redirect to unsupported scheme %q not followed", req.URL.Scheme)}
+	}
+	if err := input.CheckHostPort(req.URL); err != nil {
+		return &RedirectError{fmt.Sprintf("redirect to %s not followed: %v", req.URL.Redacted(), err)}
 	}
 	if len(via) > f.opts.MaxRedirects {
 		return &RedirectError{fmt.Sprintf("stopped after %d redirects", len(via))}

@@ -46,6 +46,7 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 	d := &dialer{net: net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}, resolver: res}
 	tlsConf := &tls.Config{
 		InsecureSkipVerify: opts.Insecure,
+		RootCAs:            opts.RootCAs,
 		// Shared by the clones, so that the keep-alive Transport resumes
 		// the TLS session a host's first, closed connection began.
 		ClientSessionCache: tls.NewLRUClientSessionCache(256),

@@ -250,22 +250,31 @@ func parseURL(s string) (u *url.URL, bare bool, err error) {
 		return nil, false, fmt.Errorf("unsupported scheme %q: only http and https are fetched", u.Scheme)
 	}
 	u.Scheme = scheme
-	if u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
-		return nil, false, errors.New("missing host")
-	}
-	if strings.HasSuffix(u.Host, ":") {
-		return nil, false, errors.New("empty port after the host's ':'")
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, false, fmt.Errorf("invalid port %q", p)
-		}
-	}
-	if err := checkHost(u.Hostname(), bare); err != nil {
+	if err := checkHostPort(u, bare); err != nil {
 		return nil, false, err
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, bare, nil
+}
+
+// CheckHostPort says why u, an http(s) URL parsed elsewhere (a redirect's
+// Location), has a host or port fanout does not fetch, by the rules a
+// line's URL follows; nil when they are fine.
+func CheckHostPort(u *url.URL) error { return checkHostPort(u, false) }
+
+func checkHostPort(u *url.URL, bare bool) error {
+	if u.Opaque != "" || u.Host == "" || u.Hostname() == "" {
+		return errors.New("missing host")
+	}
+	if strings.HasSuffix(u.Host, ":") {
+		return errors.New("empty port after the host's ':'")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid port %q", p)
+		}
+	}
+	return checkHost(u.Hostname(), bare)
 }
 
 // csvHint ends the error of a line that looks like a row of a table.

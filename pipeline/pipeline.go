@@ -107,6 +107,24 @@ func (e *FailFastError) Error() string {
 // stopped early does not wait for a read that may never return (stdin from
 // a terminal): that goroutine ends at its next read.
 func Run(ctx context.Context, cfg Config) (Outcome, error) {
+	f, lim := newEngine(cfg)
+	defer f.Close()
+	return run(ctx, cfg, lim, f)
+}
+
+// NewFetcher is the engine a run fetches with (the limits cfg.Limits
+// asks for, and a fetcher they admit, reading robots.txt through it when
+// cfg.ReadRobots), for a command that fetches files itself rather than a
+// list of targets (fanout sitemap): only Limits, Fetch and ReadRobots
+// count. The caller closes the fetcher.
+func NewFetcher(cfg Config) *fetcher.Fetcher {
+	f, _ := newEngine(cfg)
+	return f
+}
+
+// newEngine wires the limits and the fetcher of a run; Run and NewFetcher
+// both make theirs here, so the engine is wired in one place.
+func newEngine(cfg Config) (*fetcher.Fetcher, *limiter.Limits) {
 	lim := limiter.New(cfg.Limits)
 	cfg.Fetch.IdleConnsPerHost = idleConns(cfg.Limits)
 	var f *fetcher.Fetcher
@@ -114,8 +132,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots, cfg.Limits.HostRate, cfg.Slowed)
 	}
 	f = fetcher.New(cfg.Fetch, lim)
-	defer f.Close()
-	return run(ctx, cfg, lim, f)
+	return f, lim
 }
 
 // step is what a worker does with a target: its next attempt;

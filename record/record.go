@@ -32,6 +32,8 @@ const (
 var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled, KindLocal}
 
 // Result is what became of one input line: the JSON record (README, "The JSON record").
+// Its fields' names, order and encodings are the table Fields (fields.go):
+// a new field is a field here and an entry there.
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
 type Result struct {
 	URL         string  `json:"url"`
@@ -49,19 +51,9 @@ type Result struct {
 	Error       string  `json:"error,omitempty"`
 	ErrorKind   Kind    `json:"error_kind,omitempty"`
 
-	// What --fields asks for beyond the defaults (README, "SEO fields"), and
-	// -e's values; absent when not asked for or empty (h1_count and links:
-	// absent means 0).
-	Description string              `json:"description,omitempty"`
-	Canonical   string              `json:"canonical,omitempty"` // resolved against final_url
-	Robots      string              `json:"robots,omitempty"`    // meta robots, then X-Robots-Tag
-	Lang        string              `json:"lang,omitempty"`
-	H1          string              `json:"h1,omitempty"`
-	H1Count     int                 `json:"h1_count,omitempty"`
-	OG          map[string]string   `json:"og,omitempty"`       // "title", "description", "image", "type", "url"
-	Hreflang    map[string]string   `json:"hreflang,omitempty"` // language → URL, resolved
-	Links       int                 `json:"links,omitempty"`
-	Extract     map[string][]string `json:"extract,omitempty"` // -e name → values
+	// What --fields asks for beyond the defaults (README, "SEO fields").
+	Page
+	Extract map[string][]string `json:"extract,omitempty"` // -e name → values
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
 	// "allowed" or "disallowed".
 	RobotsTxt string `json:"robots_txt,omitempty"`
@@ -71,6 +63,22 @@ type Result struct {
 	Seq int `json:"-"`
 	// HasTitle tells an empty <title></title> from no title at all.
 	HasTitle bool `json:"-"`
+}
+
+// Page is what --fields reads from a page beyond the title (README, "SEO
+// fields"): absent when not asked for or empty (h1_count and links: absent
+// means 0). extract.Scan fills it; Result embeds it, so a fetch copies and
+// clears it whole.
+type Page struct {
+	Description string            `json:"description,omitempty"`
+	Canonical   string            `json:"canonical,omitempty"` // resolved against final_url
+	Robots      string            `json:"robots,omitempty"`    // meta robots, then X-Robots-Tag
+	Lang        string            `json:"lang,omitempty"`
+	H1          string            `json:"h1,omitempty"`
+	H1Count     int               `json:"h1_count,omitempty"`
+	OG          map[string]string `json:"og,omitempty"`       // "title", "description", "image", "type", "url"
+	Hreflang    map[string]string `json:"hreflang,omitempty"` // language → URL, resolved
+	Links       int               `json:"links,omitempty"`
 }
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).

@@ -2,9 +2,9 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,7 +39,8 @@ func NewEncoder(format string, gather bool) (Encoder, error) {
 		}
 		return jsonLines{}, nil
 	case "csv":
-		return &csvEncoder{}, nil
+		fields, err := lookupFields(CSVHeader)
+		return &csvEncoder{fields: fields}, err
 	case "text":
 		return textEncoder{}, nil
 	}
@@ -83,35 +84,10 @@ func (gatherJSON) Footer(w io.Writer, s *Summary) error {
 	return err
 }
 
-// CSVHeader names the CSV columns, the JSON record's fields in order,
-// except file, which comes last so that the columns before it stay where
-// they were.
-var CSVHeader = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type", "size", "truncated", "duration_ms", "attempts", "error", "error_kind", "file"}
-
-type csvEncoder struct{ w *csv.Writer }
-
-func (c *csvEncoder) Header(buf *bytes.Buffer) {
-	c.w = csv.NewWriter(buf)
-	c.w.Write(CSVHeader)
-	c.w.Flush()
-}
-
-func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
-	status := ""
-	if r.Status != 0 {
-		status = strconv.Itoa(r.Status)
-	}
-	c.w.Write([]string{
-		csvCell(r.URL), strconv.Itoa(r.Line), status, csvCell(r.Title), csvCell(r.FinalURL), strconv.Itoa(r.Redirects),
-		csvCell(r.ContentType), strconv.FormatInt(r.Size, 10), strconv.FormatBool(r.Truncated),
-		strconv.FormatFloat(r.DurationMS, 'f', -1, 64), strconv.Itoa(r.Attempts), csvCell(r.Error), string(r.ErrorKind),
-		csvCell(r.File),
-	})
-	c.w.Flush()
-	return c.w.Error()
-}
-
-func (c *csvEncoder) Footer(io.Writer, *Summary) error { return nil }
+// CSVHeader names the CSV columns without --fields: the default fields in
+// record order, except file, which comes last so that the columns before
+// it stay where they were.
+var CSVHeader = append(slices.DeleteFunc(record.Names(record.Default), func(n string) bool { return n == "file" }), "file")
 
 // textEncoder writes fixed-width columns, so that a stream stays aligned
 // without buffering: status (or error kind), time, size, URL, then the title

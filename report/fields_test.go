@@ -34,9 +34,9 @@ func wantFields(t testing.TB, r *record.Result, fields []string) string {
 var fieldRecords = []record.Result{
 	{},
 	{URL: "http://x/<&>", Line: 3, Status: 200, Title: "T \u2028", FinalURL: "http://x/", Redirects: 2, ContentType: "text/html",
-		File: "b.txt", Size: 10, Truncated: true, DurationMS: 1.5e-7, Attempts: 1, Description: "d", Canonical: "http://x/c", Robots: "noindex",
-		Lang: "fr", H1: "h", H1Count: 3, OG: map[string]string{"url": "u", "image": "i"}, Hreflang: map[string]string{"de": "/de"},
-		Links: 9, Extract: map[string][]string{"b": {"x"}, "a": {}}, RobotsTxt: "allowed"},
+		File: "b.txt", Size: 10, Truncated: true, DurationMS: 1.5e-7, Attempts: 1, Page: record.Page{Description: "d", Canonical: "http://x/c", Robots: "noindex",
+			Lang: "fr", H1: "h", H1Count: 3, OG: map[string]string{"url": "u", "image": "i"}, Hreflang: map[string]string{"de": "/de"},
+			Links: 9}, Extract: map[string][]string{"b": {"x"}, "a": {}}, RobotsTxt: "allowed"},
 	{URL: "u", Error: "boom \xff", ErrorKind: record.KindRobots, RobotsTxt: "disallowed"},
 }
 
@@ -68,8 +68,8 @@ func FuzzFieldsJSON(f *testing.F) {
 	f.Add(uint32(0xffffff), "t", "d", 3, 1.5)
 	f.Add(uint32(5), "\xff<", "", 0, 0.0)
 	f.Fuzz(func(t *testing.T, mask uint32, title, desc string, n int, ms float64) {
-		r := record.Result{URL: desc, Line: n, Status: n, Title: title, Description: desc, H1: title, H1Count: n, Links: -n,
-			DurationMS: ms, OG: map[string]string{title: desc}, Extract: map[string][]string{desc: {title}}, RobotsTxt: desc}
+		r := record.Result{URL: desc, Line: n, Status: n, Title: title, Page: record.Page{Description: desc, H1: title, H1Count: n, Links: -n,
+			OG: map[string]string{title: desc}}, DurationMS: ms, Extract: map[string][]string{desc: {title}}, RobotsTxt: desc}
 		if _, err := json.Marshal(&r); err != nil {
 			return // NaN or Inf: never a duration
 		}

@@ -20,11 +20,11 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		{URL: "u", DurationMS: 1e21, Size: -1, Status: 503, Attempts: 3},
 		{URL: "u", DurationMS: 1.5e-7},
 		{URL: "u", DurationMS: 123456.789},
-		{URL: "u", Status: 200, Description: "d <&>", Canonical: "http://x/c", Robots: "noindex, nofollow", Lang: "en",
+		{URL: "u", Status: 200, Page: record.Page{Description: "d <&>", Canonical: "http://x/c", Robots: "noindex, nofollow", Lang: "en",
 			H1: "h\u2028", H1Count: 2, OG: map[string]string{"type": "a", "title": "t", "\xff": "\x00"},
-			Hreflang: map[string]string{"fr": "/fr", "de": "/de"}, Links: 7,
+			Hreflang: map[string]string{"fr": "/fr", "de": "/de"}, Links: 7},
 			Extract: map[string][]string{"b": {"1", "<2>"}, "a": {}, "c": nil}, RobotsTxt: "allowed"},
-		{URL: "u", ErrorKind: record.KindRobots, Error: "disallowed by robots.txt", RobotsTxt: "disallowed", OG: map[string]string{}},
+		{URL: "u", ErrorKind: record.KindRobots, Error: "disallowed by robots.txt", RobotsTxt: "disallowed", Page: record.Page{OG: map[string]string{}}},
 	}
 	for i, r := range tests {
 		want, err := json.Marshal(&r)
@@ -57,8 +57,8 @@ func FuzzAppendRecordFields(f *testing.F) {
 	f.Add("description", "http://x/", "noindex", "en", "h1", 2, "og:title", "T", "name", "value", 3)
 	f.Add("\xff<", "", "\u2028", "", "\x01", 0, "", "", "", "", -1)
 	f.Fuzz(func(t *testing.T, desc, canon, robots, lang, h1 string, h1s int, k1, v1, k2, v2 string, links int) {
-		r := record.Result{URL: "u", Description: desc, Canonical: canon, Robots: robots, Lang: lang, H1: h1, H1Count: h1s,
-			OG: map[string]string{k1: v1, k2: v2}, Hreflang: map[string]string{v1: k1}, Links: links, RobotsTxt: robots,
+		r := record.Result{URL: "u", Page: record.Page{Description: desc, Canonical: canon, Robots: robots, Lang: lang, H1: h1, H1Count: h1s,
+			OG: map[string]string{k1: v1, k2: v2}, Hreflang: map[string]string{v1: k1}, Links: links}, RobotsTxt: robots,
 			Extract: map[string][]string{k1: {v1, v2}, k2: nil, desc: {}}}
 		if links%3 == 0 {
 			r.OG, r.Extract = nil, nil

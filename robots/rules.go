@@ -57,7 +57,7 @@ func Parse(body []byte, token string) *Rules {
 	var (
 		own, star       groupRules
 		sitemaps        []string
-		inAgents        bool // the previous record was a user-agent line
+		inAgents        bool // no rule since the last user-agent line
 		forOwn, forStar bool // the current group's agents include token, "*"
 		ownSeen         bool // some group names token
 	)
@@ -84,8 +84,11 @@ func Parse(body []byte, token string) *Rules {
 			case agent != "" && strings.EqualFold(agent, token):
 				forOwn, ownSeen = true, true
 			}
-			continue
 		case "allow", "disallow":
+			// Only a rule ends a run of user-agent lines (RFC 9309,
+			// section 2.2.4: other records must not interfere with
+			// groups), as in Google's parser; an empty one too.
+			inAgents = false
 			if value != "" {
 				r := rule{pattern: normalize(value), allow: key == "allow"}
 				own.add(forOwn, r)
@@ -100,9 +103,7 @@ func Parse(body []byte, token string) *Rules {
 			if value != "" {
 				sitemaps = append(sitemaps, value)
 			}
-			continue // not a group member: it neither ends nor starts a group
 		}
-		inAgents = false
 	}
 	g := star
 	if ownSeen {

@@ -1,26 +1,22 @@
 // Package sitemap reads the URLs of a sitemap or sitemap index
-// (sitemaps.org protocol) as a stream: one file at a time through a
-// streaming encoding/xml decoder, gzip detected by its magic bytes, within
-// the protocol's caps, with index files followed to a bounded depth and
-// every URL given once. It knows no HTTP client: it is given a function
-// that opens a file.
+// (sitemaps.org protocol: XML, a text file of one URL a line, or an RSS
+// 2.0 or Atom 1.0 feed) as a stream: one file at a time, gzip detected by
+// its magic bytes, within the protocol's caps, with index files followed to
+// a bounded depth and every URL given once. It knows no HTTP client: it is
+// given a function that opens a file.
 package sitemap
 
 import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
-
-	"golang.org/x/net/html/charset"
 )
 
-// Entry is one <url> of a sitemap, or one <sitemap> of an index.
+// Entry is one <url> of a sitemap, one <sitemap> of an index, one item of
+// a feed, or one line of a text sitemap.
 type Entry struct {
 	Loc     string // the <loc>, trimmed
 	LastMod string // the <lastmod> as written, trimmed; "" when absent
@@ -33,8 +29,9 @@ const (
 	MaxBytes = 50 << 20
 )
 
-// maxLoc bounds the text kept of one <loc> or <lastmod>; the protocol
-// allows URLs of 2,048 characters.
+// maxLoc bounds one <loc>, <lastmod> or text line; the protocol allows URLs
+// of 2,048 characters. A longer <loc> or line is skipped, never cut (a cut
+// URL is another URL).
 const maxLoc = 8 << 10
 
 // LimitError says a file was cut at one of the caps: the entries before
@@ -43,22 +40,40 @@ type LimitError struct{ What string }
 
 func (e *LimitError) Error() string { return "cut at " + e.What }
 
-// kind is what a file's root element says it is.
+// kind is what a file says it is.
 type kind int
 
 const (
 	urlset kind = iota + 1
 	index
+	feed // RSS 2.0 or Atom 1.0: its items' links, as a urlset's locs
+	text // one URL a line
 )
 
-// decode reads one sitemap file from r and calls each for every <url> of
-// a urlset or <sitemap> of an index, with the file's kind, in document order, and returns which
-// of the two the file is. The file may be gzipped (detected by its magic
-// bytes). Reading stops with a *LimitError after maxURLs entries or
-// maxBytes bytes after decompression, and with each's error when it
-// returns one. Memory does not grow with the file: the decoder holds one
-// token at a time.
-func decode(r io.Reader, maxURLs int, maxBytes int64, each func(kind, Entry) error) (kind, error) {
+// flaw is what is wrong with an entry decode hands over. An entry with a
+// flaw other than manyLocs has no usable Loc and is only counted.
+type flaw int
+
+const (
+	noFlaw   flaw = iota
+	noLoc         // a <url> or <sitemap> without a <loc>
+	longLoc       // a <loc> or line longer than maxLoc
+	manyLocs      // several <loc> in one entry: the first is given
+	notURL        // a text line that is no http(s) URL
+	flaws         // how many there are
+)
+
+// decode reads one sitemap file from r and calls each for every entry (a
+// <url> of a urlset, a <sitemap> of an index, an item of a feed, a line
+// of a text sitemap), with the file's kind and the entry's flaw, in
+// document order, and returns the kind. The file may be gzipped (detected
+// by its magic bytes); a file whose first character (after white space and
+// a byte-order mark) is not '<' is a text sitemap. Reading stops with a
+// *LimitError after maxURLs entries without a flaw or maxBytes bytes after
+// decompression, and with each's error when it returns one. Memory does not
+// grow with the file: the decoder holds one token (or line) at a time, and
+// XML nested deeper than maxDepth is refused at once.
+func decode(r io.Reader, maxURLs int, maxBytes int64, each func(kind, Entry, flaw) error) (kind, error) {
 	br := bufio.NewReader(r)
 	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(br)
@@ -66,97 +81,42 @@ func decode(r io.Reader, maxURLs int, maxBytes int64, each func(kind, Entry) err
 			return 0, fmt.Errorf("gzip: %w", err)
 		}
 		defer zr.Close()
-		r = zr
-	} else {
-		r = br
+		br = bufio.NewReader(zr)
 	}
-	d := xml.NewDecoder(&cappedReader{r: r, left: maxBytes, max: maxBytes})
-	d.CharsetReader = charset.NewReaderLabel
-	p := parser{maxURLs: maxURLs, each: each}
+	capped := bufio.NewReader(&cappedReader{r: br, left: maxBytes, max: maxBytes})
+	first, err := firstByte(capped)
+	if err != nil {
+		return 0, err
+	}
+	if first != '<' {
+		return text, decodeText(capped, maxURLs, each)
+	}
+	return decodeXML(capped, maxURLs, each)
+}
+
+// firstByte returns the first byte of br after white space and a UTF-8
+// byte-order mark, without consuming it.
+func firstByte(br *bufio.Reader) (byte, error) {
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
 	for {
-		tok, err := d.Token()
+		c, err := br.ReadByte()
 		if err == io.EOF {
-			if p.kind == 0 {
-				return 0, errors.New("not a sitemap: no <urlset> or <sitemapindex>")
-			}
-			return p.kind, nil
+			return 0, errEmpty
 		}
 		if err != nil {
-			var le *LimitError
-			if errors.As(err, &le) {
-				return p.kind, le
-			}
-			return p.kind, err // a *xml.SyntaxError names its line
+			return 0, err
 		}
-		if err := p.token(tok); err != nil {
-			return p.kind, err
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			br.UnreadByte()
+			return c, nil
 		}
 	}
 }
 
-// parser follows the elements of one file.
-type parser struct {
-	maxURLs int
-	each    func(kind, Entry) error
-
-	kind  kind
-	depth int
-	in    bool   // inside a <url> or <sitemap>
-	field string // "loc" or "lastmod" while inside one
-	text  strings.Builder
-	entry Entry
-	n     int
-}
-
-func (p *parser) token(tok xml.Token) error {
-	switch t := tok.(type) {
-	case xml.StartElement:
-		p.depth++
-		name := t.Name.Local
-		switch {
-		case p.depth == 1 && name == "urlset":
-			p.kind = urlset
-		case p.depth == 1 && name == "sitemapindex":
-			p.kind = index
-		case p.depth == 1:
-			return fmt.Errorf("not a sitemap: the root element is <%s>", name)
-		case p.depth == 2 && (p.kind == urlset && name == "url" || p.kind == index && name == "sitemap"):
-			p.in, p.entry = true, Entry{}
-		case p.depth == 3 && p.in && (name == "loc" || name == "lastmod"):
-			p.field = name
-			p.text.Reset()
-		}
-	case xml.CharData:
-		if p.field != "" && p.text.Len() < maxLoc {
-			p.text.Write(t[:min(len(t), maxLoc-p.text.Len())])
-		}
-	case xml.EndElement:
-		switch {
-		case p.depth == 3 && p.field != "":
-			v := strings.TrimSpace(p.text.String())
-			if p.field == "loc" {
-				p.entry.Loc = v
-			} else {
-				p.entry.LastMod = v
-			}
-			p.field = ""
-		case p.depth == 2 && p.in:
-			p.in = false
-			if p.entry.Loc == "" {
-				break
-			}
-			if p.n == p.maxURLs {
-				return &LimitError{What: fmt.Sprintf("%d entries", p.maxURLs)}
-			}
-			p.n++
-			if err := p.each(p.kind, p.entry); err != nil {
-				return err
-			}
-		}
-		p.depth--
-	}
-	return nil
-}
+// errEmpty is the error of a file with nothing but white space.
+var errEmpty = fmt.Errorf("not a sitemap: the file is empty")
 
 // cappedReader reads at most left bytes, then fails with a *LimitError if
 // there are more.

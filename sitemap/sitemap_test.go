@@ -158,13 +158,13 @@ func TestWalk(t *testing.T) {
 			want: []string{"/new", "/newer", "/none", "/bad", "/tz"}},
 		{name: "extensions and other namespaces are skipped", files: map[string]string{"/s.xml": `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">` +
 			`<url><loc> {}/a </loc><image:image><image:loc>{}/img.png</image:loc></image:image></url><url><lastmod>2024</lastmod></url></urlset>`},
-			want: []string{"/a"}},
+			want: []string{"/a"}, wantWarns: []string{"/s.xml: 1 entry without a <loc> skipped"}, withMsg: true},
 		{name: "a declared charset is decoded", files: map[string]string{"/s.xml": `<?xml version="1.0" encoding="ISO-8859-1"?><urlset><url><loc>{}/caf` + "\xe9" + `</loc></url></urlset>`},
 			want: []string{"/café"}},
 		{name: "entities in locs", files: map[string]string{"/s.xml": urlsetOf("{}/a?x=1&amp;y=2")}, want: []string{"/a?x=1&y=2"}},
 		{name: "the first file missing", files: map[string]string{}, wantWarns: []string{"/s.xml: status 404"}, withMsg: true},
-		{name: "the first file not a sitemap", files: map[string]string{"/s.xml": "<rss></rss>"}, wantWarns: []string{"/s.xml: not a sitemap: the root element is <rss>"}, withMsg: true},
-		{name: "an empty file", files: map[string]string{"/s.xml": ""}, wantWarns: []string{"/s.xml: not a sitemap: no <urlset> or <sitemapindex>"}, withMsg: true},
+		{name: "the first file not a sitemap", files: map[string]string{"/s.xml": "<html></html>"}, wantWarns: []string{"/s.xml: not a sitemap: the root element is <html>"}, withMsg: true},
+		{name: "an empty file", files: map[string]string{"/s.xml": " \n"}, wantWarns: []string{"/s.xml: not a sitemap: the file is empty"}, withMsg: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestDecodeReadPatterns(t *testing.T) {
 					body = gz(doc)
 				}
 				var got []Entry
-				k, err := decode(wrap(strings.NewReader(body)), MaxURLs, MaxBytes, func(_ kind, e Entry) error {
+				k, err := decode(wrap(strings.NewReader(body)), MaxURLs, MaxBytes, func(_ kind, e Entry, _ flaw) error {
 					got = append(got, e)
 					return nil
 				})

@@ -29,11 +29,6 @@ const applicationID = 0x66616e6f
 // sqliteMagic opens every SQLite database file.
 var sqliteMagic = []byte("SQLite format 3\x00")
 
-// columns are the results table's columns, in order, as Schema makes them;
-// a store made before the file column (added at open) has all but the last.
-var columns = []string{"url", "line", "status", "title", "final_url", "redirects", "content_type",
-	"size", "truncated", "duration_ms", "attempts", "error", "error_kind", "fetched_at", "file"}
-
 // checkFile refuses, before the file is touched, what cannot be a store: an
 // in-memory database (it would keep nothing), anything but a regular file,
 // a file this process cannot write, and a file that is not an SQLite
@@ -150,7 +145,7 @@ func checkTables(tx *sql.Tx, path string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if !slices.Equal(cols, columns) && !slices.Equal(cols, columns[:len(columns)-1]) {
+	if !slices.Equal(cols, storedColumns) && !slices.Equal(cols, legacyColumns) && !slices.Equal(cols, legacyColumns[:len(legacyColumns)-1]) {
 		return fmt.Errorf("%s: %w: its results table is not fanout's (columns %s)", path, ErrNotStore, strings.Join(cols, ", "))
 	}
 	return nil

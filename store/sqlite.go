@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -16,43 +15,6 @@ import (
 
 	"github.com/fanout-dev/fanout/record"
 )
-
-// Schema is the results table: one row per URL, its columns the JSON
-// record's fields, plus when the row was written.
-const Schema = `CREATE TABLE IF NOT EXISTS results (
-	url          TEXT PRIMARY KEY,
-	line         INTEGER NOT NULL,
-	status       INTEGER,
-	title        TEXT,
-	final_url    TEXT,
-	redirects    INTEGER NOT NULL DEFAULT 0,
-	content_type TEXT,
-	size         INTEGER NOT NULL DEFAULT 0,
-	truncated    INTEGER NOT NULL DEFAULT 0,
-	duration_ms  REAL NOT NULL DEFAULT 0,
-	attempts     INTEGER NOT NULL DEFAULT 0,
-	error        TEXT,
-	error_kind   TEXT,
-	fetched_at   TEXT NOT NULL,
-	file         TEXT
-)`
-
-// addFile adds the file column to a store made before it existed.
-const addFile = `ALTER TABLE results ADD COLUMN file TEXT`
-
-// upsert writes a result. A final result replaces whatever was there; a
-// canceled one never replaces a final one.
-const upsert = `INSERT INTO results (url, line, status, title, final_url, redirects, content_type,
-	size, truncated, duration_ms, attempts, error, error_kind, fetched_at, file)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (url) DO UPDATE SET
-	line = excluded.line, status = excluded.status, title = excluded.title,
-	final_url = excluded.final_url, redirects = excluded.redirects,
-	content_type = excluded.content_type, size = excluded.size,
-	truncated = excluded.truncated, duration_ms = excluded.duration_ms,
-	attempts = excluded.attempts, error = excluded.error,
-	error_kind = excluded.error_kind, fetched_at = excluded.fetched_at, file = excluded.file
-WHERE excluded.error_kind IS NOT 'canceled' OR results.error_kind IS 'canceled'`
 
 // Batching: a transaction commits after this many rows, or this long after
 // its first row, whichever comes first (README, "Stopping, resuming and the
@@ -134,11 +96,9 @@ func openLocked(path string, maxRows int, maxAge time.Duration) (*SQLite, error)
 		db.Close()
 		return nil, err
 	}
-	if _, err := db.Exec(`SELECT file FROM results LIMIT 0`); err != nil {
-		if _, err := db.Exec(addFile); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+	if err := addColumns(db, path); err != nil {
+		db.Close()
+		return nil, err
 	}
 	done, err := db.Prepare(`SELECT 1 FROM results WHERE url = ? AND error_kind IS NOT 'canceled'`)
 	if err != nil {
@@ -171,11 +131,7 @@ func (s *SQLite) Put(r *record.Result) error {
 			return err
 		}
 	}
-	_, err := s.stmt.Exec(r.URL, r.Line, nullInt(r.Status), nullString(r.Title, r.HasTitle),
-		nullString(r.FinalURL, r.FinalURL != ""), r.Redirects, nullString(r.ContentType, r.ContentType != ""),
-		r.Size, r.Truncated, r.DurationMS, r.Attempts, nullString(r.Error, r.Error != ""),
-		nullString(string(r.ErrorKind), r.ErrorKind != ""), time.Now().UTC().Format(time.RFC3339Nano),
-		nullString(r.File, r.File != ""))
+	_, err := s.stmt.Exec(args(r, time.Now().UTC().Format(time.RFC3339Nano))...)
 	if err != nil {
 		return err
 	}
@@ -258,7 +214,3 @@ func (s *SQLite) Close() error {
 	release(s.lock, s.path)
 	return err
 }
-
-func nullInt(v int) sql.NullInt64 { return sql.NullInt64{Int64: int64(v), Valid: v != 0} }
-
-func nullString(v string, valid bool) sql.NullString { return sql.NullString{String: v, Valid: valid} }

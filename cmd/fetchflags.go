@@ -1,0 +1,80 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/fetcher"
+)
+
+// FetchFlags are the flags that say what each request is and how long it
+// may take: every command that fetches (scrape, bench, sitemap) embeds
+// them, with its own defaults. A new flag that shapes the requests goes
+// here: a field, its line in AddFlags, its check in Validate, and where it
+// lands in Options (see docs/ARCHITECTURE.md).
+type FetchFlags struct {
+	Timeout      time.Duration
+	Retries      int
+	MaxRetryWait time.Duration
+	MaxBody      byteSize
+	MaxRedirects int
+	UserAgent    string
+	Headers      headerList
+	Insecure     bool
+	Proxy        proxyURL
+	Resolvers    resolverList
+}
+
+// newFetchFlags returns scrape's defaults; the User-Agent names this
+// build, for every command alike.
+func newFetchFlags() FetchFlags {
+	return FetchFlags{
+		Timeout: 10 * time.Second, Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
+		MaxRedirects: 10, UserAgent: userAgent(readVersion()),
+	}
+}
+
+// AddFlags registers the group's flags on f; each default is o's value.
+func (o *FetchFlags) AddFlags(f *pflag.FlagSet) {
+	f.VarP((*seconds)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
+	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
+	f.Var((*seconds)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
+	f.Var(&o.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
+	f.IntVar(&o.MaxRedirects, "max-redirects", o.MaxRedirects, "redirects followed at most (http and https only; 0: none, the 3xx is the result)")
+	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
+	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable (Host: sets the request's Host; a name that is not a token or a control character in the value is a usage error)")
+	f.BoolVarP(&o.Insecure, "insecure", "k", o.Insecure, "skip TLS certificate verification")
+	f.VarP(&o.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
+	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
+}
+
+// Validate checks the group's values, naming the flag at fault.
+func (o *FetchFlags) Validate() error {
+	switch {
+	case o.Timeout <= 0:
+		return usageErr("--timeout must be positive, not %s", o.Timeout)
+	case o.Retries < 0 || o.Retries > 100:
+		return usageErr("--retries must be between 0 and 100, not %d", o.Retries)
+	case o.MaxRetryWait <= 0:
+		return usageErr("--max-retry-wait must be positive")
+	case o.MaxRedirects < 0:
+		return usageErr("--max-redirects must not be negative")
+	}
+	return nil
+}
+
+// Options are the fetcher's options the flags ask for (--max-redirects 0
+// is fetcher.NoFollow).
+func (o *FetchFlags) Options() fetcher.Options {
+	maxRedirects := o.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = fetcher.NoFollow
+	}
+	return fetcher.Options{
+		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
+		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
+		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Proxy: o.Proxy.u,
+		Resolvers: o.Resolvers,
+	}
+}

@@ -1,0 +1,154 @@
+package record
+
+// This file is the one table of the record's fields: each field's name
+// (its JSON key, CSV column, store column and --fields name), its group,
+// and how its value is read from a Result. The encoders (report), the store
+// (store) and the flags (cmd) derive everything from it: a new field is a
+// field of Result and one entry in Fields (docs/ARCHITECTURE.md, "Where a
+// new feature plugs in").
+
+// Type is what a field holds, which decides how each format writes it.
+type Type uint8
+
+// The types of fields.
+const (
+	String    Type = iota // a JSON string, a CSV cell, TEXT
+	Int                   // a JSON number, INTEGER
+	Float                 // a JSON number, REAL
+	Bool                  // true or false, INTEGER 0 or 1
+	StringMap             // a JSON object of strings; CSV and store: that JSON
+	ListMap               // a JSON object of string arrays; CSV and store: that JSON
+)
+
+// Group says when a field is in a record.
+type Group uint8
+
+// The groups of fields.
+const (
+	// Default fields are in every record (and are --fields default).
+	Default Group = iota
+	// SEO fields are read from the page when --fields names them.
+	SEO
+	// Added fields are set by a flag of their own: extract by -e,
+	// robots_txt by --robots report or obey.
+	Added
+)
+
+// Value is one field of one record. Null means unknown (no response, no
+// such header, not asked for); the store writes it as NULL. A Value of a
+// Type holds only that type's member.
+type Value struct {
+	Type Type
+	Null bool
+	Str  string
+	Int  int64
+	Num  float64
+	Bool bool
+	Map  map[string]string
+	List map[string][]string
+}
+
+// Zero reports whether v is its type's zero (or null): what today's JSON
+// record leaves out of fields that are not Kept.
+func (v Value) Zero() bool {
+	switch {
+	case v.Null:
+		return true
+	case v.Type == String:
+		return v.Str == ""
+	case v.Type == Int:
+		return v.Int == 0
+	case v.Type == Float:
+		return v.Num == 0
+	case v.Type == Bool:
+		return !v.Bool
+	case v.Type == StringMap:
+		return len(v.Map) == 0
+	}
+	return len(v.List) == 0
+}
+
+// Field is one entry of the table.
+type Field struct {
+	// Name is the JSON key, the CSV column, the store column and the
+	// --fields name.
+	Name  string
+	Type  Type
+	Group Group
+	// Kept fields are written even when zero; the others are left out of
+	// the JSON record when zero.
+	Kept bool
+	// Get reads the field from r.
+	Get func(r *Result) Value
+}
+
+// Fields is the record's fields in record order: the JSON record's keys
+// are in this order.
+var Fields = []Field{
+	{"url", String, Default, true, func(r *Result) Value { return str(r.URL) }},
+	{"line", Int, Default, true, func(r *Result) Value { return num(int64(r.Line)) }},
+	{"file", String, Default, false, func(r *Result) Value { return known(r.File) }},
+	{"status", Int, Default, false, func(r *Result) Value { return Value{Type: Int, Int: int64(r.Status), Null: r.Status == 0} }},
+	{"title", String, Default, false, func(r *Result) Value {
+		return Value{Type: String, Str: r.Title, Null: r.Title == "" && !r.HasTitle}
+	}},
+	{"final_url", String, Default, false, func(r *Result) Value { return known(r.FinalURL) }},
+	{"redirects", Int, Default, false, func(r *Result) Value { return num(int64(r.Redirects)) }},
+	{"content_type", String, Default, false, func(r *Result) Value { return known(r.ContentType) }},
+	{"size", Int, Default, true, func(r *Result) Value { return num(r.Size) }},
+	{"truncated", Bool, Default, false, func(r *Result) Value { return Value{Type: Bool, Bool: r.Truncated} }},
+	{"duration_ms", Float, Default, true, func(r *Result) Value { return Value{Type: Float, Num: r.DurationMS} }},
+	{"attempts", Int, Default, true, func(r *Result) Value { return num(int64(r.Attempts)) }},
+	{"error", String, Default, false, func(r *Result) Value { return known(r.Error) }},
+	{"error_kind", String, Default, false, func(r *Result) Value { return known(string(r.ErrorKind)) }},
+	{"description", String, SEO, false, func(r *Result) Value { return known(r.Description) }},
+	{"canonical", String, SEO, false, func(r *Result) Value { return known(r.Canonical) }},
+	{"robots", String, SEO, false, func(r *Result) Value { return known(r.Robots) }},
+	{"lang", String, SEO, false, func(r *Result) Value { return known(r.Lang) }},
+	{"h1", String, SEO, false, func(r *Result) Value { return known(r.H1) }},
+	{"h1_count", Int, SEO, false, func(r *Result) Value { return num(int64(r.H1Count)) }},
+	{"og", StringMap, SEO, false, func(r *Result) Value { return Value{Type: StringMap, Map: r.OG, Null: r.OG == nil} }},
+	{"hreflang", StringMap, SEO, false, func(r *Result) Value {
+		return Value{Type: StringMap, Map: r.Hreflang, Null: r.Hreflang == nil}
+	}},
+	{"links", Int, SEO, false, func(r *Result) Value { return num(int64(r.Links)) }},
+	{"extract", ListMap, Added, false, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
+	{"robots_txt", String, Added, false, func(r *Result) Value { return known(r.RobotsTxt) }},
+}
+
+func str(s string) Value { return Value{Type: String, Str: s} }
+
+// known is a string that is null when empty: the field was not there.
+func known(s string) Value { return Value{Type: String, Str: s, Null: s == ""} }
+
+func num(n int64) Value { return Value{Type: Int, Int: n} }
+
+// FieldNamed is the field called name, and whether there is one.
+func FieldNamed(name string) (Field, bool) {
+	for _, f := range Fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Names are the names of the fields in group g, in record order.
+func Names(g Group) []string {
+	var names []string
+	for _, f := range Fields {
+		if f.Group == g {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+// AllNames are the names of every field, in record order.
+func AllNames() []string {
+	names := make([]string, len(Fields))
+	for i, f := range Fields {
+		names[i] = f.Name
+	}
+	return names
+}
