@@ -182,7 +182,7 @@ type pool struct {
 	max     int64
 	work    func(context.Context, input.Target, func())
 	fail    func(error) // stops the run when the scheduler fails
-	mu      sync.Mutex // one worker in sched.Next at a time
+	mu      sync.Mutex  // one worker in sched.Next at a time
 	workers sync.WaitGroup
 	total   atomic.Int64
 	peak    atomic.Int64 // the most workers at once
