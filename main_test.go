@@ -400,7 +400,7 @@ func TestReleasedBinaryShipsNoHostileEndpoints(t *testing.T) {
 	}
 }
 
-// TestReadmeResumeRecipe follows the README's recipe: a run to run.jsonl
+// TestReadmeResumeRecipe follows the resume recipe of docs/store.md: a run to run.jsonl
 // stopped with Ctrl-C, then the command it prints on stderr, appending to
 // run.jsonl. Only URLs that had started have a record from the first run,
 // and in the end every URL has exactly one final (not canceled) record.

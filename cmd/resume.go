@@ -12,7 +12,7 @@ import (
 // each word quoted for a POSIX shell where it needs it. appendTo, when not
 // "", is the --output file of a JSON-lines stream: the command appends to
 // it (>> FILE) rather than recreating it, so that the file ends with a
-// final record for every URL, as the README's resume recipe says.
+// final record for every URL, as the resume recipe of docs/store.md says.
 func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
 	words := []string{"fanout", "scrape"}
 	flags.Visit(func(f *pflag.Flag) {

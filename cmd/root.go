@@ -15,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Exit statuses (README, "Exit status").
+// Exit statuses (README.md, "Exit status").
 const (
 	ExitOK      = 0
 	ExitFailure = 1 // --fail-fast tripped, --deadline passed, or the run could not start

@@ -170,6 +170,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if !opts.Quiet {
 		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
 	}
+	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode

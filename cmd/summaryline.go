@@ -16,14 +16,19 @@ func summaryLine(out runResult) string {
 	if out.Outcome.Unstarted > 0 {
 		line += fmt.Sprintf("; %d URLs read but not started, with no record", out.Outcome.Unstarted)
 	}
-	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" {
+	// Under --throttle auto, a host slowed by its answers was held back by
+	// its window, not by --per-host.
+	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" && out.Outcome.Throttle.Slowed == 0 {
 		line += "\n" + hint
+	}
+	if t := throttleLine(out.Throttle, out.Outcome.Throttle); t != "" {
+		line += "\n" + t
 	}
 	return line
 }
 
 // perHostHint says so when the per-host cap set the pace for more than
-// half of a run (README.md, Politeness), and names the flag.
+// half of a run (docs/politeness.md), and names the flag.
 func perHostHint(perHost int, waited, elapsed time.Duration) string {
 	if perHost <= 0 || elapsed <= 0 || waited*2 < elapsed {
 		return ""

@@ -85,7 +85,7 @@ func capRunes(s string, n int) string {
 }
 
 // oracleCompares reports whether TitleOf and the oracle are meant to agree
-// on this body. They are not, by design (README, "Titles"):
+// on this body. They are not, by design (docs/output.md, "Titles"):
 //   - when neither a BOM nor the Content-Type names the charset and the body
 //     is not ASCII: the oracle follows the HTML standard's prescan of the
 //     first 1,024 bytes, while TitleOf takes a <meta> anywhere before the
@@ -112,7 +112,7 @@ func oracleCompares(body []byte, contentType string) bool {
 // svg or math content names no element open inside it. HTML may then close
 // an element outside it, and the svg or math content with it
 // (<a><svg></a><title>), which TitleOf does not follow: it does not build
-// the tree outside foreign content (README, "Titles").
+// the tree outside foreign content (docs/output.md, "Titles").
 func closesForeign(body []byte, contentType string) bool {
 	var sc scope
 	titleOf(bytes.NewReader(body), contentType, &sc)

@@ -20,7 +20,7 @@ import (
 // "breakout" tag such as <p> or <div> ends foreign content. It does not
 // build the rest of the tree, so an HTML end tag that would close an
 // element enclosing unclosed svg or math content is taken as closing only
-// what it names in the scope (see the README's titles section).
+// what it names in the scope (see docs/output.md, on titles).
 
 // maxScopeDepth bounds the open elements a scope keeps; deeper elements
 // are counted but not named.

@@ -69,7 +69,7 @@ func isAttrName(s string) bool {
 // UTF-8 is UTF-8 and anything else windows-1252. err is a read error from r.
 //
 // The tree costs several times TitleOf's streaming pass in time and about
-// a dozen bytes of memory per body byte (README, "CSS selectors"), so
+// a dozen bytes of memory per body byte (docs/seo.md, "CSS selectors"), so
 // callers build it only when selectors are asked for.
 func Select(r io.Reader, contentType string, sels []Selector) (map[string][]string, error) {
 	body, err := io.ReadAll(r)

@@ -15,7 +15,7 @@ import (
 	"github.com/fanout-dev/fanout/robots"
 )
 
-// newRobots is a run's robots.txt cache (README, "robots.txt"): robots.txt
+// newRobots is a run's robots.txt cache (docs/seo.md, "robots.txt"): robots.txt
 // is fetched with *f, the run's fetcher, so through the run's limits,
 // timeout and retries; with obey, a Crawl-delay slows its host in lim, and
 // slowed (if set) hears of it when the delay is slower than --host-rate.

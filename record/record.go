@@ -31,7 +31,7 @@ const (
 // Kinds lists every Kind in a fixed order, for reports.
 var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, KindReset, KindProtocol, KindRedirect, KindRobots, KindCanceled, KindLocal}
 
-// Result is what became of one input line: the JSON record (README, "The JSON record").
+// Result is what became of one input line: the JSON record (docs/output.md, "The JSON record").
 // Its fields' names, order and encodings are the table Fields (fields.go):
 // a new field is a field here and an entry there.
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
@@ -51,7 +51,7 @@ type Result struct {
 	Error       string  `json:"error,omitempty"`
 	ErrorKind   Kind    `json:"error_kind,omitempty"`
 
-	// What --fields asks for beyond the defaults (README, "SEO fields").
+	// What --fields asks for beyond the defaults (docs/seo.md, "SEO fields").
 	Page
 	Extract map[string][]string `json:"extract,omitempty"` // -e name → values
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
@@ -63,9 +63,14 @@ type Result struct {
 	Seq int `json:"-"`
 	// HasTitle tells an empty <title></title> from no title at all.
 	HasTitle bool `json:"-"`
+	// Outlinks and Resources are the page's links, absolute http(s) URLs,
+	// when the fetch was asked for them (fanout crawl); Nofollow says meta
+	// robots or X-Robots-Tag forbid following them. Not part of the record.
+	Outlinks, Resources []string `json:"-"`
+	Nofollow            bool     `json:"-"`
 }
 
-// Page is what --fields reads from a page beyond the title (README, "SEO
+// Page is what --fields reads from a page beyond the title (docs/seo.md, "SEO
 // fields"): absent when not asked for or empty (h1_count and links: absent
 // means 0). extract.Scan fills it; Result embeds it, so a fetch copies and
 // clears it whole.

@@ -99,7 +99,7 @@ func (s *Summary) RequestsPerSec() float64 {
 // Millis is d in milliseconds, to the microsecond.
 func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// summaryHead and summaryTail are the summary's JSON form (README, "The
+// summaryHead and summaryTail are the summary's JSON form (docs/output.md, "The
 // summary") before and after its errors, which WriteJSON streams between
 // them.
 type summaryHead struct {

@@ -28,7 +28,7 @@ type Progress interface {
 // summary keeps counts only. In gather mode results are written in input
 // order, and the summary lists every failed URL in that order too; what
 // waits for its turn, and the list of failures, go to temporary files
-// beyond a bound (README, "The summary"), so memory does not grow with the
+// beyond a bound (docs/output.md, "The summary"), so memory does not grow with the
 // list even behind one slow URL.
 type Writer struct {
 	Out      io.Writer

@@ -1,7 +1,7 @@
 // Package runreport reads the results of finished runs (JSON-lines outputs
 // and --db stores, any number of each, such as one per shard), aggregates
 // them in memory that does not grow with the number of records, and renders
-// the report as text, JSON or one self-contained HTML page (README, "fanout
+// the report as text, JSON or one self-contained HTML page (docs/report.md, "fanout
 // report"). It knows records, not HTTP.
 package runreport
 

@@ -50,7 +50,7 @@ func TestFinalWinsOverCanceled(t *testing.T) {
 		{"final on stdin after canceled", []string{"-" + cancelA + "\n" + okA}, 1, 1, 0, 0, 1, 1},
 		{"final in a file, canceled on stdin", []string{okA, "-" + cancelA}, 1, 1, 0, 0, 1, 1},
 		// stdin is read once: a final record before a canceled one there is
-		// not found again, so both count (README, "fanout report").
+		// not found again, so both count (docs/report.md).
 		{"final before canceled, both on stdin", []string{"-" + okA + "\n" + cancelA}, 2, 1, 0, 1, 1, 1},
 	}
 	for _, tt := range tests {

@@ -83,7 +83,7 @@ type Flag struct {
 	Value string `json:"value"`
 }
 
-// reportJSON is the report's JSON form (README, "fanout report").
+// reportJSON is the report's JSON form (docs/report.md).
 type reportJSON struct {
 	Summary       *report.Summary `json:"summary"`
 	StatusClasses []Count         `json:"status_classes"`

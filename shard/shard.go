@@ -1,7 +1,7 @@
 // Package shard splits one URL list over several processes by host: a host
 // key is hashed with FNV-1a 64 and placed in one of N shards by jump
 // consistent hash, so every URL of a host lands in the same shard and going
-// from N to N+1 shards moves only about 1/(N+1) of the hosts (README,
+// from N to N+1 shards moves only about 1/(N+1) of the hosts (docs/report.md,
 // "Running one list on a fleet").
 package shard
 

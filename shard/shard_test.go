@@ -206,7 +206,7 @@ func TestSplitCoversEveryHostOnce(t *testing.T) {
 	}
 }
 
-// TestREADMEVectors follows the README's table from URL to shard. The
+// TestREADMEVectors follows the table of docs/report.md from URL to shard. The
 // hashes and buckets were computed by a Python transcription of FNV-1a and
 // of the paper's jump hash, which shares no code with this package.
 func TestREADMEVectors(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 )
 
 // Batching: a transaction commits after this many rows, or this long after
-// its first row, whichever comes first (README, "Stopping, resuming and the
+// its first row, whichever comes first (docs/store.md, "Stopping, resuming and the
 // store").
 const (
 	batchRows = 1000
