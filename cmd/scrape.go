@@ -171,6 +171,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	if !opts.Quiet {
+		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
+	}
 	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
