@@ -29,10 +29,12 @@ const (
 	FieldOG                             // <meta property=og:…>: title, description, image, type, url
 	FieldHreflang                       // <link rel=alternate hreflang>
 	FieldLinks                          // how many <a href>
+	FieldOutlinks                       // the links a crawl follows (links.go)
+	FieldResources                      // the resources a link check fetches (links.go)
 )
 
 // bodyFields need the body; the others are in the head.
-const bodyFields = FieldH1 | FieldH1Count | FieldLinks
+const bodyFields = FieldH1 | FieldH1Count | FieldLinks | FieldOutlinks | FieldResources
 
 // Page is what a page says about itself. Strings are UTF-8, cleaned as
 // titles are (entities decoded, ASCII white space collapsed, ends trimmed,
@@ -45,6 +47,10 @@ type Page struct {
 	// <meta name=robots>, joined by ", "; OG and Hreflang are nil when none.
 	record.Page
 	Base string // <base href>, as written
+	// Outlinks and Resources are the hrefs and srcs FieldOutlinks and
+	// FieldResources collect, as written (see links.go); Links resolves them.
+	Outlinks  []string
+	Resources []string
 }
 
 // maxHreflang bounds the hreflang entries kept: a page listing thousands of
@@ -126,7 +132,7 @@ func (s *scanner) done() bool {
 	switch {
 	case s.want&FieldTitle != 0 && !s.page.HasTitle:
 		return false // a title may come late, even in the body, as TitleOf finds it
-	case s.want&(FieldH1Count|FieldLinks) != 0:
+	case s.want&(FieldH1Count|FieldLinks|FieldOutlinks|FieldResources) != 0:
 		return false
 	case s.want&FieldH1 != 0 && !s.h1Done:
 		return false
@@ -140,15 +146,18 @@ func (s *scanner) done() bool {
 func (s *scanner) start(selfClosing bool) {
 	name := rawTagName(s.z.Raw()) // lower-cases the name in place
 	var a tagAttrs
-	switch string(name) {
-	case "html", "base", "meta", "link":
+	linked := s.want&(FieldOutlinks|FieldResources) != 0 && linkTag(string(name))
+	switch {
+	case linked || string(name) == "html" || string(name) == "base" || string(name) == "meta" || string(name) == "link":
 		a = attrsOf(s.z)
-	case "a":
+	case string(name) == "a":
 		a.hasHref = hasRawAttr(s.z.Raw(), "href") // TagAttr copies every attribute
 	}
 	isTitle, notRaw := s.sc.startTag(name, selfClosing, s.z)
 	if notRaw {
 		s.z.NextIsNotRawText()
+	} else if linked && s.sc.template == 0 {
+		s.collectLink(string(name), &a) // an HTML element outside template contents
 	}
 	switch string(name) {
 	case "html":
@@ -360,8 +369,8 @@ func rawAttrValue(raw []byte, i int) int {
 // tokenizer gives them: entities decoded, still in the page's charset,
 // slices of the tokenizer's buffer that are valid until its next Next.
 type tagAttrs struct {
-	lang, href, name, property, content, rel, hreflang, charset, httpEquiv []byte
-	hasHref                                                                bool
+	lang, href, name, property, content, rel, hreflang, charset, httpEquiv, src []byte
+	hasHref, hasSrc                                                             bool
 }
 
 func attrsOf(z *html.Tokenizer) tagAttrs {
@@ -385,6 +394,8 @@ func attrsOf(z *html.Tokenizer) tagAttrs {
 			dst = &a.rel
 		case "hreflang":
 			dst = &a.hreflang
+		case "src":
+			dst, a.hasSrc = &a.src, true
 		case "charset":
 			dst = &a.charset
 		case "http-equiv":

@@ -43,6 +43,11 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 		var p extract.Page
 		p, err = extract.Scan(body, res.ContentType, fields)
 		fillPage(res, &p, final)
+		if fields&(extract.FieldOutlinks|extract.FieldResources) != 0 {
+			res.Outlinks = extract.Links(p.Outlinks, p.Base, final)
+			res.Resources = extract.Links(p.Resources, p.Base, final)
+			res.Nofollow = extract.Nofollow(joinNonEmpty(p.Robots, strings.Join(header.Values("X-Robots-Tag"), ", ")), robotsAgent)
+		}
 	}
 	if err != nil || whole == nil {
 		return err
@@ -54,7 +59,12 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 // clearPage empties what readPage fills, before each attempt.
 func clearPage(res *record.Result) {
 	res.Page, res.Extract = record.Page{}, nil
+	res.Outlinks, res.Resources, res.Nofollow = nil, nil, false
 }
+
+// robotsAgent is the robot name that meta robots and X-Robots-Tag
+// directives may address to fanout ("fanout: nofollow").
+const robotsAgent = "fanout"
 
 // fillPage copies what Scan found into res, resolving URLs.
 func fillPage(res *record.Result, p *extract.Page, final *url.URL) {

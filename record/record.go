@@ -63,6 +63,11 @@ type Result struct {
 	Seq int `json:"-"`
 	// HasTitle tells an empty <title></title> from no title at all.
 	HasTitle bool `json:"-"`
+	// Outlinks and Resources are the page's links, absolute http(s) URLs,
+	// when the fetch was asked for them (fanout crawl); Nofollow says meta
+	// robots or X-Robots-Tag forbid following them. Not part of the record.
+	Outlinks, Resources []string `json:"-"`
+	Nofollow            bool     `json:"-"`
 }
 
 // Page is what --fields reads from a page beyond the title (docs/seo.md, "SEO
