@@ -27,7 +27,7 @@ func isURLArg(arg string) bool {
 	if _, err := os.Stat(arg); err == nil {
 		return false
 	}
-	if isHTTP(arg) {
+	if input.IsHTTP(arg) {
 		return true
 	}
 	if fileLike(arg) {

@@ -87,7 +87,7 @@ func targetKey(t input.Target) string {
 	if t.URL == nil {
 		return ""
 	}
-	return shard.HostKey(t.URL)
+	return input.HostKey(t.URL)
 }
 
 // shardSource keeps the targets of one shard. Line numbers stay those of

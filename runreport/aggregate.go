@@ -77,7 +77,7 @@ func (a *Aggregator) Add(r *record.Result) {
 		s.Failed++
 		s.ByError[r.ErrorKind]++
 		if ex := a.examples[r.ErrorKind]; len(ex) < ExamplesPerKind {
-			a.examples[r.ErrorKind] = append(ex, report.ErrorEntry{URL: r.URL, Line: r.Line, ErrorKind: r.ErrorKind, Error: r.Error})
+			a.examples[r.ErrorKind] = append(ex, report.NewErrorEntry(r))
 		}
 	}
 	if r.Attempts > 0 {
