@@ -7,14 +7,14 @@ import (
 	"strings"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/runreport"
+	"github.com/fanout-dev/fanout/runstats"
 )
 
 // checkReportInputs refuses a report that would say nothing true: an input
 // with lines but no record among them (a CSV output, a list of URLs), or
 // no record in any input. It warns when a JSON-lines input and a store
 // hold the same URLs' final records, which the report then counts twice.
-func checkReportInputs(ctx context.Context, errOut io.Writer, st runreport.ReadStats) error {
+func checkReportInputs(ctx context.Context, errOut io.Writer, st runstats.ReadStats) error {
 	var names []string
 	for _, in := range st.Inputs {
 		names = append(names, inputName(in.Name))
@@ -52,9 +52,9 @@ func inputName(name string) string {
 }
 
 // warnSameRun says on errOut which JSON-lines input and store hold final
-// records of the same URLs, judged by the first runreport.SampleSize final
+// records of the same URLs, judged by the first runstats.SampleSize final
 // URLs of each JSON-lines input.
-func warnSameRun(ctx context.Context, errOut io.Writer, inputs []runreport.InputStats) error {
+func warnSameRun(ctx context.Context, errOut io.Writer, inputs []runstats.InputStats) error {
 	for _, lines := range inputs {
 		if lines.Store || len(lines.Sample) == 0 {
 			continue
@@ -63,7 +63,7 @@ func warnSameRun(ctx context.Context, errOut io.Writer, inputs []runreport.Input
 			if !store.Store || store.Records == 0 {
 				continue
 			}
-			n, err := runreport.InStore(ctx, store.Name, lines.Sample)
+			n, err := runstats.InStore(ctx, store.Name, lines.Sample)
 			if err != nil {
 				return &ExitError{Code: ExitFailure, Err: err}
 			}
