@@ -30,7 +30,8 @@ type ScrapeOptions struct {
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume string // the command line that resumes this run, with --db
+	resume    string // the command line that resumes this run, with --db
+	formatSet bool   // -f was given
 }
 
 // NewScrapeOptions returns the defaults.
@@ -76,7 +77,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
 	opts.RunFlags.AddFlags(f)
-	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
+	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output; its extension says the format: .jsonl, .json (one document), .csv, .txt")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
@@ -106,6 +107,9 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--report must be stream or gather, not %q", o.Report)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
+	}
+	if err := o.checkOutput(); err != nil {
+		return err
 	}
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
@@ -155,7 +159,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns())
 	if err != nil {
 		closeStore(st)
 		return usageErr("%v", err)
@@ -169,6 +173,9 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	if !opts.Quiet {
+		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
+	}
 	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)

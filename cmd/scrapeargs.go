@@ -65,31 +65,49 @@ func splitArgs(args []string) (files, urls []string) {
 	return files, urls
 }
 
-// formatFor is the result format an output file's extension implies, or ""
-// when it implies none.
-func formatFor(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv"
-	case ".jsonl", ".ndjson", ".json":
-		return "jsonl"
-	case ".txt":
-		return "text"
+// outputFormats are the extensions -o knows and the format each implies;
+// a .json file is one JSON document (--report gather).
+var outputFormats = map[string]string{".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text"}
+
+// outputKinds names what -o's extensions write, for messages.
+const outputKinds = ".jsonl or .ndjson (JSON lines), .json (one JSON document), .csv, or .txt (text)"
+
+// checkOutput refuses an -o file whose extension says another format than
+// the run writes: an extension fanout does not know (without -f), an -f
+// that contradicts the extension, or JSON lines in a .json file.
+func (o *ScrapeOptions) checkOutput() error {
+	if o.Output == "" {
+		return nil
 	}
-	return ""
+	ext := strings.ToLower(filepath.Ext(o.Output))
+	implied, known := outputFormats[ext]
+	switch {
+	case ext != "" && !known && !o.formatSet:
+		return usageErr("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
+	case known && o.formatSet && implied != o.Format:
+		return usageErr("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
+	case ext == ".json" && o.Report != "gather":
+		return usageErr("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
+			"leave --report out (a .json file gets --report gather), or name the file .jsonl for JSON lines", o.Output)
+	}
+	return nil
 }
 
 // resolve completes the options from the arguments and from what the user
 // did not say: URLs among the arguments, the format from -o's extension
-// unless -f was given, and "json" as a name for JSON lines.
+// unless -f was given (and one document for a .json file unless --report
+// was given), and "json" as a name for JSON lines.
 func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	files, urls := splitArgs(args)
 	o.Files = files
 	o.URLs = append(o.URLs, urls...)
-	if !c.Flags().Changed("format") && o.Output != "" {
-		if f := formatFor(o.Output); f != "" {
-			o.Format = f
-		}
+	o.formatSet = c.Flags().Changed("format")
+	ext := strings.ToLower(filepath.Ext(o.Output))
+	if f, ok := outputFormats[ext]; ok && !o.formatSet {
+		o.Format = f
+	}
+	if ext == ".json" && !c.Flags().Changed("report") {
+		o.Report = "gather"
 	}
 	if o.Format == "json" {
 		o.Format = "jsonl"
