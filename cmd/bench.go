@@ -52,7 +52,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
 		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
 	opts.Concurrency = 64
-	opts.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	opts.PerHost = 0            // the bench site is ours: no politeness limit unless asked
+	opts.Throttle = throttleOff // nor an adaptive one
 	opts.Retries = 0
 	c := &cobra.Command{
 		Use:   "bench",

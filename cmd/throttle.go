@@ -15,6 +15,12 @@ import (
 // throttleMode is the value of --throttle: auto or off.
 type throttleMode limiter.Throttle
 
+// The values of --throttle.
+const (
+	throttleOff  = throttleMode(limiter.ThrottleOff)
+	throttleAuto = throttleMode(limiter.ThrottleAuto)
+)
+
 func (m *throttleMode) String() string {
 	if limiter.Throttle(*m) == limiter.ThrottleAuto {
 		return "auto"
@@ -51,13 +57,10 @@ func watchThrottle(bar *progress, mode throttleMode, cfg *pipeline.Config) {
 }
 
 // throttleLine is the summary's line on what --throttle auto did, "" when
-// it was off.
+// it was off or slowed no host.
 func throttleLine(on bool, r limiter.ThrottleReport) string {
-	if !on {
+	if !on || r.Slowed == 0 {
 		return ""
-	}
-	if r.Slowed == 0 {
-		return "fanout: --throttle auto slowed no host"
 	}
 	hosts := "1 host"
 	if r.Slowed != 1 {

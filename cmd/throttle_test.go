@@ -158,4 +158,7 @@ func TestThrottleLogLine(t *testing.T) {
 	if got := throttleLine(false, r); got != "" {
 		t.Errorf("summary under --throttle off: %q", got)
 	}
+	if got := throttleLine(true, limiter.ThrottleReport{}); got != "" {
+		t.Errorf("summary with no host slowed: %q", got)
+	}
 }
