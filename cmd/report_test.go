@@ -35,6 +35,8 @@ func TestReportCommand(t *testing.T) {
 		{"json from stdin", reportInput, []string{"report", "-f", "json", "-"}, 0, `"total": 2`, "", false},
 		{"html only", reportInput, []string{"report", "--html", page}, 0, "", "", true},
 		{"html and json", reportInput, []string{"report", "--html", page, "--format", "json"}, 0, `"failed": 1`, "", true},
+		{"html to standard output", reportInput, []string{"report", "--html", "-"}, 0, "<!doctype html>", "", false},
+		{"html and format to standard output", reportInput, []string{"report", "--html", "-", "-f", "json"}, 2, "", "--format would write there too", false},
 		{"malformed lines are said", reportInput + "oops\n", []string{"report"}, 0, "URLs", "1 lines were not JSON records", false},
 		{"bad format", "", []string{"report", "--format", "xml"}, 2, "", "--format must be text or json", false},
 		{"missing file", "", []string{"report", filepath.Join(dir, "none.jsonl")}, 1, "", "cannot read", false},
@@ -52,6 +54,10 @@ func TestReportCommand(t *testing.T) {
 			}
 			if _, err := os.Stat(page); (err == nil) != tt.wantPage {
 				t.Errorf("page written: %v, want %v", err == nil, tt.wantPage)
+			}
+			if _, err := os.Stat("-"); err == nil {
+				os.Remove("-")
+				t.Errorf("a file named - was written")
 			}
 		})
 	}
