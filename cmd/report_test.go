@@ -204,3 +204,37 @@ func TestReportHidesPasswords(t *testing.T) {
 		t.Errorf("the JSON report's example lost its file (%v):\n%s", err, js)
 	}
 }
+
+// TestControlsNeverReachTheTerminal checks that bidirectional overrides,
+// ESC and C1 controls from records (report) and from a list line
+// (--fail-fast's message) are shown as U+FFFD, as -f text does.
+func TestControlsNeverReachTheTerminal(t *testing.T) {
+	const hostile = "\u202Eevil\x1b[2J\u009b31m\u2066"
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	records := fmt.Sprintf(`{"url":%s,"line":1,"error":%s,"error_kind":"connect"}`+"\n"+
+		`{"url":"http://a.test/x","line":2,"error":"x","error_kind":%s}`+"\n",
+		q("http://a.test/"+hostile), q("refused "+hostile), q(hostile))
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"report text", records, []string{"report"}},
+		{"fail-fast message", "http://127.0.0.1:1/" + hostile + "\n", []string{"scrape", "-q", "--fail-fast"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, out, errOut := run(t, tt.stdin, tt.args...)
+			shown := out + errOut
+			if tt.name != "report text" {
+				shown = errOut // stdout is JSON, which keeps the exact characters escaped
+			}
+			if i := strings.IndexAny(shown, "\u202E\x1b\u009b\u2066"); i >= 0 {
+				t.Errorf("a control character reaches the terminal at %d: %q", i, shown)
+			}
+			if !strings.Contains(shown, "\uFFFDevil") {
+				t.Errorf("the hostile text is not shown neutralised: %q", shown)
+			}
+		})
+	}
+}
