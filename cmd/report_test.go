@@ -238,3 +238,34 @@ func TestControlsNeverReachTheTerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestReportReadsStoresByFileName checks that report --db reads a store
+// whose name has characters an SQLite URI gives meaning to (names scrape
+// creates), and no other file: the name is a file name, as for scrape.
+func TestReportReadsStoresByFileName(t *testing.T) {
+	for _, name := range []string{"h#x.db", "q?mode=rwc&x=1.db", "%41.db"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			// A.db is what "%41.db" would read as a URI: one URL, not two.
+			code, _, errOut := run(t, "ftp://example.invalid/a\n", "scrape", "-q", "--db", filepath.Join(dir, "A.db"))
+			if code != 0 {
+				t.Fatalf("scrape A.db: exit %d: %s", code, errOut)
+			}
+			db := filepath.Join(dir, name)
+			code, _, errOut = run(t, "ftp://example.invalid/a\nftp://example.invalid/b\n", "scrape", "-q", "--db", db)
+			if code != 0 {
+				t.Fatalf("scrape: exit %d: %s", code, errOut)
+			}
+			code, out, errOut := run(t, "", "report", "--db", db, "-f", "json")
+			if code != 0 || !strings.Contains(out, `"total": 2`) {
+				t.Errorf("report --db %s: exit %d, stdout %.200s, stderr %s", name, code, out, errOut)
+			}
+			after, _ := os.ReadDir(dir)
+			for _, e := range after { // SQLite's own -wal and -shm beside a store are fine
+				if !strings.HasPrefix(e.Name(), name) && !strings.HasPrefix(e.Name(), "A.db") {
+					t.Errorf("report created %s", e.Name())
+				}
+			}
+		})
+	}
+}

@@ -9,13 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"time"
 
-	_ "modernc.org/sqlite" // the --db stores are SQLite files (pure Go)
-
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/store"
 )
 
 // Input is one thing to read: a JSON-lines output ("-" is the given
@@ -133,10 +131,7 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, err)
 	}
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := store.OpenRead(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
