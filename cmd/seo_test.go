@@ -92,7 +92,7 @@ func TestScrapeFieldsChooseColumns(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if want := fmt.Sprintf(`{"url":"%s/seo/1","canonical":"%s/seo/0","h1_count":2}`, base, base); strings.TrimSpace(out) != want {
+	if want := fmt.Sprintf(`{"url":"%s/seo/1","line":1,"file":null,"canonical":"%s/seo/0","h1_count":2}`, base, base); strings.TrimSpace(out) != want {
 		t.Errorf("got  %s\nwant %s", out, want)
 	}
 	code, out, errOut = run(t, in, "scrape", "-q", "-f", "csv", "--fields", "url,lang,links", "-e", "h=h1")
@@ -100,7 +100,7 @@ func TestScrapeFieldsChooseColumns(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	want := [][]string{{"url", "lang", "links", "extract"}, {base + "/seo/1", "en", "3", `{"h":["Heading \u0026 1","Second"]}`}}
+	want := [][]string{{"url", "line", "file", "lang", "links", "extract", "note"}, {base + "/seo/1", "1", "", "en", "3", `{"h":["Heading \u0026 1","Second"]}`, ""}}
 	if err != nil || !reflect.DeepEqual(rows, want) {
 		t.Errorf("CSV %q (%v), want %q", rows, err, want)
 	}
