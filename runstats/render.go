@@ -140,13 +140,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "bytes\t%d\n", s.Bytes)
 	fmt.Fprintf(tw, "latency\tp50 %s, p90 %s, p99 %s, max %s\n", ms(s.Latency.Quantile(0.5)),
 		ms(s.Latency.Quantile(0.9)), ms(s.Latency.Quantile(0.99)), ms(s.Latency.Max()))
-	var classes []string
-	for _, c := range r.StatusClasses {
-		if c.Count > 0 {
-			classes = append(classes, fmt.Sprintf("%s %d", c.Name, c.Count))
-		}
-	}
-	fmt.Fprintf(tw, "statuses\t%s\n", strings.Join(classes, ", "))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
