@@ -44,6 +44,7 @@ type Result struct {
 	FinalURL    string  `json:"final_url,omitempty"`
 	Redirects   int     `json:"redirects,omitempty"`
 	ContentType string  `json:"content_type,omitempty"`
+	Proto       string  `json:"proto,omitempty"` // the protocol that answered: HTTP/1.1, HTTP/2 (HTTP/1.0)
 	Size        int64   `json:"size"`
 	Truncated   bool    `json:"truncated,omitempty"`
 	DurationMS  float64 `json:"duration_ms"`

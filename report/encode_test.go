@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -53,7 +54,8 @@ func csvRoundTrip(t *testing.T, r *record.Result) []string {
 func checkCSV(t *testing.T, r *record.Result) {
 	t.Helper()
 	row := csvRoundTrip(t, r)
-	for i, c := range map[int]string{0: r.URL, 3: r.Title, 4: r.FinalURL, 6: r.ContentType, 11: r.Error} {
+	for name, c := range map[string]string{"url": r.URL, "title": r.Title, "final_url": r.FinalURL, "content_type": r.ContentType, "error": r.Error} {
+		i := slices.Index(CSVHeader, name)
 		if row[i] != wantCell(c) {
 			t.Errorf("%s cell %q from %q, want %q", CSVHeader[i], row[i], c, wantCell(c))
 		}
