@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/record"
 )
 
@@ -38,6 +39,9 @@ type progress struct {
 	drawn   bool     // the bar is on the screen now
 	lastAt  time.Time
 	over    bool
+	// throttled reports the hosts' windows under --throttle auto, for log
+	// lines; nil: off.
+	throttled func(now time.Time) limiter.ThrottleReport
 
 	stop chan struct{}
 	tick sync.WaitGroup
@@ -208,7 +212,19 @@ func (p *progress) frame(now time.Time) string {
 
 // status is a log line's text. p.mu is held.
 func (p *progress) status(now time.Time) string {
-	return fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
+	line := fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
+	if p.throttled != nil {
+		line += "; " + throttleStatus(p.throttled(now))
+	}
+	return line
+}
+
+// watchThrottle has log lines report the hosts' windows (see
+// pipeline.Config.WatchThrottle).
+func (p *progress) watchThrottle(report func(now time.Time) limiter.ThrottleReport) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throttled = report
 }
 
 // counts says what is done, in plain ASCII (its length is its width). p.mu

@@ -167,6 +167,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode

@@ -189,7 +189,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, r
 	if f.host != "" {
 		req.Host = f.host
 	}
-	resp, err := f.do(req, release)
+	resp, err := f.do(req, release, &end.last)
 	if err != nil {
 		f.fail(res, err, actx, waitingFor(err))
 		end.err = err

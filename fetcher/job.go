@@ -105,6 +105,7 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 		f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
 	}
 	f.pauseAllIfLocal(res)
+	f.answered(ctx, end, res)
 	release()
 	res.Attempts++
 	switch {

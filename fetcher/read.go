@@ -82,7 +82,7 @@ func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func
 		req.Header[k] = vs
 	}
 	req.Header["User-Agent"] = f.userAgent
-	resp, err := f.do(req, release)
+	resp, err := f.do(req, release, nil)
 	if err != nil {
 		res := record.Result{}
 		f.fail(&res, err, actx, "waiting for the response")

@@ -46,6 +46,11 @@ type Config struct {
 	// ReadRobots reads each host's robots.txt (--robots report or obey):
 	// Fetch.ObeyRobots says whether a disallowed URL is fetched.
 	ReadRobots bool
+	// WatchThrottle, if set, is called once before the run starts with a
+	// function reporting the hosts' windows under limiter.ThrottleAuto
+	// (limiter.Limits.Throttled), safe to call from any goroutine during
+	// the run: --progress log shows it.
+	WatchThrottle func(report func(now time.Time) limiter.ThrottleReport)
 
 	Source Source
 	// Skip, if set, is asked of every target before it is scheduled; a
@@ -77,6 +82,9 @@ type Outcome struct {
 	// alone (limiter.Limits.HostCapWait); the summary line names
 	// --per-host when it is most of the run.
 	HostCapWait time.Duration
+	// Throttle is what limiter.ThrottleAuto did to the hosts' windows, at
+	// the end of the run (zero under ThrottleOff).
+	Throttle limiter.ThrottleReport
 }
 
 // FailFastError is the error of a run stopped by Config.FailFast.
@@ -173,6 +181,9 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 		defer close(consumed)
 		out.WriteErr = r.cfg.Consume(results, stop)
 	}()
+	if r.cfg.WatchThrottle != nil {
+		r.cfg.WatchThrottle(r.lim.Throttled)
+	}
 	r.start(runCtx)
 	r.finish(ctx, runCtx)
 	close(results)
@@ -180,6 +191,7 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 
 	out.Read, out.Unstarted, out.Skipped = r.taken, r.unstarted, int(r.skipped.Load())
 	out.HostCapWait = r.lim.HostCapWait()
+	out.Throttle = r.lim.Throttled(time.Now())
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {

@@ -29,8 +29,11 @@ type Options struct {
 	FailFirst  int           // each page's first FailFirst requests get their connection reset at once, before Latency
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
-	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
-	Gap        time.Duration // with Pieces, the pause between pieces
+	// Capacity, when positive, makes the site a host that copes with so
+	// many requests at once: see capacity.go.
+	Capacity int
+	Pieces   int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
+	Gap      time.Duration // with Pieces, the pause between pieces
 	// Extra serves every path other than /page/ (nil: 404), counted like
 	// the pages; internal/testsite puts its hostile endpoints here.
 	Extra http.Handler
@@ -46,6 +49,8 @@ type Site struct {
 	inFlight atomic.Int64
 	maxIn    atomic.Int64
 
+	load load // with Options.Capacity
+
 	mu       sync.Mutex
 	arrivals []time.Time
 	hits     map[string]int
@@ -58,6 +63,7 @@ func New(opts Options) *Site {
 		opts.PageSize = 2048
 	}
 	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}, failed: map[int]int{}}
+	s.load.capacity.Store(int64(opts.Capacity))
 	s.mux.HandleFunc("/page/", s.page)
 	if opts.Extra != nil {
 		s.mux.Handle("/", opts.Extra)
@@ -168,7 +174,15 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 		drop(w) // at once, before any latency: a fault, not a slow page
 		return
 	}
-	if d := s.opts.Latency + randDuration(s.opts.Jitter); d > 0 {
+	d := s.opts.Latency + randDuration(s.opts.Jitter)
+	if s.load.capacity.Load() > 0 {
+		var over bool
+		if d, over = s.load.admit(s.opts.Latency, s.inFlight.Load()); over {
+			http.Error(w, "over capacity", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	if d > 0 {
 		if !Wait(r, d) {
 			return
 		}
