@@ -79,11 +79,11 @@ func TestColumnsKeepFile(t *testing.T) {
 		want   string
 	}{
 		{"csv with -e: the fixed columns, then extract", []string{"-e", "p=.price"}, "csv",
-			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,extract"},
+			"url,line,status,title,final_url,redirects,content_type,proto,size,truncated,duration_ms,attempts,error,error_kind,file,extract"},
 		{"csv with --robots report", []string{"--robots", "report"}, "csv",
-			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,robots_txt"},
+			"url,line,status,title,final_url,redirects,content_type,proto,size,truncated,duration_ms,attempts,error,error_kind,file,robots_txt"},
 		{"jsonl with --fields default, in the record's order", []string{"--fields", "default,lang"}, "jsonl",
-			"url,line,file,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,lang"},
+			"url,line,file,status,title,final_url,redirects,content_type,proto,size,truncated,duration_ms,attempts,error,error_kind,lang"},
 		{"file named alone", []string{"--fields", "url,file"}, "csv", "url,file"},
 	}
 	for _, tt := range tests {
