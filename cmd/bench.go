@@ -120,7 +120,7 @@ func (o *BenchOptions) Validate() error {
 		o.Pages = o.DeadHosts
 	}
 	for _, t := range o.Targets {
-		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
+		if !input.IsHTTP(t) {
 			return usageErr("--target %q is not an http(s) URL", t)
 		}
 	}

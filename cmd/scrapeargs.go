@@ -17,8 +17,7 @@ import (
 // isURLArg says whether a command-line argument is a URL rather than a
 // file: it starts with http:// or https:// and no file has that name.
 func isURLArg(arg string) bool {
-	lower := strings.ToLower(arg)
-	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+	if !input.IsHTTP(arg) {
 		return false
 	}
 	_, err := os.Stat(arg)

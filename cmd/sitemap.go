@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/robots"
 	"github.com/fanout-dev/fanout/sitemap"
@@ -163,7 +164,7 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 // is read from disk: a sitemap naming a local path gets an error.
 func sitemapOpener(f *fetcher.Fetcher, source string, in io.Reader) sitemap.Open {
 	return func(ctx context.Context, loc string, read func(io.Reader) error) error {
-		if !isHTTP(loc) {
+		if !input.IsHTTP(loc) {
 			if loc != source {
 				return fmt.Errorf("not an http or https URL")
 			}
@@ -190,16 +191,11 @@ func sitemapOpener(f *fetcher.Fetcher, source string, in io.Reader) sitemap.Open
 	}
 }
 
-func isHTTP(loc string) bool {
-	l := strings.ToLower(loc)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
-}
-
 // robotsSitemaps returns the Sitemap lines of host's robots.txt, resolved
 // against it. host is a host[:port] (https is used) or a URL.
 func robotsSitemaps(ctx context.Context, f *fetcher.Fetcher, host string) ([]string, error) {
 	base := "https://" + host
-	if isHTTP(host) {
+	if input.IsHTTP(host) {
 		base = host
 	}
 	u, err := url.Parse(base)

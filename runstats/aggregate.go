@@ -1,9 +1,11 @@
-// Package runreport reads the results of finished runs (JSON-lines outputs
-// and --db stores, any number of each, such as one per shard), aggregates
-// them in memory that does not grow with the number of records, and renders
-// the report as text, JSON or one self-contained HTML page (docs/report.md, "fanout
-// report"). It knows records, not HTTP.
-package runreport
+// Package runstats is what `fanout report` (and `scrape --html`) computes
+// from runs that are over: it reads their results (JSON-lines outputs and
+// --db stores, any number of each, such as one per shard), aggregates them
+// in memory that does not grow with the number of records, and renders the
+// statistics as text, JSON or one self-contained HTML page (docs/report.md,
+// "fanout report"). It knows records, not HTTP. (The report package, by
+// contrast, writes the records of a run in progress.)
+package runstats
 
 import (
 	"time"
@@ -77,7 +79,7 @@ func (a *Aggregator) Add(r *record.Result) {
 		s.Failed++
 		s.ByError[r.ErrorKind]++
 		if ex := a.examples[r.ErrorKind]; len(ex) < ExamplesPerKind {
-			a.examples[r.ErrorKind] = append(ex, report.ErrorEntry{URL: r.URL, Line: r.Line, ErrorKind: r.ErrorKind, Error: r.Error})
+			a.examples[r.ErrorKind] = append(ex, report.NewErrorEntry(r))
 		}
 	}
 	if r.Attempts > 0 {
