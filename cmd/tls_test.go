@@ -135,7 +135,9 @@ func waitForFile(t *testing.T, name string) []byte {
 // TestConnectionsPerHost checks, as the site counts them, how many
 // connections a run opens to one host: one over h2, whatever the streams
 // in flight; over HTTP/1.1, at most the requests that may be in flight to
-// it (--per-host, or -c without one).
+// it (--per-host, or -c without one) open at once. (In all, HTTP/1.1 may
+// open a few more on a loaded machine: net/http closes a connection whose
+// request write was not confirmed within 50 ms, maxWriteWaitBeforeConnReuse.)
 func TestConnectionsPerHost(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -165,8 +167,8 @@ func TestConnectionsPerHost(t *testing.T) {
 				t.Fatalf("ok %d, %d servers; want 1000 pages from one server", res.OK, len(res.Servers))
 			}
 			s := res.Servers[0]
-			if s.Protocol != tt.wantProto || s.Conns < 1 || s.Conns > tt.most {
-				t.Errorf("%s, %d connections; want %s over at most %d", s.Protocol, s.Conns, tt.wantProto, tt.most)
+			if s.Protocol != tt.wantProto || s.MaxOpen < 1 || s.MaxOpen > tt.most || (tt.most == 1 && s.Conns != 1) {
+				t.Errorf("%s, %d connections, at most %d open at once; want %s over at most %d", s.Protocol, s.Conns, s.MaxOpen, tt.wantProto, tt.most)
 			}
 			if strings.HasPrefix(s.URL, "https:") && s.Handshakes != s.Conns {
 				t.Errorf("%d TLS handshakes for %d connections", s.Handshakes, s.Conns)
