@@ -279,3 +279,31 @@ func formatETA(d time.Duration) string {
 	}
 	return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
 }
+
+// note writes line on p's stderr, out of the bar's way.
+func (p *progress) note(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.log {
+		p.clear()
+	}
+	io.WriteString(p.w, line+"\n")
+}
+
+// noteSlowed is pipeline.Config.Slowed for a run printing on errOut (and
+// bar, which may be nil): a line naming the host and the delay its
+// robots.txt asks for, since that host's URLs then take at least that long
+// each, whatever --rate and -c say.
+func noteSlowed(errOut io.Writer, bar *progress) func(string, time.Duration) {
+	var mu sync.Mutex
+	return func(host string, every time.Duration) {
+		line := fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every)
+		if bar != nil {
+			bar.note(line)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(errOut, line)
+	}
+}

@@ -46,6 +46,10 @@ type Config struct {
 	// ReadRobots reads each host's robots.txt (--robots report or obey):
 	// Fetch.ObeyRobots says whether a disallowed URL is fetched.
 	ReadRobots bool
+	// Slowed, if set, is called (from any goroutine) when a host's
+	// robots.txt Crawl-delay, obeyed, slows it below --host-rate: with the
+	// host (input.HostKey) and the delay between its requests.
+	Slowed func(host string, every time.Duration)
 	// WatchThrottle, if set, is called once before the run starts with a
 	// function reporting the hosts' windows under limiter.ThrottleAuto
 	// (limiter.Limits.Throttled), safe to call from any goroutine during
@@ -133,7 +137,7 @@ func newEngine(cfg Config) (*fetcher.Fetcher, *limiter.Limits) {
 	cfg.Fetch.IdleConnsPerHost = idleConns(cfg.Limits)
 	var f *fetcher.Fetcher
 	if cfg.ReadRobots {
-		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots)
+		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots, cfg.Limits.HostRate, cfg.Slowed)
 	}
 	f = fetcher.New(cfg.Fetch, lim)
 	return f, lim
@@ -157,7 +161,7 @@ func newRunner(cfg Config, lim *limiter.Limits, f step) *runner {
 	}
 	r := &runner{cfg: cfg, lim: lim, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
 	r.sched = limiter.NewScheduler(lim, r.feed, window)
-	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work}
+	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work, fail: r.fail}
 	return r
 }
 

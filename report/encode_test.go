@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -45,7 +44,7 @@ func csvRoundTrip(t *testing.T, r *record.Result) []string {
 	if err != nil {
 		t.Fatalf("encoding/csv cannot read %q: %v", buf.String(), err)
 	}
-	if len(rows) != 2 || len(rows[1]) != len(CSVHeader) {
+	if len(rows) != 2 || len(rows[1]) != len(DefaultFields) {
 		t.Fatalf("%d rows, %v", len(rows), rows)
 	}
 	return rows[1]
@@ -55,17 +54,16 @@ func checkCSV(t *testing.T, r *record.Result) {
 	t.Helper()
 	row := csvRoundTrip(t, r)
 	for name, c := range map[string]string{"url": r.URL, "title": r.Title, "final_url": r.FinalURL, "content_type": r.ContentType, "error": r.Error} {
-		i := slices.Index(CSVHeader, name)
-		if row[i] != wantCell(c) {
-			t.Errorf("%s cell %q from %q, want %q", CSVHeader[i], row[i], c, wantCell(c))
+		if i := slices.Index(DefaultFields, name); row[i] != wantCell(c) {
+			t.Errorf("%s cell %q from %q, want %q", DefaultFields[i], row[i], c, wantCell(c))
 		}
 	}
 	for i, c := range row {
 		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			t.Errorf("%s cell %q starts a formula", CSVHeader[i], c)
+			t.Errorf("%s cell %q starts a formula", DefaultFields[i], c)
 		}
 		if strings.ContainsFunc(c, func(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0x9f }) {
-			t.Errorf("%s cell %q holds a control character", CSVHeader[i], c)
+			t.Errorf("%s cell %q holds a control character", DefaultFields[i], c)
 		}
 	}
 }
@@ -107,8 +105,7 @@ func TestJSONIsNotNeutralised(t *testing.T) {
 	if err := enc.Record(&buf, &r, true); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := json.Marshal(&r)
-	if buf.String() != string(want)+"\n" {
+	if want := wantFields(t, &r, DefaultFields); buf.String() != want+"\n" {
 		t.Errorf("jsonl %q, want %q", buf.String(), want)
 	}
 }
