@@ -31,7 +31,7 @@ func TestReportCommand(t *testing.T) {
 		wantErrOut string
 		wantPage   bool
 	}{
-		{"text from stdin", reportInput, []string{"report"}, 0, "2 (1 ok, 1 failed, 0 canceled)", "", false},
+		{"text from stdin", reportInput, []string{"report"}, 0, "2 (1 ok (2xx/3xx), 0 4xx, 0 5xx, 1 failed, 0 canceled)", "", false},
 		{"json from stdin", reportInput, []string{"report", "-f", "json", "-"}, 0, `"total": 2`, "", false},
 		{"html only", reportInput, []string{"report", "--html", page}, 0, "", "", true},
 		{"html and json", reportInput, []string{"report", "--html", page, "--format", "json"}, 0, `"failed": 1`, "", true},

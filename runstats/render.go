@@ -18,7 +18,7 @@ type Report struct {
 	// Summary is the gather summary's figures; its Errors holds only the
 	// examples (at most ExamplesPerKind per kind), not every failed URL.
 	Summary       *report.Summary
-	StatusClasses []Count
+	StatusClasses []StatusClass
 	Errors        []KindErrors
 	Latency       []LatencyBar
 	Hosts         HostsInfo
@@ -63,6 +63,22 @@ type KindErrors struct {
 	Examples []report.ErrorEntry `json:"examples"`
 }
 
+// StatusClass is the URLs of one status class (1xx to 5xx, or "none"
+// without a response), with up to ExamplesPerKind of them.
+type StatusClass struct {
+	Name     string          `json:"name"`
+	Count    int             `json:"count"`
+	Examples []StatusExample `json:"examples"`
+}
+
+// StatusExample is one URL of a status class, its password redacted.
+type StatusExample struct {
+	URL    string `json:"url"`
+	Line   int    `json:"line"`
+	File   string `json:"file,omitempty"`
+	Status int    `json:"status"`
+}
+
 // Count is a named count, for bars.
 type Count struct {
 	Name  string `json:"name"`
@@ -86,7 +102,7 @@ type Flag struct {
 // reportJSON is the report's JSON form (docs/report.md).
 type reportJSON struct {
 	Summary       *report.Summary `json:"summary"`
-	StatusClasses []Count         `json:"status_classes"`
+	StatusClasses []StatusClass   `json:"status_classes"`
 	Errors        []KindErrors    `json:"errors_by_kind"`
 	Hosts         HostsInfo       `json:"hosts"`
 	Slowest       []Host          `json:"slowest_hosts"`
@@ -119,19 +135,15 @@ func nonNil[T any](s []T) []T {
 func (r *Report) WriteText(w io.Writer) error {
 	s := r.Summary
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "URLs\t%d (%d ok, %d failed, %d canceled)\n", s.Total, s.OK, s.Failed, s.Canceled)
+	fmt.Fprintf(tw, "URLs\t%d (%s)\n", s.Total, s.Counts())
 	fmt.Fprintf(tw, "requests\t%d %s\n", s.Requests, rateText(s))
 	fmt.Fprintf(tw, "bytes\t%d\n", s.Bytes)
 	fmt.Fprintf(tw, "latency\tp50 %s, p90 %s, p99 %s, max %s\n", ms(s.Latency.Quantile(0.5)),
 		ms(s.Latency.Quantile(0.9)), ms(s.Latency.Quantile(0.99)), ms(s.Latency.Max()))
-	var classes []string
-	for _, c := range r.StatusClasses {
-		if c.Count > 0 {
-			classes = append(classes, fmt.Sprintf("%s %d", c.Name, c.Count))
-		}
-	}
-	fmt.Fprintf(tw, "statuses\t%s\n", strings.Join(classes, ", "))
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := r.writeClassExamples(w); err != nil {
 		return err
 	}
 	if len(r.Errors) > 0 {
@@ -151,6 +163,26 @@ func (r *Report) WriteText(w io.Writer) error {
 	writeHosts(w, "most failing hosts", r.MostFailing)
 	fmt.Fprintf(w, "\n%s\n", r.Hosts.note())
 	return nil
+}
+
+// writeClassExamples lists each status class with URLs, and its examples.
+func (r *Report) writeClassExamples(w io.Writer) error {
+	fmt.Fprintln(w, "\nstatus classes")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range r.StatusClasses {
+		if c.Count == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t\n", c.Name, c.Count)
+		for _, e := range c.Examples {
+			status := "-"
+			if e.Status != 0 {
+				status = fmt.Sprint(e.Status)
+			}
+			fmt.Fprintf(tw, "  e.g.\t%s\t%s\n", status, oneLine(e.URL))
+		}
+	}
+	return tw.Flush()
 }
 
 func writeHosts(w io.Writer, title string, hosts []Host) {
