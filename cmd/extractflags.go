@@ -19,6 +19,7 @@ type PageOptions struct {
 	Fields  fieldList
 	Extract selectorList
 	Robots  robotsMode
+	crawl   bool // fanout crawl: depth and from follow the columns
 }
 
 // addPageFlags registers the PageOptions flags on f.
@@ -160,7 +161,7 @@ func (o *PageOptions) columns(format string) []string {
 		return nil
 	}
 	if names == nil {
-		if len(o.Extract.sels) == 0 && !o.readsRobots() {
+		if len(o.Extract.sels) == 0 && !o.readsRobots() && !o.crawl {
 			return nil // the fixed CSV columns
 		}
 		names = report.CSVHeader // the fixed columns, file last, then the added ones
@@ -171,6 +172,9 @@ func (o *PageOptions) columns(format string) []string {
 	}
 	if o.readsRobots() {
 		names = append(names, "robots_txt")
+	}
+	if o.crawl {
+		names = append(names, "depth", "from")
 	}
 	return names
 }

@@ -114,6 +114,13 @@ var Fields = []Field{
 	{"links", Int, SEO, false, func(r *Result) Value { return num(int64(r.Links)) }},
 	{"extract", ListMap, Added, false, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
 	{"robots_txt", String, Added, false, func(r *Result) Value { return known(r.RobotsTxt) }},
+	{"depth", Int, Added, false, func(r *Result) Value {
+		if r.Depth == nil {
+			return Value{Type: Int, Null: true}
+		}
+		return num(int64(*r.Depth))
+	}},
+	{"from", String, Added, false, func(r *Result) Value { return known(r.From) }},
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }

@@ -57,6 +57,11 @@ type Result struct {
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
 	// "allowed" or "disallowed".
 	RobotsTxt string `json:"robots_txt,omitempty"`
+	// Depth and From are set by fanout crawl: how many links from a seed
+	// the URL was found (seeds are 0; nil outside a crawl), and the page it
+	// was first found on ("" for a seed).
+	Depth *int   `json:"depth,omitempty"`
+	From  string `json:"from,omitempty"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
