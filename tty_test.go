@@ -74,7 +74,7 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 	defer srv.Close()
 	const n = 3000
 	list := writeList(t, srv.URL, n)
-	const cols = 300 // wide enough for a JSON record on one line
+	const cols = 440 // wide enough for a JSON record on one line
 	tests := []struct {
 		name string
 		args []string

@@ -120,7 +120,7 @@ func (o *BenchOptions) Validate() error {
 		o.Pages = o.DeadHosts
 	}
 	for _, t := range o.Targets {
-		if !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
+		if !input.IsHTTP(t) {
 			return usageErr("--target %q is not an http(s) URL", t)
 		}
 	}
@@ -169,6 +169,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
 	cfg.Fetch.RootCAs = sites.roots
 	cfg.Source = &genSource{n: opts.Pages, urlOf: sites.urlOf}
+	watchThrottle(bar, opts.Throttle, &cfg)
 	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {

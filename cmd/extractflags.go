@@ -10,7 +10,6 @@ import (
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
-	"github.com/fanout-dev/fanout/report"
 )
 
 // PageOptions are scrape's flags for what is read from each page, and
@@ -24,8 +23,8 @@ type PageOptions struct {
 
 // addPageFlags registers the PageOptions flags on f.
 func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
-	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\" (today's), and any of "+
-		strings.Join(seoFieldNames, ", "))
+	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\", \"all\", \"+NAME\" (default and NAME), "+
+		"or names of the default fields and "+strings.Join(seoFieldNames, ", ")+"; url, line and file are always first")
 	f.VarP(&o.Extract, "extract", "e", "name=SELECTOR or name=SELECTOR@attr: values by CSS selector (repeatable; builds a tree of each page)")
 	f.Var(&o.Robots, "robots", "robots.txt: ignore (as curl and httpx), report (robots_txt in each record), obey (disallowed URLs are not fetched)")
 }
@@ -52,16 +51,26 @@ func (l *fieldList) String() string { return strings.Join(l.names, ",") }
 
 func (l *fieldList) Type() string { return "list" }
 
+// Set takes names separated by commas: "default" (the default fields),
+// "all" (the default and SEO fields), "+name" (the default fields and
+// name), or a field's name.
 func (l *fieldList) Set(s string) error {
 	var names []string
 	for _, n := range strings.Split(s, ",") {
 		n = strings.ToLower(strings.TrimSpace(n))
+		if rest, ok := strings.CutPrefix(n, "+"); ok {
+			names = append(names, defaultFieldNames...)
+			n = strings.TrimSpace(rest)
+		}
 		switch {
 		case n == "default":
 			names = append(names, defaultFieldNames...)
 			continue
+		case n == "all":
+			names = append(append(names, defaultFieldNames...), seoFieldNames...)
+			continue
 		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n):
-			return fmt.Errorf("unknown field %q (fields: default, %s, %s)", n,
+			return fmt.Errorf("unknown field %q (fields: default, all, +NAME, %s, %s)", n,
 				strings.Join(defaultFieldNames, ", "), strings.Join(seoFieldNames, ", "))
 		}
 		names = append(names, n)
@@ -151,22 +160,16 @@ func (o *PageOptions) apply(cfg *pipeline.Config) {
 	cfg.ReadRobots = o.readsRobots()
 }
 
-// columns are the record's fields for report.NewEncoderFields: --fields
-// (or the default fields), then extract with -e and robots_txt with
-// --robots report or obey; nil when the whole record is written as it is
-// (JSON without --fields: extract and robots_txt are in it when set).
-func (o *PageOptions) columns(format string) []string {
-	names := o.Fields.names
-	if names == nil && format != "csv" {
-		return nil
-	}
+// columns are the record's fields for report.NewEncoderFields, the same
+// for every format: --fields (or the default fields), then extract with -e
+// and robots_txt with --robots report or obey, depth and from in a crawl.
+// (report puts url, line and
+// file first, whatever the list.)
+func (o *PageOptions) columns() []string {
+	names := slices.Clone(o.Fields.names)
 	if names == nil {
-		if len(o.Extract.sels) == 0 && !o.readsRobots() && !o.crawl {
-			return nil // the fixed CSV columns
-		}
-		names = report.CSVHeader // the fixed columns, file last, then the added ones
+		names = slices.Clone(defaultFieldNames)
 	}
-	names = slices.Clone(names)
 	if len(o.Extract.sels) > 0 {
 		names = append(names, "extract")
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/report"
 )
 
 func TestPageFlags(t *testing.T) {
@@ -27,7 +28,14 @@ func TestPageFlags(t *testing.T) {
 		{name: "selectors", args: []string{"-e", "h=h2", "--extract", "img=img@src"}, wantFields: extract.FieldTitle,
 			wantSels: "h,img", wantRobots: "ignore"},
 		{name: "robots obey", args: []string{"--robots", "obey"}, wantFields: extract.FieldTitle, wantRobots: "obey"},
+		{name: "all", args: []string{"--fields", "all"}, wantFields: extract.FieldTitle | extract.FieldDescription |
+			extract.FieldCanonical | extract.FieldRobots | extract.FieldLang | extract.FieldH1 | extract.FieldH1Count |
+			extract.FieldOG | extract.FieldHreflang | extract.FieldLinks,
+			wantNames: strings.Join(defaultFieldNames, ",") + "," + strings.Join(seoFieldNames, ","), wantRobots: "ignore"},
+		{name: "+name", args: []string{"--fields", "+lang"}, wantFields: extract.FieldTitle | extract.FieldLang,
+			wantNames: strings.Join(defaultFieldNames, ",") + ",lang", wantRobots: "ignore"},
 		{name: "unknown field", args: []string{"--fields", "url,keywords"}, wantErr: `unknown field "keywords"`},
+		{name: "unknown +field", args: []string{"--fields", "+keywords"}, wantErr: `unknown field "keywords"`},
 		{name: "two selectors with one name", args: []string{"-e", "a=h1", "-e", "a=h2"}, wantErr: `two selectors named "a"`},
 		{name: "bad selector", args: []string{"-e", "a=div["}, wantErr: "selector"},
 		{name: "bad robots mode", args: []string{"--robots", "maybe"}, wantErr: "not ignore, report or obey"},
@@ -68,27 +76,33 @@ func TestPageFlags(t *testing.T) {
 	}
 }
 
-// TestColumnsKeepFile checks that the columns chosen for -e, --robots and
-// --fields default keep the record's file (which list a line came from,
-// when there are several), as the whole record and the fixed CSV do.
-func TestColumnsKeepFile(t *testing.T) {
+// TestColumns checks the columns of a record, the same for every format:
+// url, line and file first whatever --fields says (issue 19: --fields
+// description gave records without url; CSV moved file from last to
+// third), "all" and "+name" accepted, then extract and robots_txt when -e
+// and --robots ask for them.
+func TestColumns(t *testing.T) {
+	def := "url,line,file,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,fetched_at"
 	tests := []struct {
-		name   string
-		args   []string
-		format string
-		want   string
+		name string
+		args []string
+		want string
 	}{
-		{"csv with -e: the fixed columns, then extract", []string{"-e", "p=.price"}, "csv",
-			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,extract"},
-		{"csv with --robots report", []string{"--robots", "report"}, "csv",
-			"url,line,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,file,robots_txt"},
-		{"jsonl with --fields default, in the record's order", []string{"--fields", "default,lang"}, "jsonl",
-			"url,line,file,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,lang"},
-		{"file named alone", []string{"--fields", "url,file"}, "csv", "url,file"},
+		{"default", nil, def},
+		{"-e: the default, then extract", []string{"-e", "p=.price"}, def + ",extract"},
+		{"--robots report", []string{"--robots", "report"}, def + ",robots_txt"},
+		{"--fields default,lang", []string{"--fields", "default,lang"}, def + ",lang"},
+		{"one field keeps url, line, file", []string{"--fields", "description"}, "url,line,file,description"},
+		{"fixed fields named late stay first", []string{"--fields", "title,file,url"}, "url,line,file,title"},
+		{"+name", []string{"--fields", "+h1"}, def + ",h1"},
+		{"+name twice", []string{"--fields", "+h1,+og"}, def + ",h1,og"},
+		{"all", []string{"--fields", "all"}, def + ",description,canonical,robots,lang,h1,h1_count,og,hreflang,links"},
+		{"all with -e and --robots", []string{"--fields", "all", "-e", "p=p", "--robots", "obey"},
+			def + ",description,canonical,robots,lang,h1,h1_count,og,hreflang,links,extract,robots_txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := strings.Join(parseScrape(t, tt.args...).Page.columns(tt.format), ","); got != tt.want {
+			if got := strings.Join(report.Columns(parseScrape(t, tt.args...).Page.columns()), ","); got != tt.want {
 				t.Errorf("columns\n got %s\nwant %s", got, tt.want)
 			}
 		})

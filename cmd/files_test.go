@@ -58,18 +58,18 @@ func TestSeveralFilesNameTheirFile(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-		if err != nil || len(rows) != 3 || rows[0][len(rows[0])-1] != "file" {
+		if err != nil || len(rows) != 3 || rows[0][2] != "file" {
 			t.Fatalf("%v %q", err, out)
 		}
 		for _, row := range rows[1:] {
-			if row[len(row)-1] != wantFile[row[0]] {
-				t.Errorf("%s: file %q, want %q", row[0], row[len(row)-1], wantFile[row[0]])
+			if row[2] != wantFile[row[0]] {
+				t.Errorf("%s: file %q, want %q", row[0], row[2], wantFile[row[0]])
 			}
 		}
 	})
 	t.Run("one file names none", func(t *testing.T) {
 		code, out, _ := run(t, "", "scrape", a)
-		if code != 0 || strings.Contains(out, `"file"`) {
+		if code != 0 || !strings.Contains(out, `"file":null`) {
 			t.Errorf("exit %d, %s", code, out)
 		}
 	})

@@ -127,7 +127,8 @@ func TestRootHints(t *testing.T) {
 }
 
 // TestFormatFollowsOutput checks that -o's extension picks the format
-// unless -f says otherwise, and that json names JSON lines.
+// (a .json file one document), that -f names it for an extension fanout
+// does not know, and that json names JSON lines.
 func TestFormatFollowsOutput(t *testing.T) {
 	srv := httptest.NewServer(testsite.New(testsite.Options{}))
 	defer srv.Close()
@@ -138,13 +139,14 @@ func TestFormatFollowsOutput(t *testing.T) {
 		format    string // -f, if not ""
 		wantStart string
 	}{
-		{"csv", "r.csv", "", "url,line,status,title"},
+		{"csv", "r.csv", "", "url,line,file,status,title"},
 		{"jsonl", "r.jsonl", "", `{"url":"` + page},
-		{"json", "r.json", "", `{"url":"` + page},
+		{"json: one document", "r.json", "", "{\"results\": [\n" + `{"url":"` + page},
+		{"ndjson", "r.ndjson", "", `{"url":"` + page},
 		{"txt", "r.txt", "", "200 "},
-		{"unknown extension", "r.out", "", `{"url":"` + page},
-		{"-f wins", "r.csv", "jsonl", `{"url":"` + page},
+		{"-f for an extension fanout does not know", "r.out", "csv", "url,line"},
 		{"-f json", "r.out", "json", `{"url":"` + page},
+		{"-f that agrees", "r.CSV", "csv", "url,line"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

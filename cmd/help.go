@@ -22,7 +22,7 @@ type flagGroup struct {
 // --shard…) are listed already: a name with no flag is passed over.
 var scrapeFlagGroups = []flagGroup{
 	{"Input", []string{"url", "shard"}},
-	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "robots", "window"}},
+	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "proxy", "resolver"}},
 	{"Output", []string{"output", "format", "report", "fields", "extract", "db", "resume", "quiet", "progress", "html"}},
@@ -46,6 +46,7 @@ var scrapeCompletions = map[string][]string{
 	"format":   {"jsonl\tJSON lines (also: json)", "csv\ta header row, then a row per URL", "text\taligned columns for people"},
 	"report":   {"stream\ta result per URL as it completes", "gather\tone document in input order, with the summary"},
 	"progress": {"auto\ta bar when stderr is a terminal", "always\ta bar", "never\tnothing", "log\ta plain line every few seconds"},
+	"throttle": {"auto\teach host's window adapts to its answers", "off\t--per-host whenever there is work"},
 }
 
 // setScrapeHelp gives scrape its grouped help and its flags' completions.

@@ -16,7 +16,8 @@ type LimitFlags struct {
 	Burst       int
 	PerHost     int
 	HostRate    float64
-	Window      int // pending targets the scheduler holds (pipeline.Config.Window)
+	Throttle    throttleMode // --throttle: each host's window adapts to its answers (throttle.go)
+	Window      int          // pending targets the scheduler holds (pipeline.Config.Window)
 }
 
 // newLimitFlags returns scrape's defaults.
@@ -27,6 +28,7 @@ func newLimitFlags() LimitFlags {
 // AddFlags registers the group's flags on f; each default is o's value.
 func (o *LimitFlags) AddFlags(f *pflag.FlagSet) {
 	o.addAdmissionFlags(f)
+	f.Var(&o.Throttle, "throttle", throttleHelp)
 	f.IntVar(&o.Window, "window", o.Window, "pending URLs held for scheduling at most; memory is bounded by it (0: 2048 or 4 per -c slot, whichever is more)")
 }
 
@@ -64,6 +66,6 @@ func (o *LimitFlags) Validate() error {
 func (o *LimitFlags) Options() limiter.Config {
 	return limiter.Config{
 		Concurrency: o.Concurrency, Rate: o.Rate, Burst: o.Burst,
-		PerHost: o.PerHost, HostRate: o.HostRate,
+		PerHost: o.PerHost, HostRate: o.HostRate, Throttle: limiter.Throttle(o.Throttle),
 	}
 }

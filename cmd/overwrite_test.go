@@ -29,9 +29,13 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 		{"db is the input", func(d string) []string { return []string{"--db", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--db DIR/list.txt is the same file as the input"},
 		{"output is standard input", func(d string) []string { return []string{"-o", d + "/list.txt"} }, "list.txt", ExitUsage, "same file as the input standard input"},
 		{"output is standard input named -", func(d string) []string { return []string{"-o", d + "/list.txt", "-"} }, "list.txt", ExitUsage, "same file as the input standard input"},
-		{"db is the output, neither there yet", func(d string) []string { return []string{"-o", d + "/x.out", "--db", d + "/x.out", d + "/list.txt"} }, "", ExitUsage, "--db DIR/x.out is the same file as --output DIR/x.out"},
+		{"db is the output, neither there yet", func(d string) []string {
+			return []string{"-f", "jsonl", "-o", d + "/x.out", "--db", d + "/x.out", d + "/list.txt"}
+		}, "", ExitUsage, "--db DIR/x.out is the same file as --output DIR/x.out"},
 		{"html page is the input", func(d string) []string { return []string{"--html", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--html DIR/list.txt is the same file as the input"},
-		{"html page is the output", func(d string) []string { return []string{"-o", d + "/x.out", "--html", d + "/x.out", d + "/list.txt"} }, "", ExitUsage, "--html DIR/x.out is the same file as --output DIR/x.out"},
+		{"html page is the output", func(d string) []string {
+			return []string{"-f", "jsonl", "-o", d + "/x.out", "--html", d + "/x.out", d + "/list.txt"}
+		}, "", ExitUsage, "--html DIR/x.out is the same file as --output DIR/x.out"},
 		{"new output", func(d string) []string { return []string{"-o", d + "/new.txt", d + "/list.txt"} }, "", ExitOK, ""},
 		{"not a regular file", func(d string) []string { return []string{"-o", os.DevNull, "--db", d + "/x.db", d + "/list.txt"} }, "", ExitOK, ""},
 		{"two outputs to a device", func(d string) []string { return []string{"-o", os.DevNull, "--html", os.DevNull, d + "/list.txt"} }, "", ExitOK, ""},

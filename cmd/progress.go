@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/record"
 )
 
@@ -38,6 +39,9 @@ type progress struct {
 	drawn   bool     // the bar is on the screen now
 	lastAt  time.Time
 	over    bool
+	// throttled reports the hosts' windows under --throttle auto, for log
+	// lines; nil: off.
+	throttled func(now time.Time) limiter.ThrottleReport
 
 	stop chan struct{}
 	tick sync.WaitGroup
@@ -208,7 +212,19 @@ func (p *progress) frame(now time.Time) string {
 
 // status is a log line's text. p.mu is held.
 func (p *progress) status(now time.Time) string {
-	return fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
+	line := fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
+	if p.throttled != nil {
+		line += "; " + throttleStatus(p.throttled(now))
+	}
+	return line
+}
+
+// watchThrottle has log lines report the hosts' windows (see
+// pipeline.Config.WatchThrottle).
+func (p *progress) watchThrottle(report func(now time.Time) limiter.ThrottleReport) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.throttled = report
 }
 
 // counts says what is done, in plain ASCII (its length is its width). p.mu
@@ -262,4 +278,32 @@ func formatETA(d time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", s/60, s%60)
 	}
 	return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
+}
+
+// note writes line on p's stderr, out of the bar's way.
+func (p *progress) note(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.log {
+		p.clear()
+	}
+	io.WriteString(p.w, line+"\n")
+}
+
+// noteSlowed is pipeline.Config.Slowed for a run printing on errOut (and
+// bar, which may be nil): a line naming the host and the delay its
+// robots.txt asks for, since that host's URLs then take at least that long
+// each, whatever --rate and -c say.
+func noteSlowed(errOut io.Writer, bar *progress) func(string, time.Duration) {
+	var mu sync.Mutex
+	return func(host string, every time.Duration) {
+		line := fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every)
+		if bar != nil {
+			bar.note(line)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(errOut, line)
+	}
 }

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/runreport"
+	"github.com/fanout-dev/fanout/runstats"
 )
 
 // ReportOptions are the flags and arguments of fanout report.
@@ -63,20 +63,23 @@ func (o *ReportOptions) Validate() error {
 }
 
 func reportRun(ctx context.Context, opts *ReportOptions) error {
-	var inputs []runreport.Input
+	var inputs []runstats.Input
 	for _, name := range opts.Files {
-		inputs = append(inputs, runreport.Input{Name: name})
+		inputs = append(inputs, runstats.Input{Name: name})
 	}
 	for _, name := range opts.DBs {
-		inputs = append(inputs, runreport.Input{Name: name, DB: true})
+		inputs = append(inputs, runstats.Input{Name: name, DB: true})
 	}
 	if len(inputs) == 0 {
-		inputs = []runreport.Input{{Name: "-"}}
+		inputs = []runstats.Input{{Name: "-"}}
 	}
-	agg := runreport.NewAggregator()
-	st, err := runreport.Read(ctx, agg, inputs, opts.IO.In)
+	agg := runstats.NewAggregator()
+	st, err := runstats.Read(ctx, agg, inputs, opts.IO.In)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	if err := checkReportInputs(ctx, opts.IO.ErrOut, st); err != nil {
+		return err
 	}
 	if st.Malformed > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
@@ -105,7 +108,7 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 }
 
 // writeHTMLFile writes rep's HTML page to path.
-func writeHTMLFile(path string, rep *runreport.Report) error {
+func writeHTMLFile(path string, rep *runstats.Report) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}

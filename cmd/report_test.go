@@ -166,3 +166,35 @@ func TestScrapeHTMLPage(t *testing.T) {
 		t.Errorf("unwritable --html: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestReportHidesPasswords checks that fanout report, in text, JSON and
+// HTML, shows a failed URL's password as the summary does (redacted), and
+// keeps the record's file (issue 18 point 1).
+func TestReportHidesPasswords(t *testing.T) {
+	const in = `{"url":"https://user:secret@a.test/x","line":3,"file":"list.txt","attempts":1,"error":"refused","error_kind":"connect"}` + "\n"
+	page := filepath.Join(t.TempDir(), "r.html")
+	code, text, errOut := run(t, in, "report")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, js, _ := run(t, in, "report", "-f", "json")
+	run(t, in, "report", "--html", page)
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": text, "json": js, "html": string(html)} {
+		if strings.Contains(out, "secret") || !strings.Contains(out, "user:xxxxx@a.test") {
+			t.Errorf("%s report shows the password, or not the redacted URL:\n%s", name, out)
+		}
+	}
+	var rep struct {
+		ByKind []struct {
+			Examples []struct{ URL, File string }
+		} `json:"errors_by_kind"`
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.ByKind) != 1 || len(rep.ByKind[0].Examples) != 1 ||
+		rep.ByKind[0].Examples[0].File != "list.txt" {
+		t.Errorf("the JSON report's example lost its file (%v):\n%s", err, js)
+	}
+}

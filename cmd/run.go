@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
@@ -16,11 +17,12 @@ import (
 
 // runResult is how a run ended, as the command sees it.
 type runResult struct {
-	Summary *report.Summary
-	Outcome pipeline.Outcome
-	Err     error // Run's: *pipeline.FailFastError or the input's read error
-	Signal  *SignalError
-	PerHost int // the per-host cap the run had (0: none), for the summary line
+	Summary  *report.Summary
+	Outcome  pipeline.Outcome
+	Err      error // Run's: *pipeline.FailFastError or the input's read error
+	Signal   *SignalError
+	PerHost  int  // the per-host cap the run had (0: none), for the summary line
+	Throttle bool // --throttle auto, for the summary line
 }
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
@@ -35,6 +37,7 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 	}
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
 	res.PerHost = cfg.Limits.PerHost
+	res.Throttle = cfg.Limits.Throttle == limiter.ThrottleAuto
 	errors.As(context.Cause(ctx), &res.Signal)
 	return res
 }

@@ -17,7 +17,7 @@ import (
 type ScrapeOptions struct {
 	IO    *IOStreams
 	Files []string
-	URLs  []string // -u, and arguments that are http(s) URLs and not files
+	URLs  []string // -u, and arguments that are URLs or hosts and not files (isURLArg)
 
 	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)
@@ -31,8 +31,9 @@ type ScrapeOptions struct {
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume string      // the command line that resumes this run, with --db
-	crawl  *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
+	resume    string      // the command line that resumes this run, with --db
+	formatSet bool        // -f was given
+	crawl     *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -53,9 +54,11 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		Long: "Fetch every URL listed in FILEs, one per line, and write one result per URL (JSON lines\n" +
 			"by default). Blank lines and lines starting with # are skipped. With no FILE, or FILE \"-\",\n" +
 			"the list is read from standard input. URLs may also be given with -u URL, or as arguments:\n" +
-			"an argument that starts with http:// or https:// and is not an existing file is a URL.",
+			"an argument that is not an existing file and is a URL or a host as a list line may be\n" +
+			"(https://example.com/a, example.com, 127.0.0.1:8080/a) is fetched as one; a file of that\n" +
+			"name wins (-u forces a URL).",
 		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
-			"  fanout scrape https://example.com/ -f text\n" +
+			"  fanout scrape -f text example.com https://example.org/a\n" +
 			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
 			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
 		RunE: func(c *cobra.Command, args []string) error {
@@ -86,7 +89,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 
 // addOutputFlags adds where results go, for scrape and crawl.
 func (opts *ScrapeOptions) addOutputFlags(f *pflag.FlagSet) {
-	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output")
+	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output; its extension says the format: .jsonl, .json (one document), .csv, .txt")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
@@ -111,6 +114,9 @@ func (o *ScrapeOptions) Validate() error {
 		return usageErr("--report must be stream or gather, not %q", o.Report)
 	case o.Resume && o.DB == "":
 		return usageErr("--resume needs --db")
+	}
+	if err := o.checkOutput(); err != nil {
+		return err
 	}
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
@@ -160,7 +166,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Format))
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns())
 	if err != nil {
 		closeStore(st)
 		return usageErr("%v", err)
@@ -174,6 +180,10 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w)
+	if !opts.Quiet {
+		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
+	}
+	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	if opts.crawl != nil {
 		c, err := opts.crawl.wire(&cfg)

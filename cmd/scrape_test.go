@@ -17,6 +17,7 @@ import (
 
 	"github.com/fanout-dev/fanout/internal/dnstest"
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/report"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -190,7 +191,7 @@ func TestScrapeFormats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(rows) != want+1 || rows[0][0] != "url" || len(rows[0]) != 14 {
+			if len(rows) != want+1 || rows[0][0] != "url" || len(rows[0]) != len(report.DefaultFields) {
 				t.Errorf("%d rows (header %v), want %d and a header", len(rows), rows[0], want+1)
 			}
 		}},

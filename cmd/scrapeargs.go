@@ -15,14 +15,42 @@ import (
 )
 
 // isURLArg says whether a command-line argument is a URL rather than a
-// file: it starts with http:// or https:// and no file has that name.
+// file: no file has that name (a file wins), and it is an http(s) URL or
+// a host, with a port or path if any, by the rule a list line follows
+// (input.Parse: example.com, 127.0.0.1:8080/a). A bare name that ends in
+// a file extension that is also a top-level domain (urls.md, run.sh) stays
+// a file, so a mistyped file name is not looked up as a host.
 func isURLArg(arg string) bool {
-	lower := strings.ToLower(arg)
-	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+	if arg == "-" {
 		return false
 	}
-	_, err := os.Stat(arg)
-	return err != nil
+	if _, err := os.Stat(arg); err == nil {
+		return false
+	}
+	if input.IsHTTP(arg) {
+		return true
+	}
+	if fileLike(arg) {
+		return false
+	}
+	t, ok := input.Parse([]byte(arg))
+	return ok && t.Err == nil
+}
+
+// fileExtensions are top-level domains that are more often a file's
+// extension on a command line.
+var fileExtensions = []string{".md", ".sh", ".py", ".pl", ".rs", ".zip", ".mov"}
+
+// fileLike says whether a bare argument is a name that ends in one of
+// fileExtensions, with no port or path after it.
+func fileLike(arg string) bool {
+	lower := strings.ToLower(arg)
+	for _, ext := range fileExtensions {
+		if strings.HasSuffix(lower, ext) && !strings.ContainsAny(lower, "/:") {
+			return true
+		}
+	}
+	return false
 }
 
 // splitArgs sorts scrape's arguments into files and URLs, in their order.
@@ -37,31 +65,49 @@ func splitArgs(args []string) (files, urls []string) {
 	return files, urls
 }
 
-// formatFor is the result format an output file's extension implies, or ""
-// when it implies none.
-func formatFor(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv"
-	case ".jsonl", ".ndjson", ".json":
-		return "jsonl"
-	case ".txt":
-		return "text"
+// outputFormats are the extensions -o knows and the format each implies;
+// a .json file is one JSON document (--report gather).
+var outputFormats = map[string]string{".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text"}
+
+// outputKinds names what -o's extensions write, for messages.
+const outputKinds = ".jsonl or .ndjson (JSON lines), .json (one JSON document), .csv, or .txt (text)"
+
+// checkOutput refuses an -o file whose extension says another format than
+// the run writes: an extension fanout does not know (without -f), an -f
+// that contradicts the extension, or JSON lines in a .json file.
+func (o *ScrapeOptions) checkOutput() error {
+	if o.Output == "" {
+		return nil
 	}
-	return ""
+	ext := strings.ToLower(filepath.Ext(o.Output))
+	implied, known := outputFormats[ext]
+	switch {
+	case ext != "" && !known && !o.formatSet:
+		return usageErr("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
+	case known && o.formatSet && implied != o.Format:
+		return usageErr("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
+	case ext == ".json" && o.Report != "gather":
+		return usageErr("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
+			"leave --report out (a .json file gets --report gather), or name the file .jsonl for JSON lines", o.Output)
+	}
+	return nil
 }
 
 // resolve completes the options from the arguments and from what the user
 // did not say: URLs among the arguments, the format from -o's extension
-// unless -f was given, and "json" as a name for JSON lines.
+// unless -f was given (and one document for a .json file unless --report
+// was given), and "json" as a name for JSON lines.
 func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	files, urls := splitArgs(args)
 	o.Files = files
 	o.URLs = append(o.URLs, urls...)
-	if !c.Flags().Changed("format") && o.Output != "" {
-		if f := formatFor(o.Output); f != "" {
-			o.Format = f
-		}
+	o.formatSet = c.Flags().Changed("format")
+	ext := strings.ToLower(filepath.Ext(o.Output))
+	if f, ok := outputFormats[ext]; ok && !o.formatSet {
+		o.Format = f
+	}
+	if ext == ".json" && !c.Flags().Changed("report") {
+		o.Report = "gather"
 	}
 	if o.Format == "json" {
 		o.Format = "jsonl"

@@ -92,7 +92,7 @@ func TestScrapeFieldsChooseColumns(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if want := fmt.Sprintf(`{"url":"%s/seo/1","canonical":"%s/seo/0","h1_count":2}`, base, base); strings.TrimSpace(out) != want {
+	if want := fmt.Sprintf(`{"url":"%s/seo/1","line":1,"file":null,"canonical":"%s/seo/0","h1_count":2}`, base, base); strings.TrimSpace(out) != want {
 		t.Errorf("got  %s\nwant %s", out, want)
 	}
 	code, out, errOut = run(t, in, "scrape", "-q", "-f", "csv", "--fields", "url,lang,links", "-e", "h=h1")
@@ -100,7 +100,7 @@ func TestScrapeFieldsChooseColumns(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	want := [][]string{{"url", "lang", "links", "extract"}, {base + "/seo/1", "en", "3", `{"h":["Heading \u0026 1","Second"]}`}}
+	want := [][]string{{"url", "line", "file", "lang", "links", "extract"}, {base + "/seo/1", "1", "", "en", "3", `{"h":["Heading \u0026 1","Second"]}`}}
 	if err != nil || !reflect.DeepEqual(rows, want) {
 		t.Errorf("CSV %q (%v), want %q", rows, err, want)
 	}
@@ -197,5 +197,47 @@ func TestScrapeRobotsCrawlDelay(t *testing.T) {
 	// while without the delay all four arrive within milliseconds.
 	if most := site.MostInWindow(250 * time.Millisecond); most > 1 {
 		t.Errorf("%d page requests within 250 ms under Crawl-delay: 0.5", most)
+	}
+}
+
+// TestCrawlDelayHostLeavesTheWindow runs the list the issue names: thousands
+// of URLs on a host whose robots.txt asks for a Crawl-delay of 5 s, then a
+// few on another host. The other host's URLs are all fetched within the
+// deadline (they were all canceled when the slow host filled the window),
+// and a line on stderr names the slow host and its delay.
+func TestCrawlDelayHostLeavesTheWindow(t *testing.T) {
+	slow := http.NewServeMux()
+	slow.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "User-agent: *\nCrawl-delay: 5\n")
+	})
+	slow.Handle("/", testsite.New(testsite.Options{}))
+	slowSrv := httptest.NewServer(slow)
+	t.Cleanup(slowSrv.Close)
+	other := testsite.New(testsite.Options{})
+	otherSrv := httptest.NewServer(other)
+	t.Cleanup(otherSrv.Close)
+	var list strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&list, "%s/page/%d\n", slowSrv.URL, i)
+	}
+	for i := range 10 {
+		fmt.Fprintf(&list, "%s/page/%d\n", otherSrv.URL, i)
+	}
+	code, out, errOut := run(t, list.String(), "scrape", "--robots", "obey", "--deadline", "3s")
+	if code != 1 {
+		t.Errorf("exit %d at the deadline, want 1", code)
+	}
+	ok := 0
+	for _, rec := range parseLines(t, out) {
+		if strings.HasPrefix(rec.URL, otherSrv.URL) && rec.Status == 200 {
+			ok++
+		}
+	}
+	if ok != 10 {
+		t.Errorf("%d of the other host's 10 URLs fetched behind a slow host: %s", ok, errOut)
+	}
+	host := strings.TrimPrefix(slowSrv.URL, "http://")
+	if want := host + " asks for one request every 5s (robots.txt Crawl-delay)"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr does not say %q:\n%s", want, errOut)
 	}
 }

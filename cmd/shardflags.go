@@ -11,7 +11,7 @@ import (
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
-	"github.com/fanout-dev/fanout/runreport"
+	"github.com/fanout-dev/fanout/runstats"
 	"github.com/fanout-dev/fanout/shard"
 )
 
@@ -23,7 +23,7 @@ type fleetOptions struct {
 	HTML  string
 
 	flags *pflag.FlagSet
-	agg   *runreport.Aggregator
+	agg   *runstats.Aggregator
 	page  *os.File                  // --html, created before the run
 	key   func(input.Target) string // the shard key; nil: targetKey (crawl: its scope key)
 }
@@ -88,7 +88,7 @@ func targetKey(t input.Target) string {
 	if t.URL == nil {
 		return ""
 	}
-	return shard.HostKey(t.URL)
+	return input.HostKey(t.URL)
 }
 
 // shardSource keeps the targets of one shard. Line numbers stay those of
@@ -135,7 +135,7 @@ func (o *fleetOptions) prepare(opts *ScrapeOptions) (done bool, err error) {
 	if o.page, err = os.Create(o.HTML); err != nil {
 		return false, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
 	}
-	o.agg = runreport.NewAggregator()
+	o.agg = runstats.NewAggregator()
 	return false, nil
 }
 
@@ -160,7 +160,7 @@ func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 // progressPair tells two watchers of every result; either may be nil.
 type progressPair struct {
 	first report.Progress
-	agg   *runreport.Aggregator
+	agg   *runstats.Aggregator
 }
 
 func (p progressPair) Add(r *record.Result) {
@@ -181,7 +181,7 @@ func (o *fleetOptions) writeHTML(sum *report.Summary) error {
 		rep.Summary.Elapsed = sum.Elapsed
 	}
 	o.flags.Visit(func(f *pflag.Flag) {
-		rep.Flags = append(rep.Flags, runreport.Flag{Name: f.Name, Value: f.Value.String()})
+		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: f.Value.String()})
 	})
 	err := rep.WriteHTML(o.page)
 	if cerr := o.page.Close(); err == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/robots"
 	"github.com/fanout-dev/fanout/sitemap"
@@ -54,6 +55,8 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 		Short: "List the URLs of a sitemap or sitemap index, one per line",
 		Long: "Read a sitemap or sitemap index (a URL, a file, or \"-\" for standard input; gzipped or not)\n" +
 			"and write the URLs it lists, one per line, each once, following indexes two levels deep.\n" +
+			"An argument that is not an existing file and is a host and path as a list line may be\n" +
+			"(example.com/sitemap.xml) is fetched over https; a file of that name wins.\n" +
 			"A sitemap is XML, a text file of one URL a line, or an RSS 2.0 or Atom 1.0 feed.\n" +
 			"With --from-robots HOST, read the sitemaps that HOST's robots.txt names.",
 		Example: "  fanout sitemap https://example.com/sitemap.xml | fanout scrape\n" +
@@ -61,7 +64,7 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.Source = args[0]
+				opts.Source = sitemapSource(args[0])
 			}
 			if err := opts.Validate(); err != nil {
 				return err
@@ -163,7 +166,7 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 // is read from disk: a sitemap naming a local path gets an error.
 func sitemapOpener(f *fetcher.Fetcher, source string, in io.Reader) sitemap.Open {
 	return func(ctx context.Context, loc string, read func(io.Reader) error) error {
-		if !isHTTP(loc) {
+		if !input.IsHTTP(loc) {
 			if loc != source {
 				return fmt.Errorf("not an http or https URL")
 			}
@@ -190,16 +193,21 @@ func sitemapOpener(f *fetcher.Fetcher, source string, in io.Reader) sitemap.Open
 	}
 }
 
-func isHTTP(loc string) bool {
-	l := strings.ToLower(loc)
-	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+// sitemapSource is what sitemap reads for its argument: the argument
+// itself, or the https URL of a host and path that is not a file (by
+// scrape's rule, isURLArg).
+func sitemapSource(arg string) string {
+	if !input.IsHTTP(arg) && isURLArg(arg) {
+		return "https://" + arg
+	}
+	return arg
 }
 
 // robotsSitemaps returns the Sitemap lines of host's robots.txt, resolved
 // against it. host is a host[:port] (https is used) or a URL.
 func robotsSitemaps(ctx context.Context, f *fetcher.Fetcher, host string) ([]string, error) {
 	base := "https://" + host
-	if isHTTP(host) {
+	if input.IsHTTP(host) {
 		base = host
 	}
 	u, err := url.Parse(base)

@@ -53,3 +53,56 @@ func TestSitemapFetchesAsScrapeDoes(t *testing.T) {
 		t.Errorf("sitemap --help does not give the build's User-Agent %q as the default:\n%s", want, help)
 	}
 }
+
+// TestFilesFanoutReadsSendTheHeaders checks that the files fanout reads
+// itself (a sitemap, robots.txt for --robots and --from-robots) are
+// requested as pages are, -H 'Host: …' included (issue 18 point 3: they
+// went through a second copy of the request path that dropped it).
+func TestFilesFanoutReadsSendTheHeaders(t *testing.T) {
+	var mu sync.Mutex
+	hosts := map[string]string{} // path → Host
+	var base string              // the server's URL: links name it, not the Host asked for
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		hosts[r.URL.Path] = r.Host
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprintf(w, "User-agent: *\nAllow: /\nSitemap: %s/sitemap.xml\n", base)
+		case "/sitemap.xml":
+			fmt.Fprintf(w, "<urlset><url><loc>%s/page</loc></url></urlset>", base)
+		default:
+			fmt.Fprint(w, "<title>page</title>")
+		}
+	}))
+	defer srv.Close()
+	base = srv.URL
+	const host = "site.test"
+	tests := []struct {
+		name  string
+		args  []string
+		paths []string
+	}{
+		{"sitemap", []string{"sitemap", "-H", "Host: " + host, srv.URL + "/sitemap.xml"}, []string{"/sitemap.xml"}},
+		{"sitemap --from-robots", []string{"sitemap", "-H", "Host: " + host, "--from-robots", srv.URL}, []string{"/robots.txt", "/sitemap.xml"}},
+		{"scrape --robots obey", []string{"scrape", "-q", "-H", "Host: " + host, "--robots", "obey", srv.URL + "/page"},
+			[]string{"/robots.txt", "/page"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mu.Lock()
+			clear(hosts)
+			mu.Unlock()
+			if code, _, errOut := run(t, "", tt.args...); code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, p := range tt.paths {
+				if hosts[p] != host {
+					t.Errorf("%s was asked for with Host %q, want -H's %q", p, hosts[p], host)
+				}
+			}
+		})
+	}
+}

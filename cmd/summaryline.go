@@ -16,8 +16,13 @@ func summaryLine(out runResult) string {
 	if out.Outcome.Unstarted > 0 {
 		line += fmt.Sprintf("; %d URLs read but not started, with no record", out.Outcome.Unstarted)
 	}
-	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" {
+	// Under --throttle auto, a host slowed by its answers was held back by
+	// its window, not by --per-host.
+	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" && out.Outcome.Throttle.Slowed == 0 {
 		line += "\n" + hint
+	}
+	if t := throttleLine(out.Throttle, out.Outcome.Throttle); t != "" {
+		line += "\n" + t
 	}
 	return line
 }

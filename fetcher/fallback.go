@@ -16,6 +16,7 @@ type attemptEnd struct {
 	retryAfter time.Duration // what a 429 or 503 asked for
 	err        error         // the failure, nil when there was none
 	connected  bool          // a connection was made (TLS done for https); set only when traced
+	last       exchange      // the last request sent
 }
 
 // traceConnection returns ctx with a trace that sets end.connected once the

@@ -133,9 +133,13 @@ func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 // record.KindCanceled; a retry that would start after ctx's deadline is not
 // made, and the result is the last attempt's.
 func (f *Fetcher) Fetch(ctx context.Context, t input.Target, release func()) record.Result {
-	j := NewJob(t)
+	return f.run(ctx, NewJob(t), release)
+}
+
+// run makes every attempt of j, waiting between them, as Fetch says.
+func (f *Fetcher) run(ctx context.Context, j *Job, release func()) record.Result {
 	for {
-		if release == nil && t.Err == nil {
+		if release == nil && j.target.Err == nil {
 			var err error
 			if release, err = f.acquire(ctx, j.url); err != nil {
 				j.Abandon(ctx.Err() != nil)
@@ -163,9 +167,11 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 
 // attempt makes one exchange with u, overwrites res's response fields, and
 // says how it ended: the wait a 429 or 503 asked for in Retry-After, the
-// failure, and (when traced) whether a connection was made. *release ends
+// failure, and (when traced) whether a connection was made. A Read job's
+// body goes to its read function (handOver), not into res. *release ends
 // the admission the attempt holds; each redirect hop replaces it (see do).
-func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, release *func(), traced bool) (end attemptEnd) {
+func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func(), traced bool) (end attemptEnd) {
+	res := &j.Result
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 	clearPage(res)
@@ -184,7 +190,7 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, r
 	if f.host != "" {
 		req.Host = f.host
 	}
-	resp, err := f.do(req, release)
+	resp, err := f.do(req, release, &end.last)
 	if err != nil {
 		f.fail(res, err, actx, waitingFor(err))
 		end.err = err
@@ -206,6 +212,10 @@ func (f *Fetcher) attempt(ctx context.Context, u *url.URL, res *record.Result, r
 	if err != nil {
 		f.fail(res, err, actx, "reading the body")
 		end.err = err
+		return end
+	}
+	if j.read != nil {
+		f.handOver(ctx, actx, j, decoded)
 		return end
 	}
 	body := &cappedReader{r: decoded, left: f.opts.MaxBody}

@@ -2,6 +2,7 @@ package fetcher
 
 import (
 	"context"
+	"io"
 	"net/url"
 	"time"
 
@@ -26,6 +27,12 @@ type Job struct {
 	retries  int
 	robots   bool   // Options.Robots was applied
 	httpsErr string // a bare host's https failure, kept when http fails too
+	lastErr  error  // the last attempt's failure, for Read's *ReadError
+
+	// read, for Read's jobs, takes the final response's body instead of
+	// the page's fields; its error (readErr) ends the job.
+	read    func(status int, body io.Reader) error
+	readErr error
 }
 
 // NewJob returns the job of fetching t, before its first attempt.
@@ -98,18 +105,21 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 		release = rel
 	}
 	u := j.url
-	end := f.attempt(ctx, u, res, &release, j.target.Bare && u.Scheme == "https")
+	end := f.attempt(ctx, j, u, &release, j.target.Bare && u.Scheme == "https")
+	j.lastErr = end.err
 	retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
 	if retryAfter > 0 && f.gate != nil {
 		// Before the slot is given back: the host's other URLs wait too.
 		f.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
 	}
 	f.pauseAllIfLocal(res)
+	f.answered(ctx, end, res)
 	release()
 	res.Attempts++
 	switch {
 	case ctx.Err() != nil && res.ErrorKind != "":
 		res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"
+	case j.readErr != nil:
 	case j.target.Bare && u.Scheme == "https" && fallsBack(res, end):
 		j.httpsErr = res.Error
 		j.url = withScheme(u, "http") // a bare host that https cannot reach: try http

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/record"
@@ -26,85 +24,54 @@ func (e *ReadError) Error() string { return fmt.Sprintf("%s: %s: %v", e.URL, e.K
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // Read fetches u as Fetch fetches a target, for files such as robots.txt
-// and sitemaps that fanout reads itself: each attempt is admitted by the
-// gate and bounded by Options.Timeout (body included), the headers are
-// Options' (User-Agent too), and a timeout, connection failure, reset, 429,
-// 502, 503 or 504 is retried up to Options.Retries times with the same
-// backoff and Retry-After. maxRedirects replaces Options.MaxRedirects when
-// positive. read gets the final response's status and its body (after the
-// Transport's decompression, not capped: read caps it); the attempt's slot
-// is held until read returns. An error from read ends Read with it, without
-// a retry, since read may already have used part of the body. A failure to
-// get a response is a *ReadError; ctx's end is ctx's error.
+// and sitemaps that fanout reads itself: the same attempts (Step), each
+// admitted by the gate and bounded by Options.Timeout (body included), with
+// Options' headers (User-Agent and Host too), retried as a target is
+// (backoff, Retry-After pausing the host); robots.txt is not asked first.
+// maxRedirects replaces Options.MaxRedirects when positive. read gets the
+// final response's status and its body (decoded, not capped: read caps
+// it); a status that is retried while retries are left is not handed
+// over. The attempt's slot is held until read returns. An error from read
+// ends Read with it, without a retry, since read may already have used
+// part of the body. A failure to get a response is a *ReadError; ctx's end
+// is ctx's error.
 func (f *Fetcher) Read(ctx context.Context, u *url.URL, maxRedirects int, read func(status int, body io.Reader) error) error {
 	g := *f // same transport and gate; its own redirect cap
 	if maxRedirects > 0 {
 		g.opts.MaxRedirects = maxRedirects
 	}
-	for retries := 0; ; retries++ {
-		release, err := g.acquire(ctx, u)
-		if err != nil {
-			return err
+	j := NewJob(input.Target{URL: u, Raw: u.Redacted()})
+	j.read, j.robots = read, true
+	res := g.run(ctx, j, nil)
+	switch {
+	case j.readErr != nil:
+		return j.readErr
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case res.ErrorKind != "":
+		err := j.lastErr
+		if err == nil {
+			err = errors.New(res.Error)
 		}
-		last := retries >= g.opts.Retries
-		retryAfter, err := g.readOnce(ctx, u, last, read, &release)
-		retryAfter = min(retryAfter, g.opts.MaxRetryWait)
-		if retryAfter > 0 && g.gate != nil {
-			g.gate.Pause(input.HostKey(u), time.Now().Add(retryAfter))
-		}
-		release()
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err != errRetry {
-			return err
-		}
-		wait := g.backoff(retries + 1)
-		if retryAfter > 0 {
-			wait = retryAfter
-		}
-		if !sleep(ctx, wait) {
-			return fmt.Errorf("%s: no time left to retry: %w", u.Redacted(), context.DeadlineExceeded)
-		}
+		return &ReadError{URL: u.Redacted(), Kind: res.ErrorKind, Err: err}
 	}
+	return nil
 }
 
-// errRetry is readOnce's answer when another attempt is worth making.
-var errRetry = errors.New("retry")
-
-// readOnce makes one attempt of Read; last says no retry follows it.
-// *release ends the attempt's admission; each redirect hop replaces it.
-func (f *Fetcher) readOnce(ctx context.Context, u *url.URL, last bool, read func(int, io.Reader) error, release *func()) (time.Duration, error) {
-	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
-	defer cancel()
-	req := newGet(actx, u, len(f.opts.Header)+1)
-	for k, vs := range f.opts.Header {
-		req.Header[k] = vs
+// handOver gives a Read job's response body to its read function, unless
+// the status asks for a retry that Step will make. read's error ends the
+// job: a timeout reading the body is a *ReadError of kind timeout.
+func (f *Fetcher) handOver(ctx, actx context.Context, j *Job, body io.Reader) {
+	if j.retries < f.opts.Retries && retryable(&j.Result, nil) {
+		return
 	}
-	req.Header["User-Agent"] = f.userAgent
-	resp, err := f.do(req, release)
-	if err != nil {
-		res := record.Result{}
-		f.fail(&res, err, actx, "waiting for the response")
-		if !last && retryable(&res, err) {
-			return 0, errRetry
-		}
-		return 0, &ReadError{URL: u.Redacted(), Kind: res.ErrorKind, Err: err}
+	err := j.read(j.Result.Status, body)
+	switch {
+	case err == nil:
+	case actx.Err() != nil && ctx.Err() == nil:
+		j.readErr = &ReadError{URL: j.url.Redacted(), Kind: record.KindTimeout,
+			Err: fmt.Errorf("timed out after %s reading the body: %w", f.opts.Timeout, err)}
+	default:
+		j.readErr = err
 	}
-	defer resp.Body.Close()
-	var retryAfter time.Duration
-	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-	}
-	if !last && retryable(&record.Result{Status: resp.StatusCode}, nil) {
-		return retryAfter, errRetry
-	}
-	if err := read(resp.StatusCode, resp.Body); err != nil {
-		if actx.Err() != nil && ctx.Err() == nil {
-			return retryAfter, &ReadError{URL: u.Redacted(), Kind: record.KindTimeout,
-				Err: fmt.Errorf("timed out after %s reading the body: %w", f.opts.Timeout, err)}
-		}
-		return retryAfter, err
-	}
-	return retryAfter, nil
 }

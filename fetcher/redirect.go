@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/fanout-dev/fanout/input"
 )
@@ -55,14 +56,22 @@ import (
 //     gate admits the hop to its host (a host slot, a global slot, a token
 //     of each rate), so that hops keep --per-host and --rate; nothing is
 //     held while waiting. The wait counts against the attempt's timeout.
-func (f *Fetcher) do(req *http.Request, release *func()) (*http.Response, error) {
+//
+// ex, if not nil, is left describing the last request sent.
+func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Response, error) {
 	first, headers := req.URL, req.Header // the user's headers, without the URL's credentials
 	host := req.Host                      // the URL's, or the user's -H 'Host: …'
 	var via []*http.Request
 	strip := false
 	setBasicAuth(req)
 	for {
+		if ex != nil {
+			*ex = exchange{url: req.URL, sent: time.Now()}
+		}
 		resp, err := f.transport.RoundTrip(req)
+		if ex != nil && err == nil {
+			ex.took = time.Since(ex.sent)
+		}
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: err}
 		}

@@ -320,6 +320,14 @@ func spaceIndex(s string) int {
 	return -1
 }
 
+// IsHTTP reports whether s starts with "http://" or "https://", in any
+// case (HTTP://… is a URL as much as http://…): the one test of whether a
+// word is meant as a URL rather than a file or a host.
+func IsHTTP(s string) bool {
+	scheme, _, ok := strings.Cut(s, "://")
+	return ok && (strings.EqualFold(scheme, "http") || strings.EqualFold(scheme, "https"))
+}
+
 // hasScheme reports whether s starts with "scheme:", where what follows the
 // colon is not a port number ("localhost:8080/x" has no scheme).
 func hasScheme(s string) bool {
@@ -352,14 +360,37 @@ func hasScheme(s string) bool {
 	return false
 }
 
-// HostKey names the host a URL is fetched from, for per-host limits:
-// lower-case host and port, with the scheme's default port made explicit.
+// HostKey names the host a URL is fetched from: its HostName, a colon,
+// and its port, the scheme's default made explicit (80 for http, 443
+// otherwise); an IPv6 host is bracketed; the scheme is not part of it.
+// It is the one key of a host: per-host limits and pauses, shards, the
+// robots.txt cache, connections, and the report's host table all use it,
+// so two spellings of one host ("bücher.example", "xn--bcher-kva.example")
+// share one budget.
 func HostKey(u *url.URL) string {
 	if port := u.Port(); port != "" && isHostKey(u.Host, port) {
 		return u.Host // already in key form: no allocation
 	}
 	return hostKey(u)
 }
+
+// HostName is the one form of a host name: lower case, and IDNA's ASCII
+// form (xn--…) for an internationalised one; a name IDNA refuses is kept
+// in lower case as it is. The DNS cache keys names by it.
+func HostName(host string) string {
+	for i := 0; i < len(host); i++ {
+		if host[i] >= 0x80 {
+			if a, err := keyProfile.ToASCII(host); err == nil {
+				return a
+			}
+			return strings.ToLower(host)
+		}
+	}
+	return strings.ToLower(host)
+}
+
+// keyProfile is HostName's IDNA profile, made once (it is read-only).
+var keyProfile = hostProfile()
 
 // isHostKey reports whether host, which ends in ":"+port, is as hostKey
 // would write it: lower-case ASCII, and one colon unless bracketed.
@@ -373,15 +404,15 @@ func isHostKey(host, port string) bool {
 }
 
 func hostKey(u *url.URL) string {
-	host, port := strings.ToLower(u.Hostname()), u.Port()
+	host, port := u.Hostname(), u.Port()
 	if port == "" {
 		port = "443"
-		if u.Scheme == "http" {
+		if strings.EqualFold(u.Scheme, "http") {
 			port = "80"
 		}
 	}
 	if strings.Contains(host, ":") {
-		return "[" + host + "]:" + port
+		return "[" + strings.ToLower(host) + "]:" + port
 	}
-	return host + ":" + port
+	return HostName(host) + ":" + port
 }

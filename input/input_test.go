@@ -3,6 +3,7 @@ package input
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -214,5 +215,59 @@ func TestReaderLongLine(t *testing.T) {
 	second, err := r.Next()
 	if err != nil || second.Err != nil || second.Line != 2 || second.Raw != "http://b.test/" {
 		t.Fatalf("line after a long one: %+v, %v", second, err)
+	}
+}
+
+func TestIsHTTP(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"http://a.test/", true},
+		{"https://a.test/", true},
+		{"HTTP://a.test/", true},
+		{"HttpS://a.test/", true},
+		{"ftp://a.test/", false},
+		{"http:/a.test/", false},
+		{"a.test", false},
+		{"httpx://a.test", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsHTTP(tt.s); got != tt.want {
+			t.Errorf("IsHTTP(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+// TestHostKey checks the one key of a host (limits, shards, robots.txt
+// cache, report's host table), two spellings of one host included.
+func TestHostKey(t *testing.T) {
+	tests := []struct {
+		name, url, want string
+	}{
+		{"https default port", "https://Example.COM/a", "example.com:443"},
+		{"http default port", "http://example.com/", "example.com:80"},
+		{"explicit port", "http://example.com:8080/x?y", "example.com:8080"},
+		{"scheme not in key", "HTTPS://example.com:80/", "example.com:80"},
+		{"IDNA", "https://BÜCHER.de/", "xn--bcher-kva.de:443"},
+		{"IDNA already ASCII", "https://xn--bcher-kva.de/", "xn--bcher-kva.de:443"},
+		{"IDNA with a port", "http://bücher.de:8080/", "xn--bcher-kva.de:8080"},
+		{"IDNA in capitals", "https://XN--BCHER-KVA.de/", "xn--bcher-kva.de:443"},
+		{"IPv4", "http://127.0.0.7:9000/", "127.0.0.7:9000"},
+		{"IPv6", "http://[::1]:8080/", "[::1]:8080"},
+		{"userinfo dropped", "https://u:p@example.com/", "example.com:443"},
+		{"IDNA refuses: lower case", "https://a_b.Example.com/", "a_b.example.com:443"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := HostKey(u); got != tt.want {
+				t.Errorf("HostKey(%s) = %q, want %q", tt.url, got, tt.want)
+			}
+		})
 	}
 }

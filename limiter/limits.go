@@ -21,8 +21,9 @@ type Config struct {
 	Concurrency int     // requests in flight, all hosts
 	Rate        float64 // request starts per second, all hosts
 	Burst       int     // token-bucket burst for Rate
-	PerHost     int     // requests in flight per host
+	PerHost     int     // requests in flight per host; under ThrottleAuto, the most a window grows to
 	HostRate    float64 // request starts per second per host
+	Throttle    Throttle
 }
 
 // Limits admits attempts. It is safe for concurrent use.
@@ -34,9 +35,13 @@ type Config struct {
 //   - Every admission is ended by calling its release function exactly once.
 //     Releasing a slot that is not held panics, as x/sync's semaphore does:
 //     it is a bug in the caller, and counting on would break the limits.
-//   - The state of a host with nothing in flight, no pause and a full bucket
-//     is as good as new, and may be dropped at any time (memory stays
-//     bounded with millions of hosts).
+//   - The state of a host with nothing in flight, no pause, a full bucket
+//     and a window never cut (or idle for forgetAfter) is as good as new,
+//     and may be dropped at any time (memory stays bounded with millions of
+//     hosts).
+//   - A host never has more requests in flight than its slots: PerHost, or
+//     its window under ThrottleAuto (which a cut may bring below what is
+//     already in flight: no new attempt starts until enough end).
 //   - The hosts freed from full (see takeFreed) have one reader: a Limits
 //     serves one Scheduler.
 type Limits struct {
@@ -55,7 +60,8 @@ type Limits struct {
 	anyPaused atomic.Bool // Pause or PauseAll was called: starts check for pauses
 	allPaused time.Time   // PauseAll: no start on any host before this; under mu
 
-	hostCapped atomic.Int64 // nanoseconds; see HostCapWait
+	hostCapped atomic.Int64   // nanoseconds; see HostCapWait
+	gone       ThrottleReport // what the windows of dropped hosts did; under mu
 }
 
 // HostCapWait is how long a Scheduler over these limits waited with
@@ -70,7 +76,9 @@ type hostState struct {
 	inFlight int
 	bucket   *rate.Limiter // nil: no per-host rate
 	paused   time.Time     // no start before this
-	wake     chan struct{} // closed when a slot frees
+	wake     chan struct{} // closed when a slot frees for a waiter
+	waiting  bool          // an attempt was refused for want of a slot since wake was last closed
+	win      *window       // under ThrottleAuto; nil: Config.PerHost is the cap
 }
 
 // New returns Limits for cfg.
@@ -94,6 +102,9 @@ func (l *Limits) host(key string) *hostState {
 			l.releaseHost(key)
 		}}
 		h.bucket = l.hostBucket(key)
+		if l.cfg.Throttle == ThrottleAuto {
+			h.win = newWindow(l.cfg.windowMax())
+		}
 		l.hosts[key] = h
 	}
 	return h
@@ -112,7 +123,8 @@ func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time,
 	if until := l.pausedUntil(h); now.Before(until) {
 		return false, until, nil, nil
 	}
-	if l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost {
+	if n := l.slots(h); n > 0 && h.inFlight >= n {
+		h.waiting = true
 		return false, time.Time{}, h.wake, nil
 	}
 	if h.bucket != nil {
@@ -123,6 +135,9 @@ func (l *Limits) tryHost(key string, now time.Time) (ok bool, retryAt time.Time,
 		}
 	}
 	h.inFlight++
+	if h.win != nil {
+		h.win.started(h.inFlight)
+	}
 	return true, time.Time{}, nil, h.release
 }
 
@@ -160,18 +175,8 @@ func (l *Limits) releaseHost(key string) {
 	if h == nil || h.inFlight <= 0 {
 		panic("limiter: released a slot of host " + key + " that was not held")
 	}
-	wasFull := l.cfg.PerHost > 0 && h.inFlight >= l.cfg.PerHost
 	h.inFlight--
-	if wasFull {
-		close(h.wake)
-		h.wake = make(chan struct{})
-		l.freed = append(l.freed, key)
-		l.anyFreed.Store(true)
-		select {
-		case l.changed <- struct{}{}:
-		default:
-		}
-	}
+	l.wakeIfRoom(key, h)
 	if len(l.hosts) >= l.sweepAt {
 		l.sweep(time.Now())
 	}
@@ -182,7 +187,9 @@ func (l *Limits) releaseHost(key string) {
 func (l *Limits) sweep(now time.Time) {
 	for key, h := range l.hosts {
 		if h.inFlight == 0 && !now.Before(h.paused) &&
-			(h.bucket == nil || h.bucket.TokensAt(now) >= float64(h.bucket.Burst())) {
+			(h.bucket == nil || h.bucket.TokensAt(now) >= float64(h.bucket.Burst())) &&
+			(h.win == nil || h.win.forgettable(now)) {
+			l.forget(key, h)
 			delete(l.hosts, key)
 		}
 	}

@@ -3,6 +3,7 @@ package limiter
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"io"
 	"slices"
 	"sync/atomic"
@@ -41,6 +42,12 @@ func Window(concurrency int) int { return max(defaultWindow, 4*concurrency) }
 //     input while window targets wait to retry, so memory stays bounded.
 //   - Next returns io.EOF only when the input is closed and nothing is
 //     held, waiting to retry, or active (an active target may come back).
+//   - A host's queue holds at most its share of the window (window/8, at
+//     least 1) of targets read from the input: more of its targets wait in
+//     overflow, a temporary file, not counted in pending, and join its
+//     queue in input order as it empties (fill). So a slow host at the
+//     head of a sorted list never owns the whole window (retries and
+//     targets put back may join a full queue; pending still bounds them).
 //   - A Scheduler is the only reader of its Limits' freed hosts: one
 //     Scheduler per Limits.
 type Scheduler struct {
@@ -57,6 +64,8 @@ type Scheduler struct {
 	ready   []string        // hosts to try, in turn
 	parked  map[string]bool // hosts waiting for a slot to free
 	timed   timedHosts      // hosts waiting for an instant
+	over    overflow        // targets beyond their host's share
+	err     error           // the overflow failed: Next returns it
 
 	retries retryHeap    // targets waiting to retry, by due instant
 	back    backlog      // targets given back by Retry, not yet in retries
@@ -101,6 +110,9 @@ func (s *Scheduler) Next(ctx context.Context) (t input.Target, release func(), e
 // target was handed out and the input is closed.
 func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), ok bool, err error) {
 	s.fill()
+	if s.err != nil {
+		return input.Target{}, nil, false, s.err
+	}
 	if len(s.invalid) > 0 {
 		t = s.invalid[0]
 		s.invalid = s.invalid[1:]
@@ -155,6 +167,7 @@ func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), o
 // the window has room for a batch, up to that many, so that the goroutine
 // feeding the input is woken once a batch rather than once a target.
 func (s *Scheduler) fill() {
+	s.refill()
 	if s.pending > s.window-s.batch() || len(s.retries) >= s.window {
 		return
 	}
@@ -175,14 +188,50 @@ func (s *Scheduler) fill() {
 // batch is how many targets fill waits to have room for.
 func (s *Scheduler) batch() int { return min(64, max(1, s.window/4)) }
 
+// share is how many targets read from the input a host's queue holds at
+// most; the rest of them wait in the overflow.
+func (s *Scheduler) share() int { return max(1, s.window/8) }
+
+// refill moves targets from the overflow to their hosts' queues, up to
+// each host's share, while the window has room.
+func (s *Scheduler) refill() {
+	for key := range s.over.hosts {
+		for len(s.queues[key]) < s.share() && s.pending < s.window {
+			t, ok, err := s.over.pop(key)
+			if err != nil {
+				s.err = err
+				return
+			}
+			if !ok {
+				break
+			}
+			s.enqueue(key, t)
+		}
+	}
+}
+
 func (s *Scheduler) add(t input.Target) {
-	s.pending++
 	s.taken++
 	if t.Err != nil {
+		s.pending++
 		s.invalid = append(s.invalid, t)
 		return
 	}
 	key := input.HostKey(t.URL)
+	if s.over.has(key) || len(s.queues[key]) >= s.share() {
+		if err := s.over.push(key, t); err == nil {
+			return
+		}
+		// A failed spill keeps the target in the window, as if there
+		// were no share: the run goes on, only less fairly.
+	}
+	s.enqueue(key, t)
+}
+
+// enqueue appends t to the queue of host key, and the host to the turn if
+// it had no queue.
+func (s *Scheduler) enqueue(key string, t input.Target) {
+	s.pending++
 	q, known := s.queues[key]
 	s.queues[key] = append(q, t)
 	if !known {
@@ -283,17 +332,24 @@ func (s *Scheduler) nextInstant() (at time.Time, ok bool) {
 // from the goroutine that calls Next, or once none does.
 func (s *Scheduler) Taken() int { return s.taken }
 
-// Pending returns the targets still held, those waiting to retry
-// included, for a run that stops early to account for them, and empties
-// the window. Call it once no goroutine calls Next.
-func (s *Scheduler) Pending() []input.Target {
-	out := append(s.pendingRetries(), s.invalid...)
+// Pending calls yield with each target still held, those waiting to retry
+// and those in the overflow included, for a run that ends to account for
+// them, and empties the window and removes the overflow's file. Call it
+// once no goroutine calls Next. The error is the overflow's: the targets
+// it could not read are not yielded.
+func (s *Scheduler) Pending(yield func(input.Target)) error {
+	for _, t := range append(s.pendingRetries(), s.invalid...) {
+		yield(t)
+	}
 	for _, q := range s.queues {
-		out = append(out, q...)
+		for _, t := range q {
+			yield(t)
+		}
 	}
 	s.invalid, s.queues, s.ready, s.timed, s.pending = nil, map[string][]input.Target{}, nil, nil, 0
 	clear(s.parked)
-	return out
+	err := s.over.each(yield)
+	return errors.Join(err, s.over.close())
 }
 
 type timedHost struct {

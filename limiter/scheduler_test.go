@@ -65,6 +65,27 @@ func checkInvariants(t *testing.T, s *Scheduler) {
 	if held != s.pending || s.pending > s.window {
 		t.Errorf("pending %d, held %d, window %d", s.pending, held, s.window)
 	}
+	n := 0
+	for k, segs := range s.over.hosts {
+		if len(segs) == 0 {
+			t.Errorf("host %s is in the overflow with nothing in it", k)
+		}
+		for _, sg := range segs {
+			if s.over.n > 100 {
+				break // reading it all at every step would take too long
+			}
+			for off := sg.off; off < sg.end; n++ {
+				_, size, err := s.over.readAt(off)
+				if err != nil {
+					t.Fatal(err)
+				}
+				off += size
+			}
+		}
+	}
+	if n != s.over.n && s.over.n <= 100 {
+		t.Errorf("the overflow holds %d targets, counts %d", n, s.over.n)
+	}
 }
 
 // take polls once and returns the target handed out, or "" when none may
@@ -209,25 +230,34 @@ func TestSchedulerWindow(t *testing.T) {
 		urls = append(urls, fmt.Sprintf("http://h%d.test/", i%3))
 	}
 	urls[9] = "not a url"
+	urls[60] = "not one either"
 	c := newClock()
-	s := newTestScheduler(Config{PerHost: 1}, c, 8, urls...)
+	// 24 hosts' worth of window: each host's share is 3.
+	s := newTestScheduler(Config{PerHost: 1}, c, 24, urls...)
 	releases := map[string]func(){}
 	want := []string{
-		"http://h0.test/", // the window fills with 8
-		"http://h1.test/", // 7 held: no room for a batch of 2 yet
-		"not a url",       // 6 held: 2 more read, the invalid line among them, and it goes first
+		"not a url",       // the window's first fill: 3 targets a host, the rest in the overflow
+		"not one either",  // read too: the overflow keeps the window from filling
+		"http://h0.test/", // then the hosts, one each at --per-host 1
+		"http://h1.test/",
 		"http://h2.test/",
-		"", // every host at --per-host 1
+		"",
 	}
 	for i, w := range want {
 		if got := take(t, s, releases); got != w {
 			t.Fatalf("take %d: %q, want %q", i, got, w)
 		}
 	}
-	pending := s.Pending()
+	if s.pending != 3*3 || s.over.n != len(urls)-len(want)+1-s.pending {
+		t.Errorf("held %d in the window and %d in the overflow, want 9 and %d", s.pending, s.over.n, len(urls)-len(want)+1-9)
+	}
+	var pending []input.Target
+	if err := s.Pending(func(t input.Target) { pending = append(pending, t) }); err != nil {
+		t.Fatal(err)
+	}
 	checkInvariants(t, s)
-	if len(pending) != s.window || s.pending != 0 {
-		t.Errorf("Pending gave %d targets and left %d held", len(pending), s.pending)
+	if len(pending) != len(urls)-len(want)+1 || s.pending != 0 || s.over.n != 0 {
+		t.Errorf("Pending gave %d targets and left %d held, %d in the overflow", len(pending), s.pending, s.over.n)
 	}
 	for _, r := range releases {
 		r()
@@ -299,7 +329,8 @@ func TestSchedulerRetry(t *testing.T) {
 	}
 	releases["http://a.test/1"]()
 	s.Retry(first, t0.Add(2*time.Second))
-	if p := s.Pending(); len(p) != 1 || p[0].Raw != "http://a.test/1" {
-		t.Fatalf("Pending %v, want the retry", p)
+	var p []input.Target
+	if err := s.Pending(func(t input.Target) { p = append(p, t) }); err != nil || len(p) != 1 || p[0].Raw != "http://a.test/1" {
+		t.Fatalf("Pending %v (%v), want the retry", p, err)
 	}
 }

@@ -46,6 +46,15 @@ type Config struct {
 	// ReadRobots reads each host's robots.txt (--robots report or obey):
 	// Fetch.ObeyRobots says whether a disallowed URL is fetched.
 	ReadRobots bool
+	// Slowed, if set, is called (from any goroutine) when a host's
+	// robots.txt Crawl-delay, obeyed, slows it below --host-rate: with the
+	// host (input.HostKey) and the delay between its requests.
+	Slowed func(host string, every time.Duration)
+	// WatchThrottle, if set, is called once before the run starts with a
+	// function reporting the hosts' windows under limiter.ThrottleAuto
+	// (limiter.Limits.Throttled), safe to call from any goroutine during
+	// the run: --progress log shows it.
+	WatchThrottle func(report func(now time.Time) limiter.ThrottleReport)
 
 	Source Source
 	// Skip, if set, is asked of every target before it is scheduled; a
@@ -82,6 +91,9 @@ type Outcome struct {
 	// alone (limiter.Limits.HostCapWait); the summary line names
 	// --per-host when it is most of the run.
 	HostCapWait time.Duration
+	// Throttle is what limiter.ThrottleAuto did to the hosts' windows, at
+	// the end of the run (zero under ThrottleOff).
+	Throttle limiter.ThrottleReport
 }
 
 // FailFastError is the error of a run stopped by Config.FailFast.
@@ -130,7 +142,7 @@ func newEngine(cfg Config) (*fetcher.Fetcher, *limiter.Limits) {
 	cfg.Fetch.IdleConnsPerHost = idleConns(cfg.Limits)
 	var f *fetcher.Fetcher
 	if cfg.ReadRobots {
-		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots)
+		cfg.Fetch.Robots = newRobots(&f, lim, cfg.Fetch.ObeyRobots, cfg.Limits.HostRate, cfg.Slowed)
 	}
 	f = fetcher.New(cfg.Fetch, lim)
 	return f, lim
@@ -154,7 +166,7 @@ func newRunner(cfg Config, lim *limiter.Limits, f step) *runner {
 	}
 	r := &runner{cfg: cfg, lim: lim, fetch: f, feed: make(chan input.Target, 256), quit: make(chan struct{})}
 	r.sched = limiter.NewScheduler(lim, r.feed, window)
-	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work}
+	r.pool = pool{sched: r.sched, max: maxWorkers(cfg.Limits.Concurrency), work: r.work, fail: r.fail}
 	return r
 }
 
@@ -178,6 +190,9 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 		defer close(consumed)
 		out.WriteErr = r.cfg.Consume(results, stop)
 	}()
+	if r.cfg.WatchThrottle != nil {
+		r.cfg.WatchThrottle(r.lim.Throttled)
+	}
 	r.start(runCtx)
 	r.finish(ctx, runCtx)
 	close(results)
@@ -185,6 +200,7 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 
 	out.Read, out.Unstarted, out.Skipped = r.taken, r.unstarted, int(r.skipped.Load())
 	out.HostCapWait = r.lim.HostCapWait()
+	out.Throttle = r.lim.Throttled(time.Now())
 	out.Deadline = errors.Is(runCtx.Err(), context.DeadlineExceeded)
 	var ff *FailFastError
 	if errors.As(context.Cause(ctx), &ff) {

@@ -91,6 +91,13 @@ func (r *runner) work(ctx context.Context, t input.Target, release func()) {
 	r.send(j.Result)
 }
 
+// fail stops the run with err, which Run returns, unless it already has
+// an error to return.
+func (r *runner) fail(err error) {
+	r.readErr.CompareAndSwap(nil, &err)
+	r.stop(err)
+}
+
 // send hands a result to the consumer, stopping the run first if it is
 // the failure --fail-fast waits for.
 func (r *runner) send(res record.Result) {
@@ -114,9 +121,8 @@ func (r *runner) emit(res record.Result) {
 func (r *runner) finish(ctx, runCtx context.Context) {
 	r.pool.workers.Wait()
 	deadline := errors.Is(runCtx.Err(), context.DeadlineExceeded)
-	pending := r.sched.Pending()
 	r.taken = r.sched.Taken()
-	for _, t := range pending {
+	err := r.sched.Pending(func(t input.Target) {
 		switch j := r.jobs.take(t.Seq); {
 		case j != nil: // started, and waiting to retry
 			j.Abandon(!deadline) // at the deadline, the last attempt's result
@@ -126,6 +132,9 @@ func (r *runner) finish(ctx, runCtx context.Context) {
 		default:
 			r.unstarted++
 		}
+	})
+	if err != nil {
+		r.fail(err)
 	}
 	if deadline {
 		r.taken += r.drainFeed(ctx)
@@ -180,7 +189,8 @@ type pool struct {
 	sched   *limiter.Scheduler
 	max     int64
 	work    func(context.Context, input.Target, func())
-	mu      sync.Mutex // one worker in sched.Next at a time
+	fail    func(error) // stops the run when the scheduler fails
+	mu      sync.Mutex  // one worker in sched.Next at a time
 	workers sync.WaitGroup
 	total   atomic.Int64
 	peak    atomic.Int64 // the most workers at once
@@ -205,6 +215,9 @@ func (p *pool) spawn(ctx context.Context) {
 				p.spawn(ctx) // nobody is left waiting for the next target
 			}
 			if err != nil {
+				if err != io.EOF && ctx.Err() == nil {
+					p.fail(err)
+				}
 				return
 			}
 			p.work(ctx, t, release)

@@ -7,6 +7,8 @@ package record
 // field of Result and one entry in Fields (docs/ARCHITECTURE.md, "Where a
 // new feature plugs in").
 
+import "time"
+
 // Type is what a field holds, which decides how each format writes it.
 type Type uint8
 
@@ -18,7 +20,11 @@ const (
 	Bool                  // true or false, INTEGER 0 or 1
 	StringMap             // a JSON object of strings; CSV and store: that JSON
 	ListMap               // a JSON object of string arrays; CSV and store: that JSON
+	Time                  // RFC 3339 in UTC to the millisecond (TimeLayout), a JSON string, TEXT
 )
+
+// TimeLayout is how a Time field is written: RFC 3339, UTC, milliseconds.
+const TimeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // Group says when a field is in a record.
 type Group uint8
@@ -30,7 +36,8 @@ const (
 	// SEO fields are read from the page when --fields names them.
 	SEO
 	// Added fields are set by a flag of their own: extract by -e,
-	// robots_txt by --robots report or obey.
+	// robots_txt by --robots report or obey; depth and from by fanout
+	// crawl.
 	Added
 )
 
@@ -46,10 +53,10 @@ type Value struct {
 	Bool bool
 	Map  map[string]string
 	List map[string][]string
+	Time time.Time
 }
 
-// Zero reports whether v is its type's zero (or null): what today's JSON
-// record leaves out of fields that are not Kept.
+// Zero reports whether v is null or its type's zero value.
 func (v Value) Zero() bool {
 	switch {
 	case v.Null:
@@ -64,6 +71,8 @@ func (v Value) Zero() bool {
 		return !v.Bool
 	case v.Type == StringMap:
 		return len(v.Map) == 0
+	case v.Type == Time:
+		return v.Time.IsZero()
 	}
 	return len(v.List) == 0
 }
@@ -75,52 +84,52 @@ type Field struct {
 	Name  string
 	Type  Type
 	Group Group
-	// Kept fields are written even when zero; the others are left out of
-	// the JSON record when zero.
-	Kept bool
-	// Get reads the field from r.
+	// Get reads the field from r. Its Value is null where the record does
+	// not know the field (docs/record.md says when, field by field).
 	Get func(r *Result) Value
 }
 
 // Fields is the record's fields in record order: the JSON record's keys
-// are in this order.
+// are in this order, and every record of a run has the same keys (a run's
+// field list), null where unknown.
 var Fields = []Field{
-	{"url", String, Default, true, func(r *Result) Value { return str(r.URL) }},
-	{"line", Int, Default, true, func(r *Result) Value { return num(int64(r.Line)) }},
-	{"file", String, Default, false, func(r *Result) Value { return known(r.File) }},
-	{"status", Int, Default, false, func(r *Result) Value { return Value{Type: Int, Int: int64(r.Status), Null: r.Status == 0} }},
-	{"title", String, Default, false, func(r *Result) Value {
+	{"url", String, Default, func(r *Result) Value { return str(r.URL) }},
+	{"line", Int, Default, func(r *Result) Value { return num(int64(r.Line)) }},
+	{"file", String, Default, func(r *Result) Value { return known(r.File) }},
+	{"status", Int, Default, func(r *Result) Value { return Value{Type: Int, Int: int64(r.Status), Null: r.Status == 0} }},
+	{"title", String, Default, func(r *Result) Value {
 		return Value{Type: String, Str: r.Title, Null: r.Title == "" && !r.HasTitle}
 	}},
-	{"final_url", String, Default, false, func(r *Result) Value { return known(r.FinalURL) }},
-	{"redirects", Int, Default, false, func(r *Result) Value { return num(int64(r.Redirects)) }},
-	{"content_type", String, Default, false, func(r *Result) Value { return known(r.ContentType) }},
-	{"size", Int, Default, true, func(r *Result) Value { return num(r.Size) }},
-	{"truncated", Bool, Default, false, func(r *Result) Value { return Value{Type: Bool, Bool: r.Truncated} }},
-	{"duration_ms", Float, Default, true, func(r *Result) Value { return Value{Type: Float, Num: r.DurationMS} }},
-	{"attempts", Int, Default, true, func(r *Result) Value { return num(int64(r.Attempts)) }},
-	{"error", String, Default, false, func(r *Result) Value { return known(r.Error) }},
-	{"error_kind", String, Default, false, func(r *Result) Value { return known(string(r.ErrorKind)) }},
-	{"description", String, SEO, false, func(r *Result) Value { return known(r.Description) }},
-	{"canonical", String, SEO, false, func(r *Result) Value { return known(r.Canonical) }},
-	{"robots", String, SEO, false, func(r *Result) Value { return known(r.Robots) }},
-	{"lang", String, SEO, false, func(r *Result) Value { return known(r.Lang) }},
-	{"h1", String, SEO, false, func(r *Result) Value { return known(r.H1) }},
-	{"h1_count", Int, SEO, false, func(r *Result) Value { return num(int64(r.H1Count)) }},
-	{"og", StringMap, SEO, false, func(r *Result) Value { return Value{Type: StringMap, Map: r.OG, Null: r.OG == nil} }},
-	{"hreflang", StringMap, SEO, false, func(r *Result) Value {
+	{"final_url", String, Default, func(r *Result) Value { return known(r.FinalURL) }},
+	{"redirects", Int, Default, func(r *Result) Value { return num(int64(r.Redirects)) }},
+	{"content_type", String, Default, func(r *Result) Value { return known(r.ContentType) }},
+	{"size", Int, Default, func(r *Result) Value { return num(r.Size) }},
+	{"truncated", Bool, Default, func(r *Result) Value { return Value{Type: Bool, Bool: r.Truncated} }},
+	{"duration_ms", Float, Default, func(r *Result) Value { return Value{Type: Float, Num: r.DurationMS} }},
+	{"attempts", Int, Default, func(r *Result) Value { return num(int64(r.Attempts)) }},
+	{"error", String, Default, func(r *Result) Value { return known(r.Error) }},
+	{"error_kind", String, Default, func(r *Result) Value { return known(string(r.ErrorKind)) }},
+	{"fetched_at", Time, Default, func(r *Result) Value { return Value{Type: Time, Time: r.FetchedAt, Null: r.FetchedAt.IsZero()} }},
+	{"description", String, SEO, func(r *Result) Value { return known(r.Description) }},
+	{"canonical", String, SEO, func(r *Result) Value { return known(r.Canonical) }},
+	{"robots", String, SEO, func(r *Result) Value { return known(r.Robots) }},
+	{"lang", String, SEO, func(r *Result) Value { return known(r.Lang) }},
+	{"h1", String, SEO, func(r *Result) Value { return known(r.H1) }},
+	{"h1_count", Int, SEO, func(r *Result) Value { return count(r, r.H1Count) }},
+	{"og", StringMap, SEO, func(r *Result) Value { return Value{Type: StringMap, Map: r.OG, Null: r.OG == nil} }},
+	{"hreflang", StringMap, SEO, func(r *Result) Value {
 		return Value{Type: StringMap, Map: r.Hreflang, Null: r.Hreflang == nil}
 	}},
-	{"links", Int, SEO, false, func(r *Result) Value { return num(int64(r.Links)) }},
-	{"extract", ListMap, Added, false, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
-	{"robots_txt", String, Added, false, func(r *Result) Value { return known(r.RobotsTxt) }},
-	{"depth", Int, Added, false, func(r *Result) Value {
+	{"links", Int, SEO, func(r *Result) Value { return count(r, r.Links) }},
+	{"extract", ListMap, Added, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
+	{"robots_txt", String, Added, func(r *Result) Value { return known(r.RobotsTxt) }},
+	{"depth", Int, Added, func(r *Result) Value {
 		if r.Depth == nil {
 			return Value{Type: Int, Null: true}
 		}
 		return num(int64(*r.Depth))
 	}},
-	{"from", String, Added, false, func(r *Result) Value { return known(r.From) }},
+	{"from", String, Added, func(r *Result) Value { return known(r.From) }},
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }
@@ -129,6 +138,9 @@ func str(s string) Value { return Value{Type: String, Str: s} }
 func known(s string) Value { return Value{Type: String, Str: s, Null: s == ""} }
 
 func num(n int64) Value { return Value{Type: Int, Int: n} }
+
+// count is a count read from the page: unknown (null) without a response.
+func count(r *Result, n int) Value { return Value{Type: Int, Int: int64(n), Null: r.Status == 0} }
 
 // FieldNamed is the field called name, and whether there is one.
 func FieldNamed(name string) (Field, bool) {

@@ -7,6 +7,7 @@ package record
 import (
 	"net/url"
 	"strings"
+	"time"
 )
 
 // Kind is the class of a failure, one of a small fixed set. The zero Kind
@@ -33,35 +34,41 @@ var Kinds = []Kind{KindInvalidURL, KindDNS, KindConnect, KindTLS, KindTimeout, K
 
 // Result is what became of one input line: the JSON record (docs/output.md, "The JSON record").
 // Its fields' names, order and encodings are the table Fields (fields.go):
-// a new field is a field here and an entry there.
+// a new field is a field here and an entry there. The encoders write a
+// run's fields in every record, null where the table's Get says unknown;
+// the json tags name the keys for readers (encoding/json reads a record
+// back into a Result).
 // A result with ErrorKind set failed; an HTTP status alone is not a failure.
 type Result struct {
 	URL         string  `json:"url"`
 	Line        int     `json:"line"`
-	File        string  `json:"file,omitempty"` // with several input files: the line's
-	Status      int     `json:"status,omitempty"`
-	Title       string  `json:"title,omitempty"`
-	FinalURL    string  `json:"final_url,omitempty"`
-	Redirects   int     `json:"redirects,omitempty"`
-	ContentType string  `json:"content_type,omitempty"`
+	File        string  `json:"file"` // with several input files: the line's
+	Status      int     `json:"status"`
+	Title       string  `json:"title"`
+	FinalURL    string  `json:"final_url"`
+	Redirects   int     `json:"redirects"`
+	ContentType string  `json:"content_type"`
 	Size        int64   `json:"size"`
-	Truncated   bool    `json:"truncated,omitempty"`
+	Truncated   bool    `json:"truncated"`
 	DurationMS  float64 `json:"duration_ms"`
 	Attempts    int     `json:"attempts"`
-	Error       string  `json:"error,omitempty"`
-	ErrorKind   Kind    `json:"error_kind,omitempty"`
+	Error       string  `json:"error"`
+	ErrorKind   Kind    `json:"error_kind"`
+	// FetchedAt is when the result was final: the run's writer stamps it
+	// as the result reaches it (report.Writer).
+	FetchedAt time.Time `json:"fetched_at"`
 
 	// What --fields asks for beyond the defaults (docs/seo.md, "SEO fields").
 	Page
-	Extract map[string][]string `json:"extract,omitempty"` // -e name → values
+	Extract map[string][]string `json:"extract"` // -e name → values
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
 	// "allowed" or "disallowed".
-	RobotsTxt string `json:"robots_txt,omitempty"`
+	RobotsTxt string `json:"robots_txt"`
 	// Depth and From are set by fanout crawl: how many links from a seed
-	// the URL was found (seeds are 0; nil outside a crawl), and the page it
-	// was first found on ("" for a seed).
-	Depth *int   `json:"depth,omitempty"`
-	From  string `json:"from,omitempty"`
+	// the URL was found (seeds are 0; null outside a crawl), and the page
+	// it was first found on (null for a seed).
+	Depth *int   `json:"depth"`
+	From  string `json:"from"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
@@ -75,20 +82,20 @@ type Result struct {
 	Nofollow            bool     `json:"-"`
 }
 
-// Page is what --fields reads from a page beyond the title (docs/seo.md, "SEO
-// fields"): absent when not asked for or empty (h1_count and links: absent
-// means 0). extract.Scan fills it; Result embeds it, so a fetch copies and
+// Page is what --fields reads from a page beyond the title (docs/seo.md,
+// "SEO fields"): null in the record when the page did not say.
+// extract.Scan fills it; Result embeds it, so a fetch copies and
 // clears it whole.
 type Page struct {
-	Description string            `json:"description,omitempty"`
-	Canonical   string            `json:"canonical,omitempty"` // resolved against final_url
-	Robots      string            `json:"robots,omitempty"`    // meta robots, then X-Robots-Tag
-	Lang        string            `json:"lang,omitempty"`
-	H1          string            `json:"h1,omitempty"`
-	H1Count     int               `json:"h1_count,omitempty"`
-	OG          map[string]string `json:"og,omitempty"`       // "title", "description", "image", "type", "url"
-	Hreflang    map[string]string `json:"hreflang,omitempty"` // language → URL, resolved
-	Links       int               `json:"links,omitempty"`
+	Description string            `json:"description"`
+	Canonical   string            `json:"canonical"` // resolved against final_url
+	Robots      string            `json:"robots"`    // meta robots, then X-Robots-Tag
+	Lang        string            `json:"lang"`
+	H1          string            `json:"h1"`
+	H1Count     int               `json:"h1_count"`
+	OG          map[string]string `json:"og"`       // "title", "description", "image", "type", "url"
+	Hreflang    map[string]string `json:"hreflang"` // language → URL, resolved
+	Links       int               `json:"links"`
 }
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,65 +28,12 @@ type Encoder interface {
 	Footer(w io.Writer, s *Summary) error
 }
 
-// NewEncoder returns the encoder for format (one of Formats); gather says
-// whether results are gathered into one document with the summary.
+// NewEncoder returns the encoder for format (one of Formats) of the
+// default fields; gather says whether results are gathered into one
+// document with the summary.
 func NewEncoder(format string, gather bool) (Encoder, error) {
-	switch format {
-	case "jsonl", "json":
-		if gather {
-			return gatherJSON{}, nil
-		}
-		return jsonLines{}, nil
-	case "csv":
-		fields, err := lookupFields(CSVHeader)
-		return &csvEncoder{fields: fields}, err
-	case "text":
-		return textEncoder{}, nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want jsonl, csv or text)", format)
+	return NewEncoderFields(format, gather, nil)
 }
-
-// jsonLines writes a record a line.
-type jsonLines struct{}
-
-func (jsonLines) Header(*bytes.Buffer) {}
-
-func (jsonLines) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
-	buf.Write(appendRecord(buf.AvailableBuffer(), r))
-	buf.WriteByte('\n')
-	return nil
-}
-
-func (jsonLines) Footer(io.Writer, *Summary) error { return nil }
-
-// gatherJSON writes {"results": [...], "summary": {...}}, a record a line.
-type gatherJSON struct{}
-
-func (gatherJSON) Header(buf *bytes.Buffer) { buf.WriteString("{\"results\": [\n") }
-
-func (gatherJSON) Record(buf *bytes.Buffer, r *record.Result, first bool) error {
-	if !first {
-		buf.WriteString(",\n")
-	}
-	buf.Write(appendRecord(buf.AvailableBuffer(), r))
-	return nil
-}
-
-func (gatherJSON) Footer(w io.Writer, s *Summary) error {
-	if _, err := io.WriteString(w, "\n],\n\"summary\": "); err != nil {
-		return err
-	}
-	if err := s.WriteJSON(w); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "}\n")
-	return err
-}
-
-// CSVHeader names the CSV columns without --fields: the default fields in
-// record order, except file, which comes last so that the columns before
-// it stay where they were.
-var CSVHeader = append(slices.DeleteFunc(record.Names(record.Default), func(n string) bool { return n == "file" }), "file")
 
 // textEncoder writes fixed-width columns, so that a stream stays aligned
 // without buffering: status (or error kind), time, size, URL, then the title

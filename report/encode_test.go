@@ -3,7 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -44,7 +44,7 @@ func csvRoundTrip(t *testing.T, r *record.Result) []string {
 	if err != nil {
 		t.Fatalf("encoding/csv cannot read %q: %v", buf.String(), err)
 	}
-	if len(rows) != 2 || len(rows[1]) != len(CSVHeader) {
+	if len(rows) != 2 || len(rows[1]) != len(DefaultFields) {
 		t.Fatalf("%d rows, %v", len(rows), rows)
 	}
 	return rows[1]
@@ -53,17 +53,17 @@ func csvRoundTrip(t *testing.T, r *record.Result) []string {
 func checkCSV(t *testing.T, r *record.Result) {
 	t.Helper()
 	row := csvRoundTrip(t, r)
-	for i, c := range map[int]string{0: r.URL, 3: r.Title, 4: r.FinalURL, 6: r.ContentType, 11: r.Error} {
-		if row[i] != wantCell(c) {
-			t.Errorf("%s cell %q from %q, want %q", CSVHeader[i], row[i], c, wantCell(c))
+	for name, c := range map[string]string{"url": r.URL, "title": r.Title, "final_url": r.FinalURL, "content_type": r.ContentType, "error": r.Error} {
+		if i := slices.Index(DefaultFields, name); row[i] != wantCell(c) {
+			t.Errorf("%s cell %q from %q, want %q", DefaultFields[i], row[i], c, wantCell(c))
 		}
 	}
 	for i, c := range row {
 		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			t.Errorf("%s cell %q starts a formula", CSVHeader[i], c)
+			t.Errorf("%s cell %q starts a formula", DefaultFields[i], c)
 		}
 		if strings.ContainsFunc(c, func(r rune) bool { return r < 0x20 || r >= 0x7f && r <= 0x9f }) {
-			t.Errorf("%s cell %q holds a control character", CSVHeader[i], c)
+			t.Errorf("%s cell %q holds a control character", DefaultFields[i], c)
 		}
 	}
 }
@@ -105,8 +105,7 @@ func TestJSONIsNotNeutralised(t *testing.T) {
 	if err := enc.Record(&buf, &r, true); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := json.Marshal(&r)
-	if buf.String() != string(want)+"\n" {
+	if want := wantFields(t, &r, DefaultFields); buf.String() != want+"\n" {
 		t.Errorf("jsonl %q, want %q", buf.String(), want)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/fanout-dev/fanout/internal/spill"
 )
 
 // errorsInMemory is how many entries an ErrorList keeps in memory before it
@@ -18,7 +20,7 @@ const errorsInMemory = 4096
 // concurrent use. Close removes the file.
 type ErrorList struct {
 	mem  []ErrorEntry
-	file *spillFile
+	file *spill.File
 	n    int
 	err  error // the first failure to spill; Each returns it
 	// inMemory overrides errorsInMemory (tests).
@@ -40,7 +42,7 @@ func (l *ErrorList) Append(e ErrorEntry) {
 		return
 	}
 	if l.file == nil {
-		if l.file, l.err = newSpillFile(); l.err != nil {
+		if l.file, l.err = spill.New(); l.err != nil {
 			l.err = fmt.Errorf("listing errors: %w", l.err)
 			return
 		}
@@ -80,7 +82,7 @@ func (l *ErrorList) Each(fn func(*ErrorEntry) error) error {
 	if l.file == nil {
 		return nil
 	}
-	r := bufio.NewReader(io.NewSectionReader(l.file, 0, l.file.size))
+	r := bufio.NewReader(io.NewSectionReader(l.file, 0, l.file.Size()))
 	for {
 		line, err := r.ReadBytes('\n')
 		if err == io.EOF && len(line) == 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 
 	"github.com/fanout-dev/fanout/record"
@@ -14,27 +15,48 @@ import (
 // column list (--fields) may name: record.Fields' names.
 var FieldNames = record.AllNames()
 
-// NewEncoderFields is NewEncoder for records with only the named fields
-// (FieldNames), in the order given: JSON records keep those keys (each
-// written as the whole record writes it: omitted when empty, except the
-// Kept fields), and CSV has those columns (maps and lists as JSON). The
-// text format has its own layout and ignores fields. nil fields is
-// NewEncoder.
+// NewEncoderFields is NewEncoder for records with the named fields
+// (FieldNames), in the order Columns gives: every JSON record has those
+// keys, in that order, null where unknown; CSV has those columns in that
+// order (maps and lists as JSON). The text format has its own layout and
+// ignores fields. nil fields are the default fields.
 func NewEncoderFields(format string, gather bool, fields []string) (Encoder, error) {
-	if fields == nil || format == "text" {
-		return NewEncoder(format, gather)
+	if fields == nil {
+		fields = DefaultFields
 	}
-	chosen, err := lookupFields(fields)
+	chosen, err := lookupFields(Columns(fields))
 	if err != nil {
 		return nil, err
 	}
 	switch format {
 	case "jsonl", "json":
-		return fieldJSON{fields: jsonFields(chosen), gather: gather}, nil
+		return jsonEncoder{fields: jsonFields(chosen), gather: gather}, nil
 	case "csv":
 		return &csvEncoder{fields: chosen}, nil
+	case "text":
+		return textEncoder{}, nil
 	}
-	return NewEncoder(format, gather)
+	return nil, fmt.Errorf("unknown format %q (want jsonl, csv or text)", format)
+}
+
+// DefaultFields are the fields of a record without --fields, in record
+// order.
+var DefaultFields = record.Names(record.Default)
+
+// Fixed are the fields every record starts with, in this order, whatever
+// the field list: they say which line of which list a record answers.
+var Fixed = []string{"url", "line", "file"}
+
+// Columns is names as records and CSV rows have them: Fixed first, then
+// the others in the order given, each once.
+func Columns(names []string) []string {
+	cols := slices.Clone(Fixed)
+	for _, n := range names {
+		if !slices.Contains(cols, n) {
+			cols = append(cols, n)
+		}
+	}
+	return cols
 }
 
 // lookupFields is the table's entries for names, in their order.
@@ -50,19 +72,20 @@ func lookupFields(names []string) ([]record.Field, error) {
 	return fields, nil
 }
 
-// fieldJSON writes JSON records with the chosen fields.
-type fieldJSON struct {
+// jsonEncoder writes JSON records with the chosen fields: a record a line,
+// or gathered as {"results": [...], "summary": {...}}, a record a line.
+type jsonEncoder struct {
 	fields []jsonField
 	gather bool
 }
 
-func (e fieldJSON) Header(buf *bytes.Buffer) {
+func (e jsonEncoder) Header(buf *bytes.Buffer) {
 	if e.gather {
-		gatherJSON{}.Header(buf)
+		buf.WriteString("{\"results\": [\n")
 	}
 }
 
-func (e fieldJSON) Record(buf *bytes.Buffer, r *record.Result, first bool) error {
+func (e jsonEncoder) Record(buf *bytes.Buffer, r *record.Result, first bool) error {
 	if e.gather && !first {
 		buf.WriteString(",\n")
 	}
@@ -73,11 +96,18 @@ func (e fieldJSON) Record(buf *bytes.Buffer, r *record.Result, first bool) error
 	return nil
 }
 
-func (e fieldJSON) Footer(w io.Writer, s *Summary) error {
-	if e.gather {
-		return gatherJSON{}.Footer(w, s)
+func (e jsonEncoder) Footer(w io.Writer, s *Summary) error {
+	if !e.gather {
+		return nil
 	}
-	return nil
+	if _, err := io.WriteString(w, "\n],\n\"summary\": "); err != nil {
+		return err
+	}
+	if err := s.WriteJSON(w); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "}\n")
+	return err
 }
 
 // csvEncoder writes the chosen fields as CSV columns.
@@ -123,6 +153,8 @@ func csvValue(v record.Value) string {
 		return strconv.FormatFloat(v.Num, 'f', -1, 64)
 	case v.Type == record.Bool:
 		return strconv.FormatBool(v.Bool)
+	case v.Type == record.Time:
+		return v.Time.UTC().Format(record.TimeLayout)
 	case v.Zero():
 		return ""
 	}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -44,15 +45,59 @@ func TestHistogramQuantiles(t *testing.T) {
 }
 
 func TestBucketsAreMonotonic(t *testing.T) {
-	prev := -1
-	for us := uint64(0); us < 1<<33; us = us*21/20 + 1 {
-		b := bucketOf(us)
-		if b < prev {
-			t.Fatalf("bucketOf(%d) = %d after %d", us, b, prev)
+	for _, sub := range []int{16, 64} {
+		h := NewHistogram(sub)
+		prev := -1
+		for us := uint64(0); us < 1<<33; us = us*21/20 + 1 {
+			b := h.bucket(us)
+			if b < prev {
+				t.Fatalf("sub %d: bucket(%d) = %d after %d", sub, us, b, prev)
+			}
+			tol := 1 / float64(sub)
+			if mid := h.mid(b); us > uint64(2*sub) && (mid < float64(us)*(1-tol) || mid > float64(us)*(1+tol)) {
+				t.Fatalf("sub %d: bucket %d mid %v far from %d", sub, b, mid, us)
+			}
+			prev = b
 		}
-		if mid := bucketMid(b); us > 128 && (mid < float64(us)*0.98 || mid > float64(us)*1.02) {
-			t.Fatalf("bucket %d mid %v far from %d", b, mid, us)
-		}
-		prev = b
+	}
+}
+
+// TestCoarseHistogramQuantiles checks a histogram of 16 buckets per power
+// of two (fanout report's per-host one) against the exact
+// nearest-rank quantiles of sorted durations: within 1/32 of the value.
+func TestCoarseHistogramQuantiles(t *testing.T) {
+	tests := []struct {
+		name string
+		gen  func(*rand.Rand) time.Duration
+	}{
+		{"microseconds", func(r *rand.Rand) time.Duration { return time.Duration(r.IntN(200)) * time.Microsecond }},
+		{"log-normal ms", func(r *rand.Rand) time.Duration {
+			return time.Duration(math.Exp(3+r.NormFloat64()) * float64(time.Millisecond))
+		}},
+		{"seconds to minutes", func(r *rand.Rand) time.Duration { return time.Duration(1+r.IntN(600)) * time.Second }},
+		{"one value", func(*rand.Rand) time.Duration { return 42 * time.Millisecond }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(7, 7))
+			h := NewHistogram(16)
+			var all []time.Duration
+			for range 5000 {
+				d := tt.gen(rng).Truncate(time.Microsecond)
+				h.Record(d)
+				all = append(all, d)
+			}
+			slices.Sort(all)
+			for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
+				want := all[int(math.Ceil(q*float64(len(all))))-1]
+				got := h.Quantile(q)
+				if diff := math.Abs(float64(got - want)); diff > float64(want)/32+float64(time.Microsecond) {
+					t.Errorf("q%.2f = %v, exact %v", q, got, want)
+				}
+			}
+			if len(h.counts) > 34*16 {
+				t.Errorf("%d buckets kept", len(h.counts))
+			}
+		})
 	}
 }

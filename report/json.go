@@ -10,21 +10,11 @@ import (
 	"github.com/fanout-dev/fanout/record"
 )
 
-// appendRecord appends r as the whole JSON record: every field of
-// record.Fields, byte for byte what encoding/json makes of record.Result
-// (FuzzAppendRecord holds it to that), without reflection.
-func appendRecord(b []byte, r *record.Result) []byte {
-	return appendFields(b, r, wholeRecord)
-}
-
 // jsonField is a field of the table with its JSON key written out.
 type jsonField struct {
 	record.Field
 	key string // "name":
 }
-
-// wholeRecord is every field of the record, in record order.
-var wholeRecord = jsonFields(record.Fields)
 
 func jsonFields(fields []record.Field) []jsonField {
 	out := make([]jsonField, len(fields))
@@ -34,21 +24,16 @@ func jsonFields(fields []record.Field) []jsonField {
 	return out
 }
 
-// appendFields appends r as a JSON object of fields, in their order; a
-// field that is not Kept is left out when zero.
+// appendFields appends r as a JSON object of fields, every one in their
+// order, null where unknown: what encoding/json makes of the record's
+// contract (FuzzAppendRecord holds it to that), without reflection.
 func appendFields(b []byte, r *record.Result, fields []jsonField) []byte {
 	b = append(b, '{')
-	n := len(b)
 	for i := range fields {
-		f := &fields[i]
-		v := f.Get(r)
-		if !f.Kept && v.Zero() {
-			continue
-		}
-		if len(b) > n {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendValue(append(b, f.key...), v)
+		b = appendValue(append(b, fields[i].key...), fields[i].Get(r))
 	}
 	return append(b, '}')
 }
@@ -68,6 +53,8 @@ func appendValue(b []byte, v record.Value) []byte {
 		return strconv.AppendBool(b, v.Bool)
 	case v.Type == record.StringMap:
 		return appendStringMap(b, v.Map)
+	case v.Type == record.Time:
+		return append(v.Time.UTC().AppendFormat(append(b, '"'), record.TimeLayout), '"')
 	}
 	return appendListMap(b, v.List)
 }

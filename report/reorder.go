@@ -9,6 +9,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/fanout-dev/fanout/internal/spill"
 	"github.com/fanout-dev/fanout/record"
 )
 
@@ -27,7 +28,7 @@ type reorder struct {
 	held  map[int]record.Result // waiting in memory
 	limit int
 	runs  runHeap // spilled runs, by the Seq at their head
-	file  *spillFile
+	file  *spill.File
 	emit  func(*record.Result)
 }
 
@@ -103,13 +104,13 @@ func (o *reorder) emitHead() error {
 // spill writes every held result, in order, to the file as a new run.
 func (o *reorder) spill() error {
 	if o.file == nil {
-		f, err := newSpillFile()
+		f, err := spill.New()
 		if err != nil {
 			return fmt.Errorf("holding results: %w", err)
 		}
 		o.file = f
 	}
-	start := o.file.size
+	start := o.file.Size()
 	enc := gob.NewEncoder(o.file)
 	keys := slices.Sorted(maps.Keys(o.held))
 	for _, k := range keys {
@@ -119,7 +120,7 @@ func (o *reorder) spill() error {
 		}
 	}
 	clear(o.held)
-	rn := &run{dec: gob.NewDecoder(io.NewSectionReader(o.file, start, o.file.size-start))}
+	rn := &run{dec: gob.NewDecoder(io.NewSectionReader(o.file, start, o.file.Size()-start))}
 	if err := rn.dec.Decode(&rn.head); err != nil {
 		return fmt.Errorf("reading back held results: %w", err)
 	}

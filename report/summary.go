@@ -49,6 +49,13 @@ type ErrorEntry struct {
 	Error     string      `json:"error"`
 }
 
+// NewErrorEntry is how a failed result is listed wherever failures are
+// shown: its URL without a password (record.Result.RedactedURL), its line
+// and file, its error.
+func NewErrorEntry(r *record.Result) ErrorEntry {
+	return ErrorEntry{URL: r.RedactedURL(), Line: r.Line, File: r.File, ErrorKind: r.ErrorKind, Error: r.Error}
+}
+
 // Add counts one result.
 func (s *Summary) Add(r *record.Result) {
 	if s.ByStatus == nil {
@@ -71,7 +78,7 @@ func (s *Summary) Add(r *record.Result) {
 		s.Failed++
 		s.ByError[r.ErrorKind]++
 		if s.Errors != nil {
-			s.Errors.Append(ErrorEntry{URL: r.RedactedURL(), Line: r.Line, File: r.File, ErrorKind: r.ErrorKind, Error: r.Error})
+			s.Errors.Append(NewErrorEntry(r))
 		}
 	}
 	if r.Attempts > 0 {

@@ -40,6 +40,9 @@ type Writer struct {
 	// Out or the Store fails; the writer then keeps consuming (and counting)
 	// without writing there, so senders never block.
 	OnError func(error)
+	// Now stamps each result's FetchedAt as it arrives, unless set
+	// already; nil is time.Now.
+	Now func() time.Time
 
 	buf      bytes.Buffer
 	first    bool
@@ -71,7 +74,14 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		defer order.close()
 	}
 	w.Encoder.Header(&w.buf)
+	now := w.Now
+	if now == nil {
+		now = time.Now
+	}
 	for r := range results {
+		if r.FetchedAt.IsZero() {
+			r.FetchedAt = now().UTC().Truncate(time.Millisecond)
+		}
 		if w.Store != nil && w.storeErr == nil {
 			if err := w.Store.Put(&r); err != nil {
 				w.fail(&w.storeErr, err)

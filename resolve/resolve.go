@@ -11,12 +11,13 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/fanout-dev/fanout/input"
 )
 
 // Config configures a Resolver. Zero fields take the defaults named.
@@ -128,7 +129,7 @@ func (r *Resolver) Lookups() int64 { return r.lookups.Load() }
 // Config.Timeout, for the others and the cache. A failed lookup's error is
 // an *Error.
 func (r *Resolver) LookupHost(ctx context.Context, host string) ([]netip.Addr, error) {
-	host = strings.ToLower(host)
+	host = input.HostName(host) // the one form of a name: two spellings share an entry
 	if e, ok := r.cached(host); ok {
 		return e.addrs, e.err
 	}

@@ -4,11 +4,12 @@ import (
 	"container/list"
 	"context"
 	"errors"
-	"net"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/fanout-dev/fanout/input"
 )
 
 // Fetch gets the robots.txt at u: the status of the final response (after
@@ -185,15 +186,9 @@ func (c *Cache) load(ctx context.Context, e *entry, u *url.URL) (*Rules, error) 
 	return rules, nil
 }
 
-// originKey is u's scheme, lower-case host and port, the port given even
-// when it is the scheme's default: RFC 9309 keeps a robots.txt per origin.
+// originKey is u's scheme and its input.HostKey (lower-case host, IDNA's
+// ASCII form, the port given even when it is the scheme's default): RFC
+// 9309 keeps a robots.txt per origin.
 func originKey(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-		if u.Scheme == "https" {
-			port = "443"
-		}
-	}
-	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
+	return strings.ToLower(u.Scheme) + "://" + input.HostKey(u)
 }

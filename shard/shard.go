@@ -1,5 +1,5 @@
 // Package shard splits one URL list over several processes by host: a host
-// key is hashed with FNV-1a 64 and placed in one of N shards by jump
+// key (input.HostKey, the one key of a host) is hashed with FNV-1a 64 and placed in one of N shards by jump
 // consistent hash, so every URL of a host lands in the same shard and going
 // from N to N+1 shards moves only about 1/(N+1) of the hosts (docs/report.md,
 // "Running one list on a fleet").
@@ -8,12 +8,8 @@ package shard
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strconv"
 	"strings"
-
-	"golang.org/x/net/idna"
 )
 
 // Spec is one shard of a split: Index in [0, Count). The zero Spec is no
@@ -68,27 +64,6 @@ func (s Spec) Keeps(key string) bool {
 // Of is the shard of host key key among n (n ≥ 1): Jump(FNV1a64(key), n).
 func Of(key string, n int) int {
 	return int(Jump(FNV1a64(key), int32(min(n, maxCount-1))))
-}
-
-// HostKey is the key a URL is sharded by: its host in lower-case IDNA ASCII
-// form, a colon, and its port, the scheme's default port when none is
-// given (80 for http, 443 for https); an IPv6 host is bracketed. The
-// scheme itself is not part of the key. A host IDNA refuses is kept in
-// lower case as it is.
-func HostKey(u *url.URL) string {
-	host, port := u.Hostname(), u.Port()
-	if port == "" {
-		port = "443"
-		if strings.EqualFold(u.Scheme, "http") {
-			port = "80"
-		}
-	}
-	if ip := net.ParseIP(host); ip == nil {
-		if a, err := idna.Lookup.ToASCII(host); err == nil {
-			host = a
-		}
-	}
-	return net.JoinHostPort(strings.ToLower(host), port)
 }
 
 // FNV-1a 64 parameters (Fowler, Noll, Vo; IETF draft-eastlake-fnv).

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/input"
 )
 
 // Published FNV-1a 64 values (the FNV reference test suite, as in the IETF
@@ -111,34 +113,6 @@ func itoa(i int) string {
 	}
 }
 
-func TestHostKey(t *testing.T) {
-	tests := []struct {
-		name, url, want string
-	}{
-		{"https default port", "https://Example.COM/a", "example.com:443"},
-		{"http default port", "http://example.com/", "example.com:80"},
-		{"explicit port", "http://example.com:8080/x?y", "example.com:8080"},
-		{"scheme not in key", "HTTPS://example.com:80/", "example.com:80"},
-		{"IDNA", "https://BÜCHER.de/", "xn--bcher-kva.de:443"},
-		{"IDNA already ASCII", "https://xn--bcher-kva.de/", "xn--bcher-kva.de:443"},
-		{"IPv4", "http://127.0.0.7:9000/", "127.0.0.7:9000"},
-		{"IPv6", "http://[::1]:8080/", "[::1]:8080"},
-		{"userinfo dropped", "https://u:p@example.com/", "example.com:443"},
-		{"IDNA refuses: lower case", "https://a_b.Example.com/", "a_b.example.com:443"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			u, err := url.Parse(tt.url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := HostKey(u); got != tt.want {
-				t.Errorf("HostKey(%s) = %q, want %q", tt.url, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name, in, env string
@@ -226,7 +200,7 @@ func TestREADMEVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			key := HostKey(u)
+			key := input.HostKey(u)
 			if key != tt.key || FNV1a64(key) != tt.hash {
 				t.Fatalf("key %q hash %#x, want %q %#x", key, FNV1a64(key), tt.key, tt.hash)
 			}

@@ -5,20 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fanout-dev/fanout/record"
 )
 
 // The results table has one column per field of the record
-// (record.Fields), named as the field, then fetched_at, when the row was
-// written. Maps (og, hreflang, extract) are kept as their JSON; null
-// values are NULL.
+// (record.Fields), named as the field. Maps (og, hreflang, extract) are
+// kept as their JSON, times as the record writes them; null values are
+// NULL.
 
 // Schema is the results table: one row per URL, keyed by url.
 var Schema = schema()
 
 // storedColumns are the results table's columns, in Schema's order.
-var storedColumns = append(record.AllNames(), "fetched_at")
+var storedColumns = record.AllNames()
 
 // legacyColumns are the results table's columns in a store made before
 // fanout marked its stores (PRAGMA application_id): such a table has these,
@@ -40,12 +41,14 @@ func schema() string {
 	cols := make([]string, 0, len(record.Fields)+1)
 	for _, f := range record.Fields {
 		col := quoteName(f.Name) + " " + sqlTypes[f.Type]
-		if f.Name == "url" {
+		switch f.Name {
+		case "url":
 			col += " PRIMARY KEY"
+		case "fetched_at":
+			col += " NOT NULL" // fanout report reads it from every row
 		}
 		cols = append(cols, col)
 	}
-	cols = append(cols, "fetched_at TEXT NOT NULL")
 	return "CREATE TABLE IF NOT EXISTS results (\n\t" + strings.Join(cols, ",\n\t") + "\n)"
 }
 
@@ -95,13 +98,19 @@ func addColumns(db *sql.DB, path string) error {
 	return nil
 }
 
-// args are r's values for upsert, fetched_at last.
-func args(r *record.Result, fetchedAt string) []any {
+// args are r's values for upsert. A result the run's writer did not stamp
+// (record.Result.FetchedAt) is stamped now.
+func args(r *record.Result) []any {
+	if r.FetchedAt.IsZero() {
+		stamped := *r
+		stamped.FetchedAt = time.Now()
+		r = &stamped
+	}
 	out := make([]any, 0, len(storedColumns))
 	for _, f := range record.Fields {
 		out = append(out, sqlValue(f.Get(r)))
 	}
-	return append(out, fetchedAt)
+	return out
 }
 
 // sqlValue is v as an SQLite value: nil for null, maps as their JSON.
@@ -117,6 +126,8 @@ func sqlValue(v record.Value) any {
 		return v.Num
 	case v.Type == record.Bool:
 		return v.Bool
+	case v.Type == record.Time:
+		return v.Time.UTC().Format(record.TimeLayout)
 	case v.Type == record.StringMap:
 		b, _ := json.Marshal(v.Map) // a map of strings always marshals
 		return string(b)

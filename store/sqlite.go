@@ -131,7 +131,7 @@ func (s *SQLite) Put(r *record.Result) error {
 			return err
 		}
 	}
-	_, err := s.stmt.Exec(args(r, time.Now().UTC().Format(time.RFC3339Nano))...)
+	_, err := s.stmt.Exec(args(r)...)
 	if err != nil {
 		return err
 	}

@@ -29,8 +29,11 @@ type Options struct {
 	FailFirst  int           // each page's first FailFirst requests get their connection reset at once, before Latency
 	RecordTime bool          // keep every arrival's time (for rate tests)
 	Lean       bool          // count requests only: no Hits, no Arrivals (for benchmarks)
-	Pieces     int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
-	Gap        time.Duration // with Pieces, the pause between pieces
+	// Capacity, when positive, makes the site a host that copes with so
+	// many requests at once: see capacity.go.
+	Capacity int
+	Pieces   int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
+	Gap      time.Duration // with Pieces, the pause between pieces
 	// GraphPages is how many pages the site graph under GraphPath has (0:
 	// none); GraphExternal is the base URL (scheme://host:port) its links
 	// to another host go to (graph.go).
@@ -52,6 +55,8 @@ type Site struct {
 	inFlight atomic.Int64
 	maxIn    atomic.Int64
 
+	load load // with Options.Capacity
+
 	mu       sync.Mutex
 	arrivals []time.Time
 	hits     map[string]int
@@ -64,6 +69,7 @@ func New(opts Options) *Site {
 		opts.PageSize = 2048
 	}
 	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}, failed: map[int]int{}}
+	s.load.capacity.Store(int64(opts.Capacity))
 	s.mux.HandleFunc("/page/", s.page)
 	s.mux.HandleFunc(GraphPath, s.graph)
 	if opts.Extra != nil {
@@ -180,7 +186,15 @@ func (s *Site) page(w http.ResponseWriter, r *http.Request) {
 		drop(w) // at once, before any latency: a fault, not a slow page
 		return
 	}
-	if d := s.opts.Latency + randDuration(s.opts.Jitter); d > 0 {
+	d := s.opts.Latency + randDuration(s.opts.Jitter)
+	if s.load.capacity.Load() > 0 {
+		var over bool
+		if d, over = s.load.admit(s.opts.Latency, s.inFlight.Load()); over {
+			http.Error(w, "over capacity", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	if d > 0 {
 		if !Wait(r, d) {
 			return
 		}

@@ -1,18 +1,18 @@
-package runreport
+package runstats
 
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/store"
 )
 
@@ -194,45 +194,6 @@ func TestSpaceSavingBounds(t *testing.T) {
 	}
 }
 
-// TestSpanHistQuantiles checks the per-host histogram against the exact
-// nearest-rank quantiles of sorted durations: within 1/32 of the value.
-func TestSpanHistQuantiles(t *testing.T) {
-	tests := []struct {
-		name string
-		gen  func(*rand.Rand) time.Duration
-	}{
-		{"microseconds", func(r *rand.Rand) time.Duration { return time.Duration(r.IntN(200)) * time.Microsecond }},
-		{"log-normal ms", func(r *rand.Rand) time.Duration {
-			return time.Duration(math.Exp(3+r.NormFloat64()) * float64(time.Millisecond))
-		}},
-		{"seconds to minutes", func(r *rand.Rand) time.Duration { return time.Duration(1+r.IntN(600)) * time.Second }},
-		{"one value", func(*rand.Rand) time.Duration { return 42 * time.Millisecond }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rng := rand.New(rand.NewPCG(7, 7))
-			var h spanHist
-			var all []time.Duration
-			for range 5000 {
-				d := tt.gen(rng).Truncate(time.Microsecond)
-				h.Record(d)
-				all = append(all, d)
-			}
-			slices.Sort(all)
-			for _, q := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
-				want := all[int(math.Ceil(q*float64(len(all))))-1]
-				got := h.Quantile(q)
-				if diff := math.Abs(float64(got - want)); diff > float64(want)/32+float64(time.Microsecond) {
-					t.Errorf("q%.2f = %v, exact %v", q, got, want)
-				}
-			}
-			if len(h.counts) > spanBuckets {
-				t.Errorf("%d buckets kept", len(h.counts))
-			}
-		})
-	}
-}
-
 // BenchmarkAggregatorAdd counts records spread over more hosts than the
 // host table holds, so Space-Saving replaces hosts as it goes.
 func BenchmarkAggregatorAdd(b *testing.B) {
@@ -246,5 +207,33 @@ func BenchmarkAggregatorAdd(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		a.Add(&recs[i%len(recs)])
+	}
+}
+
+// TestAggregatorCountsAsTheSummary checks that fanout report's figures are
+// the scrape summary's for the same records: one rule of what is ok,
+// failed and canceled, and of what a latency is.
+func TestAggregatorCountsAsTheSummary(t *testing.T) {
+	recs := []record.Result{
+		{URL: "http://a.test/1", Status: 200, Attempts: 1, DurationMS: 5, Size: 10},
+		{URL: "http://a.test/2", Status: 404, Attempts: 1, DurationMS: 7, Size: 3},
+		{URL: "http://b.test/1", Status: 503, Attempts: 3, DurationMS: 90},
+		{URL: "http://b.test/3", Attempts: 1, DurationMS: 10000, ErrorKind: record.KindTimeout, Error: "timed out"},
+		{URL: "http://b.test/2", Attempts: 2, DurationMS: 30, ErrorKind: record.KindConnect, Error: "refused"},
+		{URL: "http://c.test/1", Attempts: 1, DurationMS: 1000, ErrorKind: record.KindCanceled, Error: "canceled"},
+		{URL: "notaurl", ErrorKind: record.KindInvalidURL, Error: "bad"},
+	}
+	var want report.Summary
+	a := NewAggregator()
+	for i := range recs {
+		want.Add(&recs[i])
+		a.Add(&recs[i])
+	}
+	got := a.Report().Summary
+	if got.Total != want.Total || got.OK != want.OK || got.Failed != want.Failed || got.Canceled != want.Canceled ||
+		got.Requests != want.Requests || got.Bytes != want.Bytes || !reflect.DeepEqual(got.ByStatus, want.ByStatus) ||
+		!reflect.DeepEqual(got.ByError, want.ByError) || got.Latency.Count() != want.Latency.Count() ||
+		got.Latency.Quantile(0.5) != want.Latency.Quantile(0.5) || got.Latency.Max() != want.Latency.Max() {
+		t.Errorf("report's summary differs from scrape's:\ngot  %+v\nwant %+v", got, &want)
 	}
 }

@@ -1,17 +1,19 @@
-// Package runreport reads the results of finished runs (JSON-lines outputs
-// and --db stores, any number of each, such as one per shard), aggregates
-// them in memory that does not grow with the number of records, and renders
-// the report as text, JSON or one self-contained HTML page (docs/report.md, "fanout
-// report"). It knows records, not HTTP.
-package runreport
+// Package runstats is what `fanout report` (and `scrape --html`) computes
+// from runs that are over: it reads their results (JSON-lines outputs and
+// --db stores, any number of each, such as one per shard), aggregates them
+// in memory that does not grow with the number of records, and renders the
+// statistics as text, JSON or one self-contained HTML page (docs/report.md,
+// "fanout report"). It knows records, not HTTP. (The report package, by
+// contrast, writes the records of a run in progress.)
+package runstats
 
 import (
+	"hash/maphash"
 	"time"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
-	"github.com/fanout-dev/fanout/shard"
 )
 
 // ExamplesPerKind is how many failed URLs are kept as examples of each
@@ -21,15 +23,18 @@ const ExamplesPerKind = 5
 // TopHosts is how many hosts the slowest and most-failing tables list.
 const TopHosts = 20
 
-// Aggregator counts records into a Report. Memory is fixed but for one
-// entry per canceled record not yet replaced by its URL's final record
-// (see Add). The zero value is not usable: make one with NewAggregator.
-// It is not safe for concurrent use.
+// Aggregator counts records into a Report: the run's figures are the
+// scrape summary's own (report.Summary.Add), and beside them it keeps the
+// per-host table, examples of each error kind, and canceled records until
+// their URL's final record. Memory is fixed but for one entry per canceled
+// record not yet replaced by its URL's final record (see Add). The zero
+// value is not usable: make one with NewAggregator. It is not safe for
+// concurrent use.
 type Aggregator struct {
 	sum      report.Summary
 	hosts    *hostTable
-	lat      spanHist // the run's latencies again, for the drawn histogram
 	examples map[record.Kind][]report.ErrorEntry
+	seed     maphash.Seed
 	pending  map[uint64]canceled
 	first    time.Time // earliest start known (stores only)
 	last     time.Time // latest end known
@@ -48,45 +53,34 @@ func NewAggregator() *Aggregator {
 		sum:      report.Summary{ByStatus: map[int]int{}, ByError: map[record.Kind]int{}},
 		hosts:    newHostTable(HostCapacity),
 		examples: map[record.Kind][]report.ErrorEntry{},
+		seed:     maphash.MakeSeed(),
 		pending:  map[uint64]canceled{},
 	}
 }
 
 // Add counts one record. A canceled record is held back, keyed by a 64-bit
-// FNV-1a hash of its URL, until the end: a final record of the same URL
-// (from a resumed run) that comes later drops it, and so does one that
-// Supersede is told of. Several canceled records of one URL count once.
+// hash of its URL, until the end: a final record of the same URL (from a
+// resumed run) that comes later drops it, and so does one that Supersede
+// is told of. Several canceled records of one URL count once.
 func (a *Aggregator) Add(r *record.Result) {
 	if r.ErrorKind == record.KindCanceled {
-		a.pending[shard.FNV1a64(r.URL)] = canceled{r.Attempts, r.Status, r.Size}
+		a.pending[a.key(r)] = canceled{r.Attempts, r.Status, r.Size}
 		return
 	}
 	if len(a.pending) > 0 {
-		delete(a.pending, shard.FNV1a64(r.URL))
+		delete(a.pending, a.key(r))
 	}
-	s := &a.sum
-	s.Total++
-	s.Requests += r.Attempts
-	s.Bytes += r.Size
-	if r.Status != 0 {
-		s.ByStatus[r.Status]++
-	}
-	if r.ErrorKind == "" {
-		s.OK++
-	} else {
-		s.Failed++
-		s.ByError[r.ErrorKind]++
+	a.sum.Add(r)
+	if r.ErrorKind != "" {
 		if ex := a.examples[r.ErrorKind]; len(ex) < ExamplesPerKind {
-			a.examples[r.ErrorKind] = append(ex, report.ErrorEntry{URL: r.URL, Line: r.Line, ErrorKind: r.ErrorKind, Error: r.Error})
+			a.examples[r.ErrorKind] = append(ex, report.NewErrorEntry(r))
 		}
-	}
-	if r.Attempts > 0 {
-		d := time.Duration(r.DurationMS * float64(time.Millisecond))
-		s.Latency.Record(d)
-		a.lat.Record(d)
 	}
 	a.hosts.add(hostOf(r.URL), r)
 }
+
+// key is the held-back canceled records' key of r's URL.
+func (a *Aggregator) key(r *record.Result) uint64 { return maphash.String(a.seed, r.URL) }
 
 // AddFinished counts r, which finished at end (a store's fetched_at), and
 // widens the run's known span to include it.
@@ -110,12 +104,12 @@ func (a *Aggregator) Pending() int { return len(a.pending) }
 // canceled ones. It counts nothing.
 func (a *Aggregator) Supersede(r *record.Result) {
 	if r.ErrorKind != record.KindCanceled {
-		delete(a.pending, shard.FNV1a64(r.URL))
+		delete(a.pending, a.key(r))
 	}
 }
 
-// hostOf is the per-host table's key of a record's URL, as the limiter keys
-// hosts (host:port); "(not a URL)" for a line that is not one.
+// hostOf is the per-host table's key of a record's URL, input.HostKey as
+// the limits key hosts; "(not a URL)" for a line that is not one.
 func hostOf(raw string) string {
 	t, ok := input.Parse([]byte(raw))
 	if !ok || t.Err != nil {
@@ -129,22 +123,15 @@ func hostOf(raw string) string {
 // when only JSON lines were read (they carry no times). Report may be
 // called more than once.
 func (a *Aggregator) Report() *Report {
-	sum := a.sum // the maps are shared: held-back canceled records go in once
+	sum := a.sum // the maps are cloned: held-back canceled records go in once
 	sum.ByStatus, sum.ByError = clone(a.sum.ByStatus), clone(a.sum.ByError)
-	for _, c := range a.pending {
-		sum.Total++
-		sum.Canceled++
-		sum.ByError[record.KindCanceled]++
-		sum.Requests += c.attempts
-		sum.Bytes += c.size
-		if c.status != 0 {
-			sum.ByStatus[c.status]++
-		}
+	for _, c := range a.pending { // a canceled record adds no latency: the histogram is not written
+		sum.Add(&record.Result{ErrorKind: record.KindCanceled, Attempts: c.attempts, Status: c.status, Size: c.size})
 	}
 	if !a.first.IsZero() {
 		sum.Elapsed = a.last.Sub(a.first)
 	}
-	rep := &Report{Summary: &sum, Latency: a.latencyBars()}
+	rep := &Report{Summary: &sum, Latency: latencyBars(&sum.Latency)}
 	for _, kind := range record.Kinds {
 		if n := sum.ByError[kind]; n > 0 {
 			rep.Errors = append(rep.Errors, KindErrors{Kind: kind, Count: n, Examples: a.examples[kind]})
@@ -197,22 +184,11 @@ func statusClasses(byStatus map[int]int, total int) []Count {
 	return append(out, Count{Name: "none", Count: total - with})
 }
 
-// latencyBars folds the drawn histogram into at most maxBars bars.
-func (a *Aggregator) latencyBars() []LatencyBar {
-	const maxBars = 96
-	h := &a.lat
-	if h.n == 0 {
-		return nil
-	}
-	group := (len(h.counts) + maxBars - 1) / maxBars
+// latencyBars folds the run's histogram into at most 96 bars.
+func latencyBars(h *report.Histogram) []LatencyBar {
 	var bars []LatencyBar
-	for j := 0; j < len(h.counts); j += group {
-		var c uint64
-		for _, k := range h.counts[j:min(j+group, len(h.counts))] {
-			c += uint64(k)
-		}
-		lo, hi := h.lo+j, h.lo+min(j+group, len(h.counts))
-		bars = append(bars, LatencyBar{FromMS: spanLower(lo) / 1000, ToMS: spanLower(hi) / 1000, Count: c})
+	for _, b := range h.Spans(96) {
+		bars = append(bars, LatencyBar{FromMS: b.From / 1000, ToMS: b.To / 1000, Count: b.Count})
 	}
 	return bars
 }

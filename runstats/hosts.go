@@ -1,4 +1,4 @@
-package runreport
+package runstats
 
 import (
 	"cmp"
@@ -21,9 +21,9 @@ type hostStats struct {
 	urls     uint64
 	err      uint64
 	failures uint64
-	classes  [6]uint64 // by status class: none, 1xx, 2xx, 3xx, 4xx, 5xx
-	lat      spanHist
-	index    int // in the heap
+	classes  [6]uint64        // by status class: none, 1xx, 2xx, 3xx, 4xx, 5xx
+	lat      report.Histogram // 16 buckets per power of two: a few hundred bytes a host
+	index    int              // in the heap
 }
 
 // hostTable is a Space-Saving sketch (Metwally, Agrawal and El Abbadi,
@@ -51,7 +51,7 @@ func (t *hostTable) add(key string, r *record.Result) {
 	switch {
 	case h != nil:
 	case len(t.heap) < t.capacity:
-		h = &hostStats{key: key}
+		h = &hostStats{key: key, lat: report.NewHistogram(16)}
 		t.byKey[key] = h
 		heap.Push(&t.heap, h)
 	default:

@@ -1,0 +1,94 @@
+package limiter
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/fanout-dev/fanout/input"
+)
+
+// TestSchedulerSlowHostLeavesRoom checks that a slow host at the head of a
+// sorted list (a Crawl-delay) does not fill the window: the other hosts'
+// targets, read after thousands of its own, start at once, and its own
+// come back from the overflow in input order, one per delay.
+func TestSchedulerSlowHostLeavesRoom(t *testing.T) {
+	tests := []struct {
+		name         string
+		window, slow int
+	}{
+		{"default window, 3000 slow URLs", 0, 3000},
+		{"window 16, 40 slow URLs", 16, 40},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var urls []string
+			for i := range tt.slow {
+				urls = append(urls, fmt.Sprintf("http://slow.test/%d", i))
+			}
+			var fast []string
+			for i := range 10 {
+				fast = append(fast, fmt.Sprintf("http://fast.test/%d", i))
+			}
+			c := newClock()
+			s := newTestScheduler(Config{Concurrency: 8}, c, tt.window, append(urls, fast...)...)
+			s.lim.Slow(input.HostKey(mustTarget(t, urls[0]).URL), 5*time.Second, t0)
+			releases := map[string]func(){}
+			done := func() { // every target handed out ends at once
+				for k, r := range releases {
+					r()
+					delete(releases, k)
+					s.Finish()
+				}
+			}
+			var got []string
+			for raw := take(t, s, releases); raw != ""; raw = take(t, s, releases) {
+				got = append(got, raw)
+				done()
+			}
+			want := append([]string{urls[0]}, fast...)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("at the start: %v, want the slow host's first URL and every other host's", got)
+			}
+			for i := 1; i < tt.slow; i++ {
+				c.t = c.t.Add(5 * time.Second)
+				if raw := take(t, s, releases); raw != urls[i] {
+					t.Fatalf("after %d delays: %q, want %q", i, raw, urls[i])
+				}
+				done()
+				if raw := take(t, s, releases); raw != "" {
+					t.Fatalf("after %d delays: %q before the next delay", i, raw)
+				}
+			}
+			if s.over.n != 0 || s.over.file.Size() != 0 {
+				t.Errorf("the overflow holds %d targets in %d bytes at the end", s.over.n, s.over.file.Size())
+			}
+			if err := s.Pending(func(input.Target) { t.Error("a target left") }); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestOverflowRoundTrip checks that a target comes back from the file as
+// it went in.
+func TestOverflowRoundTrip(t *testing.T) {
+	var o overflow
+	defer o.close()
+	in := []string{"https://user:pw@a.test:8443/p%20q?x=1#f", "a.test/bare", "http://[::1]:80/"}
+	for i, raw := range in {
+		tg := mustTarget(t, raw)
+		tg.Seq, tg.Line, tg.File = i+1000, i+7, "list.txt"
+		if err := o.push("k", tg); err != nil {
+			t.Fatal(err)
+		}
+		back, ok, err := o.pop("k")
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		if fmt.Sprintf("%+v %s", tg, tg.URL) != fmt.Sprintf("%+v %s", back, back.URL) || !reflect.DeepEqual(tg.URL, back.URL) {
+			t.Errorf("%+v came back as %+v", tg, back)
+		}
+	}
+}
