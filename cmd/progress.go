@@ -33,12 +33,14 @@ type progress struct {
 
 	mu      sync.Mutex
 	total   int64 // -1: unknown
-	done    int64
+	done    int64 // skipped ones included
+	skipped int64 // by --resume: done without a request
 	failed  int64
 	classes [6]int64 // by status class: classes[2] counts 2xx
 	drawn   bool     // the bar is on the screen now
 	lastAt  time.Time
 	over    bool
+	held    bool // not drawn yet: URLs are being typed at the terminal
 	// throttled reports the hosts' windows under --throttle auto, for log
 	// lines; nil: off.
 	throttled func(now time.Time) limiter.ThrottleReport
@@ -123,10 +125,34 @@ func (p *progress) Add(r *record.Result) {
 	p.show(time.Now(), false)
 }
 
+// Skip counts a URL --resume skipped: done, without a request.
+func (p *progress) Skip() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.skipped++
+	p.show(time.Now(), false)
+}
+
+// hold keeps the bar off the screen until release: while the user types
+// URLs at the terminal, a bar redrawn in place would land on their line.
+func (p *progress) hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = true
+}
+
+// release lets the bar be drawn again (the input has ended).
+func (p *progress) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = false
+}
+
 // show draws the bar if it is due (or forced by the ticker); log lines come
 // only from the ticker. p.mu is held.
 func (p *progress) show(now time.Time, fromTicker bool) {
-	if p.over {
+	if p.over || p.held {
 		return
 	}
 	if p.log {
@@ -247,10 +273,13 @@ func (p *progress) counts(now time.Time) string {
 		}
 	}
 	fmt.Fprintf(&b, "  %d failed", p.failed)
+	if p.skipped > 0 {
+		fmt.Fprintf(&b, "  %d skipped", p.skipped)
+	}
 	elapsed := now.Sub(p.start)
 	rate := 0.0
 	if elapsed > 0 {
-		rate = float64(p.done) / elapsed.Seconds()
+		rate = float64(p.done-p.skipped) / elapsed.Seconds() // skipped ones take no time
 	}
 	fmt.Fprintf(&b, "  %s URL/s", formatRate(rate))
 	if p.total > p.done && rate > 0 && elapsed >= time.Second { // a rate needs a second to settle

@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -159,14 +161,22 @@ func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	readsStdin := len(opts.Files) == 0
-	for _, f := range opts.Files {
-		readsStdin = readsStdin || f == "-"
-	}
-	if readsStdin && opts.IO.InIsTTY {
+	if readsTerminal(opts) {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
 	return mayWaitSource{&chainSource{urls, files}, files}, files.Close, nil
+}
+
+// readsTerminal says whether the run reads URLs typed at a terminal:
+// standard input is one, and it is read (no file and no URL given, or "-").
+func readsTerminal(opts *ScrapeOptions) bool {
+	if !opts.IO.InIsTTY {
+		return false
+	}
+	if len(opts.Files) == 0 {
+		return len(opts.URLs) == 0
+	}
+	return slices.Contains(opts.Files, "-")
 }
 
 // mayWaitSource is a source whose reads may wait when its files' may
@@ -197,10 +207,12 @@ func targetCount(opts *ScrapeOptions) int64 {
 	return n + int64(len(opts.URLs))
 }
 
-// attachProgress starts the progress display, if any, and tells w of it.
-// When the results go to the same terminal as the bar, w writes them
-// through the bar, which makes way for them.
-func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress {
+// attachProgress starts the progress display, if any, and tells w and cfg
+// of it. When the results go to the same terminal as the bar, w writes them
+// through the bar, which makes way for them. URLs --resume skips count as
+// done. While URLs are typed at the terminal, the bar waits for the end of
+// the input (Ctrl-D), so that it never lands on the line being typed.
+func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) *progress {
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar == nil {
 		return nil
@@ -209,8 +221,42 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress {
 	if opts.Output == "" && opts.IO.OutIsTTY {
 		w.Out = bar.resultsWriter(w.Out)
 	}
+	if skip := cfg.Skip; skip != nil {
+		cfg.Skip = func(t input.Target) bool {
+			if skip(t) {
+				bar.Skip()
+				return true
+			}
+			return false
+		}
+	}
+	if readsTerminal(opts) {
+		bar.hold()
+		cfg.Source = &endSource{Source: cfg.Source, end: bar.release}
+	}
 	go bar.setTotal(targetCount(opts))
 	return bar
+}
+
+// endSource calls end once its source has ended, and keeps its MayWait.
+type endSource struct {
+	pipeline.Source
+	end  func()
+	once sync.Once
+}
+
+func (s *endSource) Next() (input.Target, error) {
+	t, err := s.Source.Next()
+	if err != nil {
+		s.once.Do(s.end)
+	}
+	return t, err
+}
+
+// MayWait is the source's own (pipeline.MayWait), or false.
+func (s *endSource) MayWait() bool {
+	mw, ok := s.Source.(pipeline.MayWait)
+	return ok && mw.MayWait()
 }
 
 // summaryToStderr writes the summary of a gathered CSV run on stderr, since

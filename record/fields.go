@@ -123,6 +123,7 @@ var Fields = []Field{
 	{"links", Int, SEO, func(r *Result) Value { return count(r, r.Links) }},
 	{"extract", ListMap, Added, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
 	{"robots_txt", String, Added, func(r *Result) Value { return known(r.RobotsTxt) }},
+	{"note", String, Added, func(r *Result) Value { return known(r.Note) }},
 	{"depth", Int, Added, func(r *Result) Value {
 		if r.Depth == nil {
 			return Value{Type: Int, Null: true}

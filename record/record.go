@@ -64,6 +64,9 @@ type Result struct {
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
 	// "allowed" or "disallowed".
 	RobotsTxt string `json:"robots_txt"`
+	// Note says why what was read of a page may be partial although the
+	// fetch succeeded (a page nested too deep for -e's tree, say).
+	Note string `json:"note"`
 	// Depth and From are set by fanout crawl: how many links from a seed
 	// the URL was found (seeds are 0; null outside a crawl), and the page
 	// it was first found on (null for a seed).
