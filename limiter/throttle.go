@@ -25,7 +25,7 @@ const (
 	// full --per-host.
 	startWindow = 2
 	// tolerance is how much slower than its best recent latency a host's
-	// median answer of a round may be and still count as coping: past it,
+	// lower quartile latency of a round may be and still count as coping: past it,
 	// requests are queuing at the host.
 	tolerance = 1.2
 	// slack is the least rise that counts as one, whatever tolerance says:
@@ -46,7 +46,7 @@ const (
 	// before its state may be dropped (it then starts again at startWindow).
 	forgetAfter = time.Minute
 	// smoothing is the weight of the past in a host's usual latency: each
-	// round's median moves it 1/smoothing of the way.
+	// round's quartile moves it 1/smoothing of the way.
 	smoothing = 4
 	// warmUp is how many latencies a host's usual latency needs before it
 	// is a best to compare with: one round of two is too few.
@@ -64,7 +64,7 @@ const (
 	CauseNone    Cause = iota
 	CauseStatus        // a 429 or 503 answer
 	CauseFailure       // a timeout or a reset
-	CauseLatency       // two rounds in a row, the median answer was slower than the host's best by more than the tolerance
+	CauseLatency       // two rounds in a row, the lower quartile latency was slower than the host's best by more than the tolerance
 	numCauses
 )
 
@@ -93,20 +93,20 @@ type Answer struct {
 //     from requests already in flight counts once), and a round is judged
 //     only on requests sent since it began.
 //   - It grows by one only after a whole round (limit() answers to requests
-//     sent since the round began) with no overload, the round's median 2xx
-//     latency within tolerance of the best, and the window full at some time
+//     sent since the round began) with no overload, the round's lower quartile
+//     2xx latency within tolerance of the best, and the window full at some time
 //     in the round (a host fanout did not keep busy earns nothing).
 //   - A latency cut needs riseRounds rounds in a row past the tolerance (a
 //     round past it holds the window); the best is the lowest usual
-//     latency (an EWMA of the rounds' medians) of the last bestFor, and
+//     latency (an EWMA of the rounds' lower quartiles) of the last bestFor, and
 //     follows the usual latency until warmUp answers are in, so neither a
 //     host's jitter nor one lucky first answer passes for a queue.
 type window struct {
 	size, max float64
 
-	usual   time.Duration // the rounds' median latency, smoothed (EWMA); 0: none yet
+	usual   time.Duration // the rounds' lower quartile latency, smoothed (EWMA); 0: none yet
 	samples int           // latencies folded into usual
-	high    int           // rounds in a row whose median rose past the tolerance
+	high    int           // rounds in a row whose quartile rose past the tolerance
 	best    time.Duration // the lowest usual latency lately
 	bestAt  time.Time
 
@@ -162,12 +162,12 @@ func (w *window) answered(a Answer, now time.Time) {
 	}
 }
 
-// endRound judges a whole round: a cut if its median answer was too slow
+// endRound judges a whole round: a cut if its lower quartile was too slow
 // for the second round in a row, else one more slot if the window was full
 // and the round was not too slow.
 func (w *window) endRound(now time.Time) {
-	median, n := medianOf(w.latencies), len(w.latencies)
-	rose := median > 0 && w.best > 0 && w.rose(median)
+	q, n := lowerQuartile(w.latencies), len(w.latencies)
+	rose := q > 0 && w.best > 0 && w.rose(q)
 	if rose {
 		w.high++
 	} else {
@@ -182,19 +182,19 @@ func (w *window) endRound(now time.Time) {
 	default:
 		w.newRound(now)
 	}
-	w.learn(median, n, now)
+	w.learn(q, n, now)
 }
 
-// learn folds a round's median latency, of n answers, into the host's
-// usual latency, and that into its best once warmUp answers are in.
-func (w *window) learn(median time.Duration, n int, now time.Time) {
+// learn folds a round's lower quartile latency q, of n answers, into the
+// host's usual latency, and that into its best once warmUp answers are in.
+func (w *window) learn(q time.Duration, n int, now time.Time) {
 	if n == 0 {
 		return
 	}
 	if w.usual == 0 {
-		w.usual = median
+		w.usual = q
 	} else {
-		w.usual += (median - w.usual) / smoothing
+		w.usual += (q - w.usual) / smoothing
 	}
 	w.samples += n
 	if w.samples < warmUp || w.usual <= w.best || now.Sub(w.bestAt) > bestFor {
@@ -245,14 +245,14 @@ func (w *window) forgettable(now time.Time) bool {
 	return w.cuts == [numCauses]int{} || now.Sub(w.lastAnswer) >= forgetAfter
 }
 
-// maxSamples bounds the latencies a round keeps for its median.
+// maxSamples bounds the latencies a round keeps for its quartile.
 const maxSamples = 32
 
-// medianOf is the median of ds (sorted in place), 0 for none.
-func medianOf(ds []time.Duration) time.Duration {
+// lowerQuartile is the first quartile of ds (sorted in place), 0 for none.
+func lowerQuartile(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
 		return 0
 	}
 	slices.Sort(ds)
-	return ds[len(ds)/2]
+	return ds[len(ds)/4]
 }

@@ -18,6 +18,9 @@ type capacityHost struct {
 	capacity func(now time.Time) int
 	jitter   float64 // each answer takes up to this share longer, at random
 	rand     *rand.Rand
+	// noise, when set, is what a loaded client adds to each latency it
+	// measures (the host's own wait is unchanged).
+	noise time.Duration
 }
 
 // simRun is what the host saw in a simulated run.
@@ -79,6 +82,9 @@ func simulate(h capacityHost, w *window, n int, fixed bool) simRun {
 		now = r.done
 		run.answers++
 		a := Answer{Sent: r.sent, Latency: r.latency}
+		if h.noise > 0 && r.latency > 0 {
+			a.Latency += time.Duration(h.rand.ExpFloat64() * float64(h.noise))
+		}
 		if r.latency == 0 {
 			run.rejected++
 			a.Overload = CauseStatus
@@ -111,6 +117,14 @@ func median(ds []time.Duration) time.Duration {
 func TestWindowOnCapacityHost(t *testing.T) {
 	h := capacityHost{base: 50 * time.Millisecond, capacity: func(time.Time) int { return 4 }}
 	best := simulate(h, newWindowAt(4), 2000, true)
+	for _, noise := range []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
+		for seed := range uint64(3) {
+			hn := h
+			hn.noise, hn.rand = noise, rand.New(rand.NewPCG(seed, 3))
+			run := simulate(hn, newWindow(8), 2000, false)
+			t.Logf("client noise %v (exponential), seed %d: 503s %d, median %v, %.2f×, peak %d", noise, seed, run.rejected, median(run.latencies), run.elapsed.Seconds()/best.elapsed.Seconds(), run.peak)
+		}
+	}
 	tests := []struct {
 		name   string
 		w      *window
