@@ -38,7 +38,7 @@ var placeholders = map[string]string{
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
 	"header": "'NAME: VALUE'",
 	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
-	"html": "FILE", "cert-file": "FILE",
+	"html": "FILE", "cert-file": "FILE", "scope": "MODE", "strip-query": "NAME",
 }
 
 // flagCompletions are the values shell completion offers for the flags

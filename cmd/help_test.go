@@ -11,7 +11,7 @@ import (
 )
 
 // helpCommands are the commands whose help a user reads.
-var helpCommands = []string{"", "scrape", "bench", "serve", "report", "sitemap", "version", "completion"}
+var helpCommands = []string{"", "scrape", "crawl", "bench", "serve", "report", "sitemap", "version", "completion"}
 
 // TestHelpFitsAndNamesValues: every command's help fits 80 columns when
 // not at a terminal, and names every flag's value by what it is, never by

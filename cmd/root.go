@@ -82,7 +82,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpFunc(writeHelp)
 	root.SetUsageFunc(func(c *cobra.Command) error { return writeUsage(c.OutOrStderr(), c, nil) })
-	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams, nil), NewCmdSitemap(streams, nil))
 	return root
 }
