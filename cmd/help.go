@@ -220,8 +220,13 @@ func flagUsage(f *pflag.Flag) string {
 
 // serveEndpoints lists what fanout serve answers, for its help.
 func serveEndpoints() string {
-	return "  /page/N   generated page N, titled \"Page N\", of --page-size bytes, after\n" +
-		"            --latency (plus up to --jitter); --error-rate of them answer 500,\n" +
-		"            --drop-rate drop the connection\n" +
+	return "  /page/N     generated page N, titled \"Page N\", of --page-size bytes, after\n" +
+		"              --latency (plus up to --jitter); --error-rate of them answer 500,\n" +
+		"              --drop-rate drop the connection\n" +
+		"  /site/p/N   a site graph to crawl (--site-pages pages, from /site/p/0), after\n" +
+		"              --latency: relative and absolute links, <base>, fragments,\n" +
+		"              redirects (/site/r/N), 404s, a calendar trap (/site/cal/N),\n" +
+		"              nofollow, links into /private/\n" +
+		"  /robots.txt disallows /private/\n" +
 		"  any other path answers 404"
 }
