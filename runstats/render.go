@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -150,7 +149,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintln(w, "\nerrors by kind")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, k := range r.Errors {
-			fmt.Fprintf(tw, "%s\t%d\t\n", k.Kind, k.Count)
+			fmt.Fprintf(tw, "%s\t%d\t\n", oneLine(string(k.Kind)), k.Count)
 			for _, e := range k.Examples {
 				fmt.Fprintf(tw, "  e.g.\t%s\t%s\n", oneLine(e.URL), oneLine(e.Error))
 			}
@@ -236,12 +235,7 @@ func msf(v float64) string {
 // oneLine keeps an error message on one line and short, with any control
 // character from a server shown as U+FFFD.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
+	s = record.Printable(s)
 	if r := []rune(s); len(r) > 120 {
 		return string(r[:119]) + "…"
 	}
