@@ -44,9 +44,9 @@ func (m *throttleMode) Set(s string) error {
 
 // throttleHelp is --throttle's line in --help; docs/throttle.md has the
 // rule's numbers and why.
-const throttleHelp = "auto: each host gets a window of requests in flight, from 2 up to --per-host: +1 per round of answers " +
+const throttleHelp = "auto: each host gets a window of requests in flight, from 2 up to the per-host cap: +1 per round of answers " +
 	"while their lower-quartile latency stays within 1.2× the host's best recent one; ×0.75 after two slower rounds, ×0.5 on a 429, " +
-	"503, timeout or reset (docs/throttle.md). off: --per-host whenever there is work"
+	"503, timeout or reset (docs/throttle.md). off: the per-host cap whenever there is work"
 
 // watchThrottle has bar's log lines report the hosts' windows, under
 // --throttle auto.
