@@ -30,7 +30,7 @@ func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\", \"all\", \"+NAME\" (default and NAME), "+
 		"or names of the default fields and "+strings.Join(seoFieldNames, ", ")+", "+strings.Join(opsFieldNames, ", ")+
 		"; url, line and file are always first")
-	f.StringArrayVar(&o.HeaderFields, "header-field", nil, "NAME: a response header the headers field keeps (repeatable; adds headers to the fields)")
+	f.StringArrayVar(&o.HeaderFields, "header-field", nil, "a response header the headers field keeps (repeatable; adds headers to the fields)")
 	f.VarP(&o.Extract, "extract", "e", "name=SELECTOR or name=SELECTOR@attr: values by CSS selector (repeatable; builds a tree of each page)")
 	f.Var(&o.Robots, "robots", "robots.txt: ignore (as curl and httpx), report (robots_txt in each record), obey (disallowed URLs are not fetched)")
 }
@@ -81,7 +81,7 @@ func (l *fieldList) Set(s string) error {
 			names = append(names, defaultFieldNames...)
 			continue
 		case n == "all":
-			names = append(append(append(names, defaultFieldNames...), seoFieldNames...), opsFieldNames...)
+			names = append(append(names, defaultFieldNames...), seoFieldNames...)
 			continue
 		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n) && !slices.Contains(opsFieldNames, n):
 			return fmt.Errorf("unknown field %q (fields: default, all, +NAME, %s, %s, %s)", n,
