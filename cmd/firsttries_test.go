@@ -143,7 +143,7 @@ func TestFormatFollowsOutput(t *testing.T) {
 		{"jsonl", "r.jsonl", "", `{"url":"` + page},
 		{"json: one document", "r.json", "", "{\"results\": [\n" + `{"url":"` + page},
 		{"ndjson", "r.ndjson", "", `{"url":"` + page},
-		{"txt", "r.txt", "", "200 "},
+		{"txt", "r.txt", "", "status "},
 		{"-f for an extension fanout does not know", "r.out", "csv", "url,line"},
 		{"-f json", "r.out", "json", `{"url":"` + page},
 		{"-f that agrees", "r.CSV", "csv", "url,line"},
