@@ -8,6 +8,7 @@ package robots
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,19 @@ type Rules struct {
 	// Sitemaps are the Sitemap lines' URLs, in the order written, whatever
 	// the group.
 	Sitemaps []string
+	size     int64 // about the bytes these Rules take (Size)
 }
+
+// Size is about how many bytes of memory r takes: what a Cache counts
+// against Config.MaxBytes.
+func (r *Rules) Size() int64 { return r.size }
+
+// The bytes a Rules takes besides its patterns: the struct, and per rule
+// or sitemap a slice element, a string header and allocation rounding.
+const (
+	rulesBytes   = 128
+	perRuleBytes = 48
+)
 
 type rule struct {
 	pattern string // normalized: non-ASCII bytes and %xx escapes as %XX
@@ -38,11 +51,11 @@ type rule struct {
 
 // AllowAll returns Rules that allow every path: robots.txt was unavailable
 // (a 4xx status, or too many redirects).
-func AllowAll() *Rules { return &Rules{} }
+func AllowAll() *Rules { return &Rules{size: rulesBytes} }
 
 // DisallowAll returns Rules that disallow every path but /robots.txt:
 // robots.txt was unreachable (a 5xx status, or no response).
-func DisallowAll() *Rules { return &Rules{disallowAll: true} }
+func DisallowAll() *Rules { return &Rules{disallowAll: true, size: rulesBytes} }
 
 // Parse reads body, a robots.txt, for the crawler whose product token is
 // token (matched without regard to case): the rules of every group naming
@@ -109,7 +122,14 @@ func Parse(body []byte, token string) *Rules {
 	if ownSeen {
 		g = own
 	}
-	return &Rules{rules: g.rules, CrawlDelay: g.crawlDelay, Sitemaps: sitemaps}
+	r := &Rules{rules: slices.Clip(g.rules), CrawlDelay: g.crawlDelay, Sitemaps: slices.Clip(sitemaps), size: rulesBytes}
+	for _, x := range r.rules {
+		r.size += int64(len(x.pattern)) + perRuleBytes
+	}
+	for _, s := range r.Sitemaps {
+		r.size += int64(len(s)) + perRuleBytes
+	}
+	return r
 }
 
 // groupRules gathers the rules of every group that applies to one agent:
