@@ -27,10 +27,10 @@ const MaxTTL = 24 * time.Hour
 
 // Config configures a Cache. Zero values take the defaults given.
 type Config struct {
-	Token    string           // the product token groups are matched on; default "fanout"
-	TTL      time.Duration    // how long fetched rules are kept; default and at most MaxTTL
-	Retry    time.Duration    // how long an unreachable robots.txt disallows all before it is fetched again; default 1 minute
-	MaxHosts int              // origins kept at most, least recently used dropped first; default 10,000
+	Token    string        // the product token groups are matched on; default "fanout"
+	TTL      time.Duration // how long fetched rules are kept; default and at most MaxTTL
+	Retry    time.Duration // how long an unreachable robots.txt disallows all before it is fetched again; default 1 minute
+	MaxHosts int           // origins kept at most, least recently used dropped first; default 10,000
 	// MaxBytes bounds the memory of the rules kept, all origins together
 	// (Rules.Size each), least recently used dropped first; default 64 MiB.
 	// One robots.txt of MaxBytes (512 KiB) of short rules takes about 2 MB.
