@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
@@ -39,6 +40,15 @@ func clearExchange(res *record.Result) {
 func traceIP(ctx context.Context, res *record.Result) context.Context {
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		GotConn: func(info httptrace.GotConnInfo) { res.IP = info.Conn.RemoteAddr().String() },
+	})
+}
+
+// traceConn returns ctx with a trace that keeps in *conn each connection
+// a request gets: after redirects, the final response's. A connection a
+// Capturer wrapped is told (Cut) when the fetcher cuts its response.
+func traceConn(ctx context.Context, conn *net.Conn) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { *conn = info.Conn },
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
@@ -78,8 +79,19 @@ type Options struct {
 	// keeps (--header-field).
 	Exchange     Exchange
 	HeaderFields []string
-	Robots       RobotsRules // robots.txt verdicts; nil: robots.txt is not read
-	ObeyRobots   bool        // with Robots: a disallowed URL is not fetched
+	// Capture, when set, wraps every connection (after TLS) to record
+	// its exchanges (--warc); only HTTP/1.1 is spoken then, so that the
+	// bytes on the connection are the exchange itself. nil: connections
+	// are used as dialed.
+	Capture    Capturer
+	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
+}
+
+// Capturer wraps a connection made for scheme (http or https; for https,
+// the TLS connection) to record what goes through it: warc.Recorder.
+type Capturer interface {
+	Wrap(c net.Conn, scheme string) net.Conn
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -205,6 +217,10 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	if f.opts.Exchange&ExchangeIP != 0 {
 		rctx = traceIP(rctx, res)
 	}
+	var conn net.Conn // with Capture: the final response's connection
+	if f.opts.Capture != nil {
+		rctx = traceConn(rctx, &conn)
+	}
 	req := newGet(rctx, u, len(f.opts.Header)+1)
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
@@ -258,6 +274,9 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		var one [1]byte
 		n, _ := io.ReadFull(resp.Body, one[:])
 		res.Truncated = n > 0 // closing unread closes the connection: no drain
+		if cut, ok := conn.(interface{ Cut() }); ok && res.Truncated {
+			cut.Cut()
+		}
 	}
 	if err != nil {
 		f.fail(res, err, actx, duringPage(err))

@@ -3,9 +3,11 @@ package fetcher
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -79,7 +81,7 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 	}
 	var protos http.Protocols
 	protos.SetHTTP1(true)
-	protos.SetHTTP2(!opts.HTTP1)
+	protos.SetHTTP2(!opts.HTTP1 && opts.Capture == nil)
 	// Through a proxy, requests to many hosts may share one Transport key
 	// (http over an HTTP proxy): no cap on its connections then.
 	maxConns := opts.IdleConnsPerHost
@@ -87,7 +89,7 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		maxConns = 0
 	}
 	mk := func() *http.Transport {
-		return &http.Transport{
+		t := &http.Transport{
 			Proxy:               proxy,
 			DialContext:         d.DialContext,
 			Protocols:           &protos,
@@ -98,6 +100,10 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 			TLSHandshakeTimeout: opts.Timeout,
 			TLSClientConfig:     tlsConf.Clone(), // each Transport sets its NextProtos
 		}
+		if opts.Capture != nil {
+			captureConns(t, d, opts.Capture)
+		}
+		return t
 	}
 	return &conns{
 		newTransport: mk,
@@ -217,4 +223,48 @@ func proxied(opts Options) bool {
 		}
 	}
 	return false
+}
+
+// errCaptureProxy fails a request that a proxy of the environment would
+// carry, when exchanges are captured: the connection's bytes would be the
+// proxy's (a CONNECT tunnel's TLS), not the exchange.
+var errCaptureProxy = errors.New("--warc does not record through a proxy (HTTPS_PROXY, HTTP_PROXY): add the host to NO_PROXY")
+
+// captureConns makes t's connections pass through capture: plain ones as
+// dialed, TLS ones once their handshake (HTTP/1.1 only) is done.
+func captureConns(t *http.Transport, d *dialer, capture Capturer) {
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return capture.Wrap(c, "http"), nil
+	}
+	proxy := t.Proxy
+	t.Proxy = func(req *http.Request) (*url.URL, error) {
+		if u, err := proxy(req); u != nil || err != nil {
+			return nil, errCaptureProxy
+		}
+		return nil, nil
+	}
+	conf := t.TLSClientConfig
+	t.DialTLSContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		cc := conf.Clone()
+		cc.NextProtos = []string{"http/1.1"}
+		if cc.ServerName == "" {
+			cc.ServerName, _, _ = net.SplitHostPort(addr)
+		}
+		tc := tls.Client(c, cc)
+		hctx, cancel := context.WithTimeout(ctx, t.TLSHandshakeTimeout)
+		defer cancel()
+		if err := tc.HandshakeContext(hctx); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return capture.Wrap(tc, "https"), nil
+	}
 }
