@@ -25,14 +25,14 @@ var scrapeFlagGroups = []flagGroup{
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "http1", "proxy", "resolver"}},
-	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "db", "resume", "quiet", "progress", "html"}},
+	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "db", "warc", "warc-max-size", "resume", "quiet", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }
 
 // placeholders name the value of a flag in help where its type says too
 // little; other flags get one from their type (N, DURATION, …).
 var placeholders = map[string]string{
-	"output": "FILE", "db": "FILE", "format": "FORMAT", "report": "MODE", "progress": "MODE",
+	"output": "FILE", "db": "FILE", "warc": "FILE", "warc-max-size": "SIZE", "format": "FORMAT", "report": "MODE", "progress": "MODE",
 	"user-agent": "AGENT", "rate": "RATE", "host-rate": "RATE", "url": "URL", "target": "URL",
 	"since": "DATE", "from-robots": "HOST", "throttle": "MODE",
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",

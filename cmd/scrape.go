@@ -30,6 +30,7 @@ type ScrapeOptions struct {
 	Resume bool
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
+	Warc   warcOptions  // --warc, --warc-max-size (warcflags.go)
 
 	resume string // the command line that resumes this run, with --db
 	// resumeNote says what secrets resume holds, or is "".
@@ -96,6 +97,7 @@ func (opts *ScrapeOptions) addOutputFlags(f *pflag.FlagSet) {
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
+	opts.Warc.addFlags(f)
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
 }
 
@@ -121,6 +123,9 @@ func (o *ScrapeOptions) Validate() error {
 	if err := o.checkOutput(); err != nil {
 		return err
 	}
+	if err := o.Warc.validate(&o.FetchFlags); err != nil {
+		return err
+	}
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
@@ -141,7 +146,7 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}}
+	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}, {"--warc", opts.Warc.File}}
 	if err := checkOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
 		return err
 	}
@@ -196,7 +201,15 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		}
 		defer c.Close()
 	}
+	closeWarc, err := opts.Warc.open(&cfg)
+	if err != nil {
+		closeStore(st)
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
 	res := runPipeline(ctx, cfg, w)
+	if err := closeWarc(); err != nil && res.Outcome.WriteErr == nil {
+		res.Outcome.WriteErr = err
+	}
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
 	if bar != nil {
 		bar.finish()

@@ -104,6 +104,7 @@ func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	o.Files = files
 	o.URLs = append(o.URLs, urls...)
 	o.formatSet = c.Flags().Changed("format")
+	o.Warc.noteInfo(c, args)
 	ext := strings.ToLower(filepath.Ext(o.Output))
 	if f, ok := outputFormats[ext]; ok && !o.formatSet {
 		o.Format = f

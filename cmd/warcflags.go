@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/warc"
+)
+
+// warcOptions are --warc and --warc-max-size (docs/warc.md), beside -o and
+// --db in scrape's and crawl's output flags.
+type warcOptions struct {
+	File    string
+	MaxSize byteSize
+	info    []warc.Field // the warcinfo record's fields, set by noteWarcInfo
+}
+
+func (o *warcOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&o.File, "warc", "", "also archive every HTTP exchange, as sent and received, in this WARC file (.warc.gz: compressed; HTTP/1.1 only then)")
+	f.Var(&o.MaxSize, "warc-max-size", "with --warc: start a new file (FILE-00001.warc.gz, …) past this size (e.g. 1GiB)")
+}
+
+// validate checks the flags, naming the flag at fault.
+func (o *warcOptions) validate(fetch *FetchFlags) error {
+	switch {
+	case o.MaxSize > 0 && o.File == "":
+		return usageErr("--warc-max-size needs --warc")
+	case o.File != "" && fetch.Proxy.u != nil:
+		return usageErr("--warc does not record through a proxy (--proxy): its exchanges would be the proxy's")
+	}
+	return nil
+}
+
+// noteInfo keeps, for the warcinfo record, the command and its flags
+// as given, secrets redacted by the one rule (shownValue).
+func (o *warcOptions) noteInfo(c *cobra.Command, args []string) {
+	if o.File == "" {
+		return
+	}
+	words := []string{c.Name()}
+	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+shownValue(f)) })
+	words = append(words, args...)
+	v := readVersion()
+	o.info = []warc.Field{
+		{Name: "software", Value: "fanout/" + v.short() + " (" + runtime.Version() + ")"},
+		{Name: "format", Value: "WARC File Format 1.1"},
+		{Name: "conformsTo", Value: "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
+		{Name: "fanout-arguments", Value: strings.Join(words, " ")},
+	}
+}
+
+// open creates the WARC file and sets cfg's fetcher to record into it;
+// the closer writes the exchanges still held and closes the file. Without
+// --warc, nothing changes.
+func (o *warcOptions) open(cfg *pipeline.Config) (func() error, error) {
+	if o.File == "" {
+		return func() error { return nil }, nil
+	}
+	w, err := warc.Create(o.File, int64(o.MaxSize), o.info)
+	if err != nil {
+		return nil, err
+	}
+	rec := warc.NewRecorder(w)
+	cfg.Fetch.Capture = rec
+	return rec.Close, nil
+}
