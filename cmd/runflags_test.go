@@ -83,7 +83,7 @@ func TestRunFlags(t *testing.T) {
 				t.Fatalf("scrape %+v\nbench %+v", s.config(), b.config())
 			}
 			// With the defaults that differ given, the two runs are the same.
-			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1"}, tt.args...)
+			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1", "--throttle", "auto"}, tt.args...)
 			if sc, bc := scrapeGroups(parseScrape(t, same...)).config(), benchGroups(parseBench(t, same...)).config(); !reflect.DeepEqual(sc, bc) {
 				t.Errorf("the same flags make different runs:\nscrape %+v\nbench  %+v", sc, bc)
 			}
