@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -166,7 +167,11 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns())
+	columns := opts.Page.columns()
+	if strings.EqualFold(opts.Method, "HEAD") {
+		columns = append(columns, "method") // the record says no body was read
+	}
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
 	if err != nil {
 		closeStore(st)
 		return usageErr("%v", err)
