@@ -33,7 +33,7 @@ type ScrapeOptions struct {
 	// Match and Drop are --match-status and --filter-status: which
 	// records are written (all are counted and stored).
 	Match, Drop statusList
-	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
+	Fleet       fleetOptions // --shard, --plan, --html (shardflags.go)
 
 	resume    string      // the command line that resumes this run, with --db
 	formatSet bool        // -f was given
