@@ -83,7 +83,10 @@ type Options struct {
 	// its exchanges (--warc); only HTTP/1.1 is spoken then, so that the
 	// bytes on the connection are the exchange itself. nil: connections
 	// are used as dialed.
-	Capture    Capturer
+	Capture Capturer
+	// Method is GET (the default, "") or HEAD for pages: a HEAD reads no
+	// body, so no title. Read jobs (robots.txt, sitemaps) always GET.
+	Method     string
 	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
 	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
 }
@@ -222,6 +225,10 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		rctx = traceConn(rctx, &conn)
 	}
 	req := newGet(rctx, u, len(f.opts.Header)+1)
+	if f.opts.Method == http.MethodHead && j.read == nil { // robots.txt and sitemaps are read with GET
+		req.Method = http.MethodHead
+	}
+	res.Method = req.Method
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}
