@@ -285,3 +285,42 @@ func TestWarcRecordsWhatWentOverTheWire(t *testing.T) {
 		})
 	}
 }
+
+func TestWarcMaxSizeStartsNumberedFiles(t *testing.T) {
+	pages := map[string]wirePage{}
+	var list strings.Builder
+	site := startWireSite(t, pages, nil)
+	const n = 5
+	for i := range n {
+		p := fmt.Sprintf("/p%d", i)
+		pages[p] = withLength("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n", bytes.Repeat([]byte("x"), 3000))
+		list.WriteString("http://" + site.ln.Addr().String() + p + "\n")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "run.warc.gz")
+	code, _, errOut := run(t, list.String(), "scrape", "-c", "1", "--warc", path, "--warc-max-size", "1", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(names) != n {
+		t.Fatalf("files %v; want %d (one exchange each past 1 byte)", names, n)
+	}
+	seen := 0
+	for i := 1; i <= n; i++ {
+		name := filepath.Join(dir, fmt.Sprintf("run-%05d.warc.gz", i))
+		info, exchanges := readWarc(t, name) // warcinfo first, digests, pairs
+		if !strings.Contains(info, "--warc-max-size=") {
+			t.Errorf("%s: warcinfo %q", name, info)
+		}
+		for _, e := range exchanges {
+			if !e.response || len(e.payload) != 3000 {
+				t.Errorf("%s: %s response %v, %d bytes", name, e.target, e.response, len(e.payload))
+			}
+			seen++
+		}
+	}
+	if seen != n {
+		t.Errorf("%d exchanges in all, want %d", seen, n)
+	}
+}

@@ -27,6 +27,8 @@ func (o *warcOptions) addFlags(f *pflag.FlagSet) {
 // validate checks the flags, naming the flag at fault.
 func (o *warcOptions) validate(fetch *FetchFlags) error {
 	switch {
+	case o.MaxSize < 0:
+		return usageErr("--warc-max-size must not be negative")
 	case o.MaxSize > 0 && o.File == "":
 		return usageErr("--warc-max-size needs --warc")
 	case o.File != "" && fetch.Proxy.u != nil:

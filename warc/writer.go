@@ -43,6 +43,7 @@ type Writer struct {
 	f    *os.File
 	n    int   // the file's number, with MaxSize
 	size int64 // bytes written to f
+	used bool  // f holds a record besides its warcinfo
 	err  error // the first write error: nothing more is written
 	done bool
 }
@@ -82,7 +83,7 @@ func (w *Writer) open() error {
 	if err != nil {
 		return fmt.Errorf("cannot write --warc: %w", err)
 	}
-	w.f, w.size = f, 0
+	w.f, w.size, w.used = f, 0, false
 	fields := append([]Field{{"WARC-Filename", baseName(name)}}, Field{"Content-Type", "application/warc-fields"})
 	var block bytes.Buffer
 	for _, fl := range w.info {
@@ -99,14 +100,15 @@ func baseName(p string) string {
 }
 
 // Write writes recs in order, each whole, with no other record between
-// them; past MaxSize, the next call starts a new file.
+// them, in one file: once a file holding records has passed MaxSize, the
+// next call starts a new file.
 func (w *Writer) Write(recs ...Record) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil || w.done {
 		return w.err
 	}
-	if w.maxSize > 0 && w.size >= w.maxSize {
+	if w.maxSize > 0 && w.used && w.size >= w.maxSize {
 		if err := w.f.Close(); err != nil {
 			w.err = err
 			return err
@@ -120,6 +122,7 @@ func (w *Writer) Write(recs ...Record) error {
 			return err
 		}
 	}
+	w.used = true
 	return nil
 }
 
