@@ -25,6 +25,7 @@ type FetchFlags struct {
 	HTTP1        bool
 	Proxy        proxyURL
 	Resolvers    resolverList
+	Verbose      bool // -v: scrape, crawl and sitemap only (verbose.go)
 }
 
 // newFetchFlags returns scrape's defaults; the User-Agent names this
