@@ -183,10 +183,7 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, depth, "from" FROM results`)
-	if err != nil { // a store made before fanout crawl has no depth and from
-		rows, err = db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, NULL, NULL FROM results`)
-	}
+	rows, err := queryResults(ctx, db)
 	if err != nil {
 		return fmt.Errorf("%s: not a fanout store: %w", path, err)
 	}
@@ -198,15 +195,18 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 			msg, kind   sql.NullString
 			fetchedText string
 			depth       sql.NullInt64
-			from        sql.NullString
+			from, tls   sql.NullString
 		)
-		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from); err != nil {
+		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from, &tls); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		rec.Status, rec.Error, rec.ErrorKind = int(status.Int64), msg.String, record.Kind(kind.String)
 		if depth.Valid {
 			d := int(depth.Int64)
 			rec.Depth, rec.From = &d, from.String
+		}
+		if tls.Valid && json.Unmarshal([]byte(tls.String), &rec.TLS) != nil {
+			rec.TLS = nil // not the tls object: the report goes on without it
 		}
 		fetched, err := time.Parse(time.RFC3339Nano, fetchedText)
 		if err != nil {
@@ -219,6 +219,21 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// queryResults selects what a report reads of a store's results. A store
+// made before fanout crawl has no depth and from, one made before --fields
+// tls no tls: those columns are read as NULL.
+func queryResults(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
+	const cols = `url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at`
+	var err error
+	for _, more := range []string{`depth, "from", tls`, `depth, "from", NULL`, `NULL, NULL, NULL`} {
+		var rows *sql.Rows
+		if rows, err = db.QueryContext(ctx, "SELECT "+cols+", "+more+" FROM results"); err == nil {
+			return rows, nil
+		}
+	}
+	return nil, err
 }
 
 // InStore counts how many of urls have a row in the --db store at path.
