@@ -103,5 +103,11 @@ func (f *Fetcher) tell(w *attemptWatch, j *Job, u *url.URL, wait time.Duration, 
 	f.opts.Attempted(a)
 }
 
-// methodOf is the method an attempt sent.
-func methodOf(*record.Result) string { return http.MethodGet }
+// methodOf is the method an attempt sent (the record's method is set
+// before the request is).
+func methodOf(res *record.Result) string {
+	if res.Method == "" {
+		return http.MethodGet
+	}
+	return res.Method
+}

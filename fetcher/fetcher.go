@@ -78,6 +78,9 @@ type Options struct {
 	// keeps (--header-field).
 	Exchange     Exchange
 	HeaderFields []string
+	// Method is GET (the default, "") or HEAD for pages: a HEAD reads no
+	// body, so no title. Read jobs (robots.txt, sitemaps) always GET.
+	Method     string
 	// Attempted, when set, is told of every attempt as it ends (-v); it
 	// is called from the goroutines making attempts, concurrently.
 	Attempted  func(Attempt)
@@ -209,6 +212,10 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		rctx = traceIP(rctx, res)
 	}
 	req := newGet(rctx, u, len(f.opts.Header)+1)
+	if f.opts.Method == http.MethodHead && j.read == nil { // robots.txt and sitemaps are read with GET
+		req.Method = http.MethodHead
+	}
+	res.Method = req.Method
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}
