@@ -80,7 +80,7 @@ type Options struct {
 	HeaderFields []string
 	// Method is GET (the default, "") or HEAD for pages: a HEAD reads no
 	// body, so no title. Read jobs (robots.txt, sitemaps) always GET.
-	Method     string
+	Method string
 	// Attempted, when set, is told of every attempt as it ends (-v); it
 	// is called from the goroutines making attempts, concurrently.
 	Attempted  func(Attempt)
