@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // verboseSite serves /r (a redirect to /ok), /ok, and /flaky, which
@@ -126,5 +127,31 @@ func TestAttemptLine(t *testing.T) {
 		if got := attemptLine(tt.a); got != tt.want {
 			t.Errorf("got  %s\nwant %s", got, tt.want)
 		}
+	}
+}
+
+// TestScrapeVerboseHead: the line names the method sent.
+func TestScrapeVerboseHead(t *testing.T) {
+	srv := verboseSite(t)
+	code, _, errOut := run(t, "", "scrape", "-q", "-v", "--progress", "never", "-X", "HEAD", "-u", srv.URL+"/ok")
+	if code != 0 || !strings.HasPrefix(errOut, "fanout: HEAD "+srv.URL+"/ok ") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want one line for the HEAD", code, errOut)
+	}
+}
+
+// TestVerboseClearsTheBar: with a bar on the terminal, each -v line is
+// written after the bar is cleared, under the bar's lock, so that it
+// starts a line of its own and no frame is drawn into it.
+func TestVerboseClearsTheBar(t *testing.T) {
+	var term strings.Builder
+	bar := startProgress(&term, false, time.Hour, 80, 10)
+	bar.Add(&record.Result{Status: 200}) // the first result draws the bar
+	log := attemptLogger(true, &term, bar)
+	log(fetcher.Attempt{Method: "GET", URL: "http://h.test/", Status: 200, Took: time.Millisecond})
+	bar.finish()
+	got := term.String()
+	frame, line, ok := strings.Cut(got, "\r\x1b[Kfanout: GET http://h.test/ status=200 took=1ms\n")
+	if !ok || !strings.HasPrefix(frame, "\r[") || !strings.Contains(frame, "1/10 URLs") || strings.Contains(line, "fanout:") {
+		t.Errorf("terminal got %q; want the frame, then the bar cleared, then the line", got)
 	}
 }
