@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fanout-dev/fanout/bench"
 )
 
 // TestBenchTLS runs fanout bench over the site's protocols and checks what
@@ -34,7 +36,7 @@ func TestBenchTLS(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			var res benchResult
+			var res bench.Result
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}
