@@ -140,7 +140,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	watchThrottle(bar, opts.Throttle, &cfg.Pipeline)
 	res, runErr := bench.Run(ctx, cfg)
 	if bar != nil {
-		bar.finish()
+		bar.Finish()
 	}
 	if res == nil {
 		return &ExitError{Code: ExitFailure, Err: runErr}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -168,16 +169,16 @@ func targetCount(opts *ScrapeOptions) int64 {
 // attachProgress starts the progress display, if any, and tells w of it.
 // When the results go to the same terminal as the bar, w writes them
 // through the bar, which makes way for them.
-func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress {
+func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress.Bar {
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar == nil {
 		return nil
 	}
 	w.Progress = bar
 	if opts.Output == "" && opts.IO.OutIsTTY {
-		w.Out = bar.resultsWriter(w.Out)
+		w.Out = bar.ResultsWriter(w.Out)
 	}
-	go bar.setTotal(targetCount(opts))
+	go bar.SetTotal(targetCount(opts))
 	return bar
 }
 
