@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
@@ -89,7 +90,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	w := &report.Writer{Out: io.Discard, Encoder: enc, Progress: cfg.Progress}
 	run := cfg.Pipeline
 	run.Fetch.RootCAs = sites.roots
-	run.Source = &genSource{n: cfg.Pages, urlOf: sites.urlOf}
+	run.Source = input.Lines(cfg.Pages, sites.urlOf)
 	var sum *report.Summary
 	start := time.Now()
 	run.Consume = func(results <-chan record.Result, stop func(error)) error {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
@@ -105,20 +104,4 @@ func writeServers(w io.Writer, servers []Server) {
 // machine.
 func deadHostURL(i int) string {
 	return "http://127." + strconv.Itoa(1+i>>16%255) + "." + strconv.Itoa(i>>8&0xff) + "." + strconv.Itoa(i&0xff) + ":1/"
-}
-
-// genSource yields n targets, page i at urlOf(i), without any file.
-type genSource struct {
-	n, next int
-	urlOf   func(i int) string
-}
-
-func (g *genSource) Next() (input.Target, error) {
-	if g.next == g.n {
-		return input.Target{}, io.EOF
-	}
-	g.next++
-	t, _ := input.Parse([]byte(g.urlOf(g.next - 1)))
-	t.Line = g.next
-	return t, nil
 }

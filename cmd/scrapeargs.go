@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -86,44 +85,13 @@ func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	}
 }
 
-// urlSource yields the URLs given on the command line (-u and arguments),
-// numbered from 1 in the order given.
-type urlSource struct {
-	urls []string
-	next int
-}
-
-func (s *urlSource) Next() (input.Target, error) {
-	if s.next == len(s.urls) {
-		return input.Target{}, io.EOF
-	}
-	s.next++
-	t, _ := input.Parse([]byte(s.urls[s.next-1]))
-	t.Line = s.next
-	return t, nil
-}
-
-// chainSource reads its sources one after another.
-type chainSource []pipeline.Source
-
-func (c *chainSource) Next() (input.Target, error) {
-	for len(*c) > 0 {
-		t, err := (*c)[0].Next()
-		if err != io.EOF {
-			return t, err
-		}
-		*c = (*c)[1:]
-	}
-	return input.Target{}, io.EOF
-}
-
 // openSource opens what scrape reads: the command line's URLs first, then
 // the files (standard input when there are neither URLs nor files). The
 // function returned closes the files. When standard input is a terminal
 // and is to be read, it says so on stderr, so a user who typed no file is
 // not left waiting in silence.
-func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
-	urls := &urlSource{urls: opts.URLs}
+func openSource(opts *ScrapeOptions) (input.Source, func(), error) {
+	urls := input.Lines(len(opts.URLs), func(i int) string { return opts.URLs[i] })
 	if len(opts.Files) == 0 && len(opts.URLs) > 0 {
 		return urls, func() {}, nil
 	}
@@ -138,17 +106,8 @@ func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
 	if readsStdin && opts.IO.InIsTTY {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
-	return mayWaitSource{&chainSource{urls, files}, files}, files.Close, nil
+	return input.Chain(urls, files), files.Close, nil
 }
-
-// mayWaitSource is a source whose reads may wait when its files' may
-// (pipeline.MayWait: a pipe or terminal is not waited for at --deadline).
-type mayWaitSource struct {
-	pipeline.Source
-	files *input.Files
-}
-
-func (s mayWaitSource) MayWait() bool { return s.files.MayWait() }
 
 // targetCount is how many targets the run will have, or -1 when that is not
 // known (standard input).
