@@ -73,7 +73,7 @@ func TestScrapeHelp(t *testing.T) {
 	for _, want := range []string{
 		"Limits (politeness):", "Requests:", "Output:", "Run control:",
 		"-o, --output FILE", "-c, --concurrency N", "--deadline DURATION", "--progress MODE",
-		"-f, --format FORMAT", "--max-body BYTES", "-u, --url URL", "an argument that starts with http://",
+		"-f, --format FORMAT", "--max-body BYTES", "-u, --url URL", "is a URL or a host as a list line may be",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q", want)

@@ -160,9 +160,9 @@ func (o *PageOptions) apply(cfg *pipeline.Config) {
 }
 
 // columns are the record's fields for report.NewEncoderFields, the same
-// for every format: --fields (or the default fields), then extract with -e
-// and robots_txt with --robots report or obey. (report puts url, line and
-// file first, whatever the list.)
+// for every format: --fields (or the default fields), then extract with -e,
+// robots_txt with --robots report or obey, and note with -e. (report puts
+// url, line and file first, whatever the list.)
 func (o *PageOptions) columns() []string {
 	names := slices.Clone(o.Fields.names)
 	if names == nil {
@@ -173,6 +173,9 @@ func (o *PageOptions) columns() []string {
 	}
 	if o.readsRobots() {
 		names = append(names, "robots_txt")
+	}
+	if len(o.Extract.sels) > 0 {
+		names = append(names, "note") // why extract may be partial
 	}
 	return names
 }

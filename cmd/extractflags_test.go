@@ -89,7 +89,7 @@ func TestColumns(t *testing.T) {
 		want string
 	}{
 		{"default", nil, def},
-		{"-e: the default, then extract", []string{"-e", "p=.price"}, def + ",extract"},
+		{"-e: the default, then extract and note", []string{"-e", "p=.price"}, def + ",extract,note"},
 		{"--robots report", []string{"--robots", "report"}, def + ",robots_txt"},
 		{"--fields default,lang", []string{"--fields", "default,lang"}, def + ",lang"},
 		{"one field keeps url, line, file", []string{"--fields", "description"}, "url,line,file,description"},
@@ -98,7 +98,7 @@ func TestColumns(t *testing.T) {
 		{"+name twice", []string{"--fields", "+h1,+og"}, def + ",h1,og"},
 		{"all", []string{"--fields", "all"}, def + ",description,canonical,robots,lang,h1,h1_count,og,hreflang,links"},
 		{"all with -e and --robots", []string{"--fields", "all", "-e", "p=p", "--robots", "obey"},
-			def + ",description,canonical,robots,lang,h1,h1_count,og,hreflang,links,extract,robots_txt"},
+			def + ",description,canonical,robots,lang,h1,h1_count,og,hreflang,links,extract,robots_txt,note"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,6 +78,9 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
+	if err := checkReportInputs(ctx, opts.IO.ErrOut, st); err != nil {
+		return err
+	}
 	if st.Malformed > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
 	}

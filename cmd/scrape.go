@@ -16,7 +16,7 @@ import (
 type ScrapeOptions struct {
 	IO    *IOStreams
 	Files []string
-	URLs  []string // -u, and arguments that are http(s) URLs and not files
+	URLs  []string // -u, and arguments that are URLs or hosts and not files (isURLArg)
 
 	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)
@@ -52,9 +52,11 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		Long: "Fetch every URL listed in FILEs, one per line, and write one result per URL (JSON lines\n" +
 			"by default). Blank lines and lines starting with # are skipped. With no FILE, or FILE \"-\",\n" +
 			"the list is read from standard input. URLs may also be given with -u URL, or as arguments:\n" +
-			"an argument that starts with http:// or https:// and is not an existing file is a URL.",
+			"an argument that is not an existing file and is a URL or a host as a list line may be\n" +
+			"(https://example.com/a, example.com, 127.0.0.1:8080/a) is fetched as one; a file of that\n" +
+			"name wins (-u forces a URL).",
 		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
-			"  fanout scrape https://example.com/ -f text\n" +
+			"  fanout scrape -f text example.com https://example.org/a\n" +
 			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
 			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
 		RunE: func(c *cobra.Command, args []string) error {

@@ -15,13 +15,42 @@ import (
 )
 
 // isURLArg says whether a command-line argument is a URL rather than a
-// file: it starts with http:// or https:// and no file has that name.
+// file: no file has that name (a file wins), and it is an http(s) URL or
+// a host, with a port or path if any, by the rule a list line follows
+// (input.Parse: example.com, 127.0.0.1:8080/a). A bare name that ends in
+// a file extension that is also a top-level domain (urls.md, run.sh) stays
+// a file, so a mistyped file name is not looked up as a host.
 func isURLArg(arg string) bool {
-	if !input.IsHTTP(arg) {
+	if arg == "-" {
 		return false
 	}
-	_, err := os.Stat(arg)
-	return err != nil
+	if _, err := os.Stat(arg); err == nil {
+		return false
+	}
+	if input.IsHTTP(arg) {
+		return true
+	}
+	if fileLike(arg) {
+		return false
+	}
+	t, ok := input.Parse([]byte(arg))
+	return ok && t.Err == nil
+}
+
+// fileExtensions are top-level domains that are more often a file's
+// extension on a command line.
+var fileExtensions = []string{".md", ".sh", ".py", ".pl", ".rs", ".zip", ".mov"}
+
+// fileLike says whether a bare argument is a name that ends in one of
+// fileExtensions, with no port or path after it.
+func fileLike(arg string) bool {
+	lower := strings.ToLower(arg)
+	for _, ext := range fileExtensions {
+		if strings.HasSuffix(lower, ext) && !strings.ContainsAny(lower, "/:") {
+			return true
+		}
+	}
+	return false
 }
 
 // splitArgs sorts scrape's arguments into files and URLs, in their order.

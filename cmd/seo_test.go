@@ -100,7 +100,7 @@ func TestScrapeFieldsChooseColumns(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	want := [][]string{{"url", "line", "file", "lang", "links", "extract"}, {base + "/seo/1", "1", "", "en", "3", `{"h":["Heading \u0026 1","Second"]}`}}
+	want := [][]string{{"url", "line", "file", "lang", "links", "extract", "note"}, {base + "/seo/1", "1", "", "en", "3", `{"h":["Heading \u0026 1","Second"]}`, ""}}
 	if err != nil || !reflect.DeepEqual(rows, want) {
 		t.Errorf("CSV %q (%v), want %q", rows, err, want)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/sitemap"
 )
@@ -49,6 +50,8 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 		Short: "List the URLs of a sitemap or sitemap index, one per line",
 		Long: "Read a sitemap or sitemap index (a URL, a file, or \"-\" for standard input; gzipped or not)\n" +
 			"and write the URLs it lists, one per line, each once, following indexes two levels deep.\n" +
+			"An argument that is not an existing file and is a host and path as a list line may be\n" +
+			"(example.com/sitemap.xml) is fetched over https; a file of that name wins.\n" +
 			"A sitemap is XML, a text file of one URL a line, or an RSS 2.0 or Atom 1.0 feed.\n" +
 			"With --from-robots HOST, read the sitemaps that HOST's robots.txt names.",
 		Example: "  fanout sitemap https://example.com/sitemap.xml | fanout scrape\n" +
@@ -56,7 +59,7 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.Source = args[0]
+				opts.Source = sitemapSource(args[0])
 			}
 			if err := opts.Validate(); err != nil {
 				return err
@@ -158,4 +161,14 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d sitemap files could not be read", failed)}
 	}
 	return nil
+}
+
+// sitemapSource is what sitemap reads for its argument: the argument
+// itself, or the https URL of a host and path that is not a file (by
+// scrape's rule, isURLArg).
+func sitemapSource(arg string) string {
+	if !input.IsHTTP(arg) && isURLArg(arg) {
+		return "https://" + arg
+	}
+	return arg
 }

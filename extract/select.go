@@ -1,15 +1,11 @@
 package extract
 
 import (
-	"bytes"
+	"context"
 	"fmt"
-	"io"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/charset"
 )
 
 // Selector is one value to extract with a CSS selector: the text of the
@@ -18,7 +14,7 @@ import (
 type Selector struct {
 	Name string // the key of the values in the record
 	Attr string // the attribute whose value is taken; "" takes the text
-	sel  cascadia.Sel
+	sel  chain
 }
 
 // MaxSelectValues is how many values one selector gives at most per page,
@@ -29,10 +25,16 @@ const MaxSelectValues = 1000
 // cleaned: enough for MaxTitleRunes characters and plenty of white space.
 const maxSelectText = 16 * MaxTitleRunes
 
+// SelectBudget is how many steps of work (an element looked at for one
+// compound selector, a node read for a value) one page's selectors take
+// at most: about a second of CPU. Select stops there with what it has.
+const SelectBudget = 50_000_000
+
 // ParseSelector parses "name=SELECTOR" or "name=SELECTOR@attr": name is
 // letters, digits, '_' and '-'; SELECTOR is CSS as cascadia understands it
-// (CSS 3 selectors and a few jQuery extensions such as :contains); a final
-// "@attr" takes that attribute instead of the text.
+// (CSS 3 selectors and a few jQuery extensions such as :contains), except
+// that a pseudo-class taking selectors (:not, :has) takes no combinator; a
+// final "@attr" takes that attribute instead of the text.
 func ParseSelector(spec string) (Selector, error) {
 	name, expr, ok := strings.Cut(spec, "=")
 	if !ok || name == "" || strings.TrimFunc(name, isNameRune) != "" {
@@ -42,7 +44,7 @@ func ParseSelector(spec string) (Selector, error) {
 	if i := strings.LastIndexByte(expr, '@'); i >= 0 && isAttrName(expr[i+1:]) {
 		expr, attr = expr[:i], strings.ToLower(expr[i+1:])
 	}
-	sel, err := cascadia.Parse(strings.TrimSpace(expr))
+	sel, err := parseChain(strings.TrimSpace(expr))
 	if err != nil {
 		return Selector{}, fmt.Errorf("selector %q of %s: %w", expr, name, err)
 	}
@@ -57,57 +59,76 @@ func isAttrName(s string) bool {
 	return s != "" && strings.TrimFunc(s, func(r rune) bool { return isNameRune(r) || r == ':' }) == ""
 }
 
-// Select reads all of r, a body whose Content-Type header is contentType,
-// builds its tree with html.Parse, and returns for each selector the values
+// Select builds the tree of body, a page whose Content-Type header is
+// contentType, with html.Parse, and returns for each selector the values
 // of the elements it matches, in document order: the text (as textContent,
 // every descendant text node) or the attribute, with runs of ASCII white
-// space collapsed and the ends trimmed as for titles, at most MaxTitleRunes
-// characters each and MaxSelectValues values. Elements without the
-// attribute give no value. Every selector's name is in the map, with an
-// empty list when nothing matched. The charset is decided as for titles: a
-// byte-order mark, the header, a <meta> in the first 1024 bytes; else valid
-// UTF-8 is UTF-8 and anything else windows-1252. err is a read error from r.
+// space collapsed and the ends trimmed as for titles, at most
+// MaxTitleRunes characters each and MaxSelectValues values. Elements
+// without the attribute give no value. Every selector's name is in the
+// map, with an empty list when nothing matched. The charset is decided as
+// for titles.
 //
-// The tree costs several times TitleOf's streaming pass in time and about
-// a dozen bytes of memory per body byte (docs/seo.md, "CSS selectors"), so
-// callers build it only when selectors are asked for.
-func Select(r io.Reader, contentType string, sels []Selector) (map[string][]string, error) {
-	body, err := io.ReadAll(r)
+// The work is bounded: one pass over the tree per selector (not
+// cascadia's search, exponential in the combinators on deep pages), at
+// most SelectBudget steps, and ctx checked every thousand steps; err is
+// ctx's error once it ends. A page the parser refuses for its nesting
+// (more than 512 open elements) is read up to where it nests too deep. In
+// both cases the values found are returned and note says why they may be
+// partial; note is "" otherwise.
+//
+// The tree costs several times TitleOf's streaming pass in time, and
+// about TreeCost(body) bytes of memory (docs/seo.md, "CSS selectors"),
+// so callers build it only when selectors are asked for, and bound how
+// many are built at once.
+func Select(ctx context.Context, body []byte, contentType string, sels []Selector) (values map[string][]string, note string, err error) {
+	return selectBudget(ctx, body, contentType, sels, SelectBudget)
+}
+
+func selectBudget(ctx context.Context, body []byte, contentType string, sels []Selector, budget int) (map[string][]string, string, error) {
+	page, err := decodeBody(body, contentType)
 	if err != nil {
-		return nil, err
+		return nil, "", fmt.Errorf("decoding the body: %w", err)
 	}
-	var src io.Reader = bytes.NewReader(body)
-	// DetermineEncoding falls back to windows-1252 (uncertain) when nothing
-	// is declared; valid UTF-8 is UTF-8 then, as for titles.
-	enc, name, certain := charset.DetermineEncoding(body, contentType)
-	if certain || name != "windows-1252" || !utf8.Valid(body) {
-		src = enc.NewDecoder().Reader(src)
-	}
-	doc, err := html.Parse(src)
+	doc, note, err := parseTree(page)
 	if err != nil {
-		return nil, fmt.Errorf("parsing the body: %w", err)
+		return nil, "", fmt.Errorf("parsing the body: %w", err)
 	}
 	out := make(map[string][]string, len(sels))
 	for _, s := range sels {
-		vals := []string{}
-		for _, n := range cascadia.QueryAll(doc, s.sel) {
-			if len(vals) == MaxSelectValues {
-				break
-			}
-			if v, ok := s.value(n); ok {
+		out[s.Name] = []string{}
+	}
+	if doc == nil {
+		return out, note, nil
+	}
+	w := &work{ctx: ctx, budget: budget}
+	for _, s := range sels {
+		vals := out[s.Name]
+		err := s.sel.match(doc, w, func(n *html.Node) bool {
+			if v, ok := s.value(n, w); ok {
 				vals = append(vals, v)
 			}
+			return len(vals) < MaxSelectValues && w.err == nil
+		})
+		if err == nil {
+			err = w.err
 		}
 		out[s.Name] = vals
+		switch {
+		case err == errBudget:
+			return out, fmt.Sprintf("-e stopped after %d steps of work (its budget): values after that point are missing", budget), nil
+		case err != nil:
+			return nil, "", err
+		}
 	}
-	return out, nil
+	return out, note, nil
 }
 
 // value is what s takes of n: its cleaned text or attribute.
-func (s *Selector) value(n *html.Node) (string, bool) {
+func (s *Selector) value(n *html.Node, w *work) (string, bool) {
 	if s.Attr == "" {
 		var b strings.Builder
-		appendText(&b, n)
+		appendText(&b, n, w)
 		return collapse(b.String()), true
 	}
 	for _, a := range n.Attr {
@@ -119,14 +140,17 @@ func (s *Selector) value(n *html.Node) (string, bool) {
 }
 
 // appendText writes the text of n's descendants, as textContent does, up
-// to about maxSelectText bytes.
-func appendText(b *strings.Builder, n *html.Node) {
-	for c := n.FirstChild; c != nil && b.Len() < maxSelectText; c = c.NextSibling {
+// to about maxSelectText bytes, each node a step of w's.
+func appendText(b *strings.Builder, n *html.Node, w *work) {
+	for c := n.FirstChild; c != nil && b.Len() < maxSelectText && w.err == nil; c = c.NextSibling {
+		if w.err = w.step(1); w.err != nil {
+			return
+		}
 		switch c.Type {
 		case html.TextNode:
 			b.WriteString(c.Data)
 		case html.ElementNode:
-			appendText(b, c)
+			appendText(b, c, w)
 		}
 	}
 }

@@ -117,3 +117,54 @@ func TestBaseNotHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestSelectTooDeepKeepsTheRecord checks that a page nested deeper than
+// the HTML parser's 512 open elements is a success with the values read
+// before the nesting and a note (it was a protocol error).
+func TestSelectTooDeepKeepsTheRecord(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<title>Deep</title><p>before</p>"+strings.Repeat("<div>", 600)+"<p>after</p>")
+	}))
+	t.Cleanup(srv.Close)
+	sels := []extract.Selector{}
+	for _, spec := range []string{"p=p", "none=table"} {
+		s, err := extract.ParseSelector(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sels = append(sels, s)
+	}
+	f := newFetcher(t, Options{Timeout: 30 * time.Second, Selectors: sels}, nil)
+	got := f.Fetch(context.Background(), target(t, srv.URL+"/"), nil)
+	if got.ErrorKind != "" || got.Status != 200 || got.Title != "Deep" || len(got.Extract["p"]) != 1 || got.Extract["p"][0] != "before" ||
+		!strings.Contains(got.Note, "nests more than 512") {
+		t.Errorf("kind %q (%s) status %d title %q extract %q note %q; want a success with the first value and a note",
+			got.ErrorKind, got.Error, got.Status, got.Title, got.Extract, got.Note)
+	}
+}
+
+// TestTreesWaitForTheBudget checks that building a tree for -e waits for
+// its share of the tree budget all attempts share, within the attempt's
+// timeout.
+func TestTreesWaitForTheBudget(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<p>x</p>")
+	}))
+	t.Cleanup(srv.Close)
+	sel, _ := extract.ParseSelector("p=p")
+	f := newFetcher(t, Options{Timeout: 300 * time.Millisecond, Selectors: []extract.Selector{sel}, TreeBudget: 1 << 20}, nil)
+	if !f.trees.TryAcquire(1 << 20) { // another attempt's trees hold it all
+		t.Fatal("the budget is not free")
+	}
+	got := f.Fetch(context.Background(), target(t, srv.URL+"/"), nil)
+	if got.ErrorKind != record.KindTimeout || !strings.Contains(got.Error, "waiting for memory") {
+		t.Errorf("kind %q (%s), want a timeout waiting for the tree budget", got.ErrorKind, got.Error)
+	}
+	f.trees.Release(1 << 20)
+	got = f.Fetch(context.Background(), target(t, srv.URL+"/"), nil)
+	if got.ErrorKind != "" || len(got.Extract["p"]) != 1 {
+		t.Errorf("kind %q (%s), extract %q; want the value once the budget is free", got.ErrorKind, got.Error, got.Extract)
+	}
+}

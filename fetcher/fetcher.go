@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/record"
@@ -62,10 +64,13 @@ type Options struct {
 	// it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
 
-	Fields     extract.Fields     // what is read from a page (--fields); 0: the title
-	Selectors  []extract.Selector // -e: values by CSS selector, from a tree of the body
-	Robots     RobotsRules        // robots.txt verdicts; nil: robots.txt is not read
-	ObeyRobots bool               // with Robots: a disallowed URL is not fetched
+	Fields    extract.Fields     // what is read from a page (--fields); 0: the title
+	Selectors []extract.Selector // -e: values by CSS selector, from a tree of the body
+	// TreeBudget bounds the bytes of -e's trees in flight, all attempts
+	// together (extract.TreeCost each); default DefaultTreeBudget.
+	TreeBudget int64
+	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -85,6 +90,7 @@ type Fetcher struct {
 	// userEncoding is set when the user sent Accept-Encoding: the Transport
 	// then leaves bodies as sent, and the fetcher decodes what it can.
 	userEncoding bool
+	trees        *semaphore.Weighted // Options.TreeBudget, shared by every attempt
 }
 
 // New returns a Fetcher. gate admits retries and fallback attempts; nil
@@ -108,7 +114,10 @@ func New(opts Options, gate Gate) *Fetcher {
 	if opts.IdleConnsPerHost <= 0 {
 		opts.IdleConnsPerHost = 64
 	}
-	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}}
+	if opts.TreeBudget <= 0 {
+		opts.TreeBudget = DefaultTreeBudget
+	}
+	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}, trees: semaphore.NewWeighted(opts.TreeBudget)}
 	f.opts.Header, f.host, f.userEncoding = splitHeader(opts.Header)
 	f.transport = newConns(opts, resolve.New(resolve.Config{Servers: opts.Resolvers, Timeout: lookupTimeout(opts.Timeout)}))
 	return f
@@ -220,7 +229,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	}
 	body := &cappedReader{r: decoded, left: f.opts.MaxBody}
 	if known {
-		err = f.readPage(body, resp.Header, resp.Request.URL, res)
+		err = f.readPage(actx, body, resp.Header, resp.Request.URL, res)
 	}
 	if err == nil {
 		_, err = io.Copy(io.Discard, body)
@@ -232,7 +241,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		res.Truncated = n > 0 // closing unread closes the connection: no drain
 	}
 	if err != nil {
-		f.fail(res, err, actx, "reading the body")
+		f.fail(res, err, actx, duringPage(err))
 		end.err = err
 	}
 	return end

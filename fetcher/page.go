@@ -2,6 +2,8 @@ package fetcher
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,7 +19,7 @@ import (
 // read the whole body and build a tree of it. It returns a read error from
 // body. URLs (canonical, hreflang) are resolved against <base href> (when
 // it is http or https) and final, the response's URL. Fields not asked for stay empty.
-func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
+func (f *Fetcher) readPage(ctx context.Context, body io.Reader, header http.Header, final *url.URL, res *record.Result) error {
 	fields := f.opts.Fields
 	if fields == 0 {
 		fields = extract.FieldTitle
@@ -52,14 +54,36 @@ func (f *Fetcher) readPage(body io.Reader, header http.Header, final *url.URL, r
 	if err != nil || whole == nil {
 		return err
 	}
-	res.Extract, err = extract.Select(bytes.NewReader(whole), res.ContentType, f.opts.Selectors)
-	return err
+	return f.selectValues(ctx, whole, res)
 }
 
 // clearPage empties what readPage fills, before each attempt.
 func clearPage(res *record.Result) {
-	res.Page, res.Extract = record.Page{}, nil
+	res.Page, res.Extract, res.Note = record.Page{}, nil, ""
 	res.Outlinks, res.Resources, res.Nofollow = nil, nil, false
+}
+
+// DefaultTreeBudget is Options.TreeBudget's default: 128 MiB of trees
+// (extract.TreeCost) in flight at once, whatever -c.
+const DefaultTreeBudget = 128 << 20
+
+// selectValues fills res.Extract from page, the whole body, with the
+// run's selectors. It first waits, within ctx, for extract.TreeCost(page)
+// bytes of the tree budget all workers share (a page costing more than
+// the whole budget waits for all of it), so the trees in flight stay
+// within Options.TreeBudget; a note from Select goes to res.Note.
+func (f *Fetcher) selectValues(ctx context.Context, page []byte, res *record.Result) error {
+	cost := min(extract.TreeCost(page), f.opts.TreeBudget)
+	if err := f.trees.Acquire(ctx, cost); err != nil {
+		return &pageError{"waiting for memory to build the page's tree for -e", err}
+	}
+	defer f.trees.Release(cost)
+	values, note, err := extract.Select(ctx, page, res.ContentType, f.opts.Selectors)
+	if err != nil {
+		return &pageError{"matching -e's selectors", err}
+	}
+	res.Extract, res.Note = values, note
+	return nil
 }
 
 // robotsAgent is the robot name that meta robots and X-Robots-Tag
@@ -108,4 +132,24 @@ func joinNonEmpty(a, b string) string {
 		return a
 	}
 	return a + ", " + b
+}
+
+// pageError is a failure after the body was read: what the attempt was
+// doing, for a timeout's message.
+type pageError struct {
+	during string
+	err    error
+}
+
+func (e *pageError) Error() string { return e.during + ": " + e.err.Error() }
+
+func (e *pageError) Unwrap() error { return e.err }
+
+// duringPage says what an attempt that failed with err while reading the
+// body was doing.
+func duringPage(err error) string {
+	if pe := (*pageError)(nil); errors.As(err, &pe) {
+		return pe.during
+	}
+	return "reading the body"
 }

@@ -122,6 +122,7 @@ var Fields = []Field{
 	{"links", Int, SEO, func(r *Result) Value { return count(r, r.Links) }},
 	{"extract", ListMap, Added, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
 	{"robots_txt", String, Added, func(r *Result) Value { return known(r.RobotsTxt) }},
+	{"note", String, Added, func(r *Result) Value { return known(r.Note) }},
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }

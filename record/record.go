@@ -64,6 +64,9 @@ type Result struct {
 	// RobotsTxt is the robots.txt verdict with --robots report or obey:
 	// "allowed" or "disallowed".
 	RobotsTxt string `json:"robots_txt"`
+	// Note says why what was read of a page may be partial although the
+	// fetch succeeded (a page nested too deep for -e's tree, say).
+	Note string `json:"note"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.

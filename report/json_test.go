@@ -41,6 +41,7 @@ type oracleRecord struct {
 	Links       *int                `json:"links"`
 	Extract     map[string][]string `json:"extract"`
 	RobotsTxt   *string             `json:"robots_txt"`
+	Note        *string             `json:"note"`
 }
 
 // oracle is r as the contract says: strings null when empty (a title
@@ -65,7 +66,7 @@ func oracle(r *record.Result) oracleRecord {
 		DurationMS: r.DurationMS, Attempts: r.Attempts, Error: s(r.Error), ErrorKind: s(string(r.ErrorKind)),
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),
-		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt)}
+		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note)}
 	if r.HasTitle {
 		o.Title = &r.Title
 	}

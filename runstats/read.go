@@ -31,7 +31,25 @@ type ReadStats struct {
 	Records   int    // records counted, canceled ones included
 	Malformed int    // lines that were not JSON records
 	Example   string // the first malformed line's place, "file:line"
+	Inputs    []InputStats
+
+	first string // the current input's first line that is not a record
+	store bool   // the current input is a store
 }
+
+// InputStats is what one input held, in Read's first pass.
+type InputStats struct {
+	Input
+	Store     bool // read as a --db store (named with --db, or by its header)
+	Records   int
+	Malformed int
+	First     string   // its first line that is not a record, cut at 80 bytes
+	Sample    []string // the URLs of its first SampleSize final records (JSON lines only)
+}
+
+// SampleSize is how many final URLs of a JSON-lines input Read keeps, to
+// tell whether a store holds the same run (InStore).
+const SampleSize = 64
 
 // maxLine is the longest JSON line read; a record's URL is at most 64 KiB.
 const maxLine = 4 << 20
@@ -45,9 +63,21 @@ const maxLine = 4 << 20
 func Read(ctx context.Context, a *Aggregator, inputs []Input, stdin io.Reader) (ReadStats, error) {
 	var st ReadStats
 	for _, in := range inputs {
-		if err := readOne(ctx, in, stdin, &st, a.Add, a.AddFinished); err != nil {
+		is := InputStats{Input: in}
+		before := st
+		add := func(r *record.Result) {
+			if len(is.Sample) < SampleSize && r.ErrorKind != record.KindCanceled {
+				is.Sample = append(is.Sample, r.URL)
+			}
+			a.Add(r)
+		}
+		if err := readOne(ctx, in, stdin, &st, add, a.AddFinished); err != nil {
 			return st, err
 		}
+		is.Records, is.Malformed = st.Records-before.Records, st.Malformed-before.Malformed
+		is.First, st.first = st.first, ""
+		is.Store, st.store = st.store, false
+		st.Inputs = append(st.Inputs, is)
 	}
 	if a.Pending() == 0 {
 		return st, nil
@@ -109,6 +139,9 @@ func readLines(ctx context.Context, name string, r io.Reader, st *ReadStats, add
 			if st.Malformed == 0 {
 				st.Example = fmt.Sprintf("%s:%d", name, line)
 			}
+			if st.first == "" {
+				st.first = string(b[:min(len(b), 80)])
+			}
 			st.Malformed++
 			continue
 		}
@@ -128,17 +161,27 @@ func isGatherFrame(b []byte) bool {
 		bytes.HasPrefix(b, []byte(`"summary":`))
 }
 
-// readDB reads the results table of a --db store, read-only.
-func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Result, time.Time)) error {
-	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("cannot read %s: %w", path, err)
-	}
+// openStore opens a --db store read-only.
+func openStore(path string) (*sql.DB, error) {
 	q := url.Values{}
 	q.Set("mode", "ro")
 	q.Add("_pragma", "busy_timeout(10000)")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return db, nil
+}
+
+// readDB reads the results table of a --db store, read-only.
+func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Result, time.Time)) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	st.store = true
+	db, err := openStore(path)
+	if err != nil {
+		return err
 	}
 	defer db.Close()
 	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at FROM results`)
@@ -168,4 +211,25 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// InStore counts how many of urls have a row in the --db store at path.
+func InStore(ctx context.Context, path string, urls []string) (int, error) {
+	db, err := openStore(path)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	n := 0
+	for _, u := range urls {
+		var one int
+		err := db.QueryRowContext(ctx, `SELECT 1 FROM results WHERE url = ? AND (error_kind IS NULL OR error_kind != 'canceled')`, u).Scan(&one)
+		switch {
+		case err == nil:
+			n++
+		case !errors.Is(err, sql.ErrNoRows):
+			return n, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return n, nil
 }

@@ -1,0 +1,126 @@
+package cmd
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/fanout-dev/fanout/internal/testsite"
+)
+
+// TestIsURLArg: an argument that is not a file and is a URL or a host as a
+// list line may be is a URL; a file of that name wins; a mistyped file
+// name is not taken for a host.
+func TestIsURLArg(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile("example.org", []byte("http://127.0.0.1:1/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		arg  string
+		want bool
+	}{
+		{"https://example.com/a", true},
+		{"example.com", true},
+		{"example.com/sitemap.xml", true},
+		{"127.0.0.1:8080/page/1", true},
+		{"[::1]:8080", true},
+		{"localhost:8080", true},
+		{"example.org", false},  // a file of that name wins
+		{"urls.txt", false},     // .txt is no top-level domain
+		{"urls.md", false},      // .md is one, but it is a file's name here
+		{"run.sh", false},       // likewise
+		{"docs/urls.md", false}, // a path: "docs" is no host
+		{"time", false},         // prose: no top-level domain
+		{"-", false},            // standard input
+		{"ftp://example.com", false},
+	}
+	for _, tt := range tests {
+		if got := isURLArg(tt.arg); got != tt.want {
+			t.Errorf("isURLArg(%q) = %v, want %v", tt.arg, got, tt.want)
+		}
+	}
+}
+
+// TestHostArguments: fanout scrape HOST/PATH fetches it as a list line of
+// that text would be (https first, then http for a port without TLS), its
+// record's url the argument as given; a file of that name is read instead.
+func TestHostArguments(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	t.Chdir(t.TempDir())
+	if err := os.WriteFile(host+"-list", []byte(srv.URL+"/page/7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want []string // the records' url fields, in any order
+	}{
+		{"a host and path", []string{host + "/page/5"}, []string{host + "/page/5"}},
+		{"two hosts and a URL", []string{host + "/page/1", host + "/page/2", srv.URL + "/page/3"},
+			[]string{host + "/page/1", host + "/page/2", srv.URL + "/page/3"}},
+		{"a file wins", []string{host + "-list"}, []string{srv.URL + "/page/7"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, "", append([]string{"scrape"}, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var got []string
+			for _, r := range parseLines(t, out) {
+				if r.Status != 200 {
+					t.Errorf("%s: status %d, error %q", r.URL, r.Status, r.Error)
+				}
+				got = append(got, r.URL)
+			}
+			if !sameSet(got, tt.want) {
+				t.Errorf("records for %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSitemapHostArgument: fanout sitemap HOST/PATH reads
+// https://HOST/PATH, as a list line of that text would be read first.
+func TestSitemapHostArgument(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/sitemap.xml" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, `<urlset><url><loc>https://example.com/a</loc></url><url><loc>https://example.com/b</loc></url></urlset>`)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "https://")
+	code, out, errOut := run(t, "", "sitemap", "-k", host+"/sitemap.xml")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got, want := strings.Fields(out), []string{"https://example.com/a", "https://example.com/b"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sitemap %s/sitemap.xml: %q, want %q", host, got, want)
+	}
+}
+
+// sameSet says whether a and b hold the same strings, in any order.
+func sameSet(a, b []string) bool {
+	count := map[string]int{}
+	for _, s := range a {
+		count[s]++
+	}
+	for _, s := range b {
+		count[s]--
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
