@@ -47,7 +47,9 @@ type Config struct {
 type Result struct {
 	Requests       int                `json:"requests"`
 	URLs           int                `json:"urls"`
-	OK             int                `json:"ok"` // as the summary's
+	OK             int                `json:"ok"`         // as the summary's: answered 2xx or 3xx
+	Status4xx      int                `json:"status_4xx"` // answered 4xx, as the summary's
+	Status5xx      int                `json:"status_5xx"`
 	ByError        map[string]int     `json:"by_error"`
 	ByStatus       map[string]int     `json:"by_status"`
 	Bytes          int64              `json:"bytes"`
@@ -110,7 +112,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 func newResult(cfg Config, s *report.Summary) *Result {
 	lim := cfg.Pipeline.Limits
 	r := &Result{
-		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
+		Requests: s.Requests, URLs: s.Total, OK: s.OK, Status4xx: s.Status4xx, Status5xx: s.Status5xx, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
 		Concurrency: lim.Concurrency, Rate: lim.Rate, ServerLatency: report.Millis(cfg.Latency),
 		LatencyMS: map[string]float64{

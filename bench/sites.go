@@ -90,7 +90,7 @@ func (s *sites) stats() []Server {
 // writeServers writes a line per server of the text report.
 func writeServers(w io.Writer, servers []Server) {
 	for _, s := range servers {
-		fmt.Fprintf(w, "server %s\t%s\t%d connections", s.URL, s.Protocol, s.Conns)
+		fmt.Fprintf(w, "server %s\t%s\t%d connections (at most %d open at once)", s.URL, s.Protocol, s.Conns, s.MaxOpen)
 		if strings.HasPrefix(s.URL, "https:") {
 			fmt.Fprintf(w, ", %d TLS handshakes (%d resumed)", s.Handshakes, s.Resumed)
 		}

@@ -16,7 +16,7 @@ import (
 func (r *Result) WriteText(w io.Writer) error {
 	fmt.Fprintln(w, r.Ran)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok)\n", r.Requests, r.URLs, r.OK)
+	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok (2xx/3xx), %d 4xx, %d 5xx)\n", r.Requests, r.URLs, r.OK, r.Status4xx, r.Status5xx)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
 	fmt.Fprintf(tw, "requests/sec\t%.1f\t\n", r.RequestsPerSec)
 	fmt.Fprintf(tw, "bytes\t%d\t\n", r.Bytes)

@@ -82,7 +82,7 @@ func TestPageFlags(t *testing.T) {
 // third), "all" and "+name" accepted, then extract and robots_txt when -e
 // and --robots ask for them.
 func TestColumns(t *testing.T) {
-	def := "url,line,file,status,title,final_url,redirects,content_type,size,truncated,duration_ms,attempts,error,error_kind,fetched_at"
+	def := "url,line,file,status,title,final_url,redirects,content_type,proto,size,truncated,duration_ms,attempts,error,error_kind,fetched_at"
 	tests := []struct {
 		name string
 		args []string

@@ -22,6 +22,7 @@ type FetchFlags struct {
 	UserAgent    string
 	Headers      headerList
 	Insecure     bool
+	HTTP1        bool
 	Proxy        proxyURL
 	Resolvers    resolverList
 }
@@ -45,6 +46,7 @@ func (o *FetchFlags) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
 	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable (Host: sets the request's Host; a name that is not a token or a control character in the value is a usage error)")
 	f.BoolVarP(&o.Insecure, "insecure", "k", o.Insecure, "skip TLS certificate verification")
+	f.BoolVar(&o.HTTP1, "http1", o.HTTP1, "HTTP/1.1 only: do not offer HTTP/2 to TLS servers (by default h2 is used where the server takes it, one connection per host)")
 	f.VarP(&o.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
 	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
 }
@@ -74,7 +76,7 @@ func (o *FetchFlags) Options() fetcher.Options {
 	return fetcher.Options{
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, Proxy: o.Proxy.u,
+		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, HTTP1: o.HTTP1, Proxy: o.Proxy.u,
 		Resolvers: o.Resolvers,
 	}
 }

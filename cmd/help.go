@@ -24,7 +24,7 @@ var scrapeFlagGroups = []flagGroup{
 	{"Input", []string{"url", "shard"}},
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
-		"insecure", "proxy", "resolver"}},
+		"insecure", "http1", "proxy", "resolver"}},
 	{"Output", []string{"output", "format", "report", "fields", "extract", "db", "resume", "quiet", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }

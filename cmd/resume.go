@@ -13,10 +13,13 @@ import (
 // "", is the --output file of a JSON-lines stream: the command appends to
 // it (>> FILE) rather than recreating it, so that the file ends with a
 // final record for every URL, as the resume recipe of docs/store.md says.
+// --html is not repeated (its page would describe the resumed part only):
+// the command goes on to write the page of the whole run from the store,
+// with fanout report.
 func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
 	words := []string{"fanout", "scrape"}
 	flags.Visit(func(f *pflag.Flag) {
-		if appendTo != "" && f.Name == "output" {
+		if appendTo != "" && f.Name == "output" || f.Name == "html" {
 			return
 		}
 		switch v := f.Value.(type) {
@@ -56,6 +59,10 @@ func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string
 	}
 	if appendTo != "" {
 		quoted = append(quoted, ">>", shellQuote(appendTo))
+	}
+	if html := flags.Lookup("html"); html != nil && html.Changed {
+		quoted = append(quoted, "&&", "fanout", "report", shellQuote("--db="+flags.Lookup("db").Value.String()),
+			shellQuote("--html="+html.Value.String()))
 	}
 	return strings.Join(quoted, " ")
 }

@@ -128,6 +128,10 @@ func TestResumeCommand(t *testing.T) {
 			"fanout scrape --db=r.db --resume urls.txt >> run.jsonl"},
 		{"csv output kept", []string{"--db", "r.db", "-o", "run.csv", "urls.txt"},
 			"fanout scrape --db=r.db --output=run.csv --resume urls.txt"},
+		{"--html: the whole run's page from the store", []string{"--db", "r.db", "--html", "run.html", "-o", "run.jsonl", "urls.txt"},
+			"fanout scrape --db=r.db --resume urls.txt >> run.jsonl && fanout report --db=r.db --html=run.html"},
+		{"--html quoted where needed", []string{"--db", "my run.db", "--html", "my page.html", "urls.txt"},
+			`fanout scrape '--db=my run.db' --resume urls.txt && fanout report '--db=my run.db' '--html=my page.html'`},
 		{"gathered output kept", []string{"--db", "r.db", "--report", "gather", "-o", "run.json", "urls.txt"},
 			"fanout scrape --db=r.db --output=run.json --report=gather --resume urls.txt"},
 	}

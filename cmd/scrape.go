@@ -172,7 +172,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if !opts.Quiet {
 		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
 	}
-	bar := attachProgress(opts, w)
+	bar := attachProgress(opts, w, &cfg)
 	if !opts.Quiet {
 		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
 	}

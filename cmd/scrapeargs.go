@@ -5,11 +5,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -128,14 +130,22 @@ func openSource(opts *ScrapeOptions) (input.Source, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	readsStdin := len(opts.Files) == 0
-	for _, f := range opts.Files {
-		readsStdin = readsStdin || f == "-"
-	}
-	if readsStdin && opts.IO.InIsTTY {
+	if readsTerminal(opts) {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
 	return input.Chain(urls, files), files.Close, nil
+}
+
+// readsTerminal says whether the run reads URLs typed at a terminal:
+// standard input is one, and it is read (no file and no URL given, or "-").
+func readsTerminal(opts *ScrapeOptions) bool {
+	if !opts.IO.InIsTTY {
+		return false
+	}
+	if len(opts.Files) == 0 {
+		return len(opts.URLs) == 0
+	}
+	return slices.Contains(opts.Files, "-")
 }
 
 // targetCount is how many targets the run will have, or -1 when that is not
@@ -154,10 +164,12 @@ func targetCount(opts *ScrapeOptions) int64 {
 	return n + int64(len(opts.URLs))
 }
 
-// attachProgress starts the progress display, if any, and tells w of it.
-// When the results go to the same terminal as the bar, w writes them
-// through the bar, which makes way for them.
-func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress.Bar {
+// attachProgress starts the progress display, if any, and tells w and cfg
+// of it. When the results go to the same terminal as the bar, w writes them
+// through the bar, which makes way for them. URLs --resume skips count as
+// done. While URLs are typed at the terminal, the bar waits for the end of
+// the input (Ctrl-D), so that it never lands on the line being typed.
+func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) *progress.Bar {
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar == nil {
 		return nil
@@ -165,6 +177,19 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer) *progress.Bar {
 	w.Progress = bar
 	if opts.Output == "" && opts.IO.OutIsTTY {
 		w.Out = bar.ResultsWriter(w.Out)
+	}
+	if skip := cfg.Skip; skip != nil {
+		cfg.Skip = func(t input.Target) bool {
+			if skip(t) {
+				bar.Skip()
+				return true
+			}
+			return false
+		}
+	}
+	if readsTerminal(opts) {
+		bar.Hold()
+		cfg.Source = input.OnEnd(cfg.Source, bar.Release)
 	}
 	go bar.SetTotal(targetCount(opts))
 	return bar

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/bench"
+	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
 // TestBenchTLS runs fanout bench over the site's protocols and checks what
@@ -130,4 +131,94 @@ func waitForFile(t *testing.T, name string) []byte {
 	}
 	t.Fatalf("%s never appeared", name)
 	return nil
+}
+
+// TestConnectionsPerHost checks, as the site counts them, how many
+// connections a run opens to one host: one over h2, whatever the streams
+// in flight; over HTTP/1.1, at most the requests that may be in flight to
+// it (--per-host, or -c without one) open at once. (In all, HTTP/1.1 may
+// open a few more on a loaded machine: net/http closes a connection whose
+// request write was not confirmed within 50 ms, maxWriteWaitBeforeConnReuse.)
+func TestConnectionsPerHost(t *testing.T) {
+	tests := []struct {
+		name      string
+		args      []string
+		wantProto string
+		most      int64 // connections at most; over h2 exactly 1
+	}{
+		{"h2, --per-host 8", []string{"--tls", "--per-host", "8"}, "HTTP/2", 1},
+		{"h2, no per-host limit, -c 32", []string{"--tls", "--per-host", "0", "-c", "32"}, "HTTP/2", 1},
+		{"h2 offered, --http1", []string{"--tls", "--http1", "--per-host", "8"}, "HTTP/1.1", 8},
+		{"http/1.1 only site", []string{"--tls", "--h2=false", "--per-host", "8"}, "HTTP/1.1", 8},
+		{"plain http", []string{"--per-host", "8"}, "HTTP/1.1", 8},
+		{"plain http, no per-host limit, -c 16", []string{"--per-host", "0", "-c", "16"}, "HTTP/1.1", 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"bench", "-n", "1000", "--format", "json", "--progress", "never"}, tt.args...)
+			code, out, errOut := run(t, "", args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var res bench.Result
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("%v in %s", err, out)
+			}
+			if res.OK != 1000 || len(res.Servers) != 1 {
+				t.Fatalf("ok %d, %d servers; want 1000 pages from one server", res.OK, len(res.Servers))
+			}
+			s := res.Servers[0]
+			if s.Protocol != tt.wantProto || s.MaxOpen < 1 || s.MaxOpen > tt.most || (tt.most == 1 && s.Conns != 1) {
+				t.Errorf("%s, %d connections, at most %d open at once; want %s over at most %d", s.Protocol, s.Conns, s.MaxOpen, tt.wantProto, tt.most)
+			}
+			if strings.HasPrefix(s.URL, "https:") && s.Handshakes != s.Conns {
+				t.Errorf("%d TLS handshakes for %d connections", s.Handshakes, s.Conns)
+			}
+		})
+	}
+}
+
+// TestRecordSaysProto checks the record's proto: the protocol that
+// answered, h2 where the server offers it unless --http1.
+func TestRecordSaysProto(t *testing.T) {
+	cert, err := benchsite.NewCert()
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := benchsite.New(benchsite.Options{})
+	start := func(cert *benchsite.Cert, h2 bool) string {
+		srv := benchsite.NewServer(site, cert, h2)
+		base, err := srv.Start()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		return base
+	}
+	h2Site, h1Site, plain := start(cert, true), start(cert, false), start(nil, false)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"h2 offered", []string{"-k", h2Site + "/page/1"}, "HTTP/2"},
+		{"h2 offered, --http1", []string{"-k", "--http1", h2Site + "/page/1"}, "HTTP/1.1"},
+		{"http/1.1 only site", []string{"-k", h1Site + "/page/1"}, "HTTP/1.1"},
+		{"plain http", []string{plain + "/page/1"}, "HTTP/1.1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, "", append([]string{"scrape", "--progress", "never"}, tt.args...)...)
+			var rec struct {
+				Status int    `json:"status"`
+				Proto  string `json:"proto"`
+			}
+			if err := json.Unmarshal([]byte(out), &rec); code != 0 || err != nil {
+				t.Fatalf("exit %d, %v: %s %s", code, err, out, errOut)
+			}
+			if rec.Status != 200 || rec.Proto != tt.want {
+				t.Errorf("status %d, proto %q; want 200 over %s", rec.Status, rec.Proto, tt.want)
+			}
+		})
+	}
 }

@@ -287,7 +287,7 @@ func (s *scanner) finish() Page {
 	if s.h1Depth > 0 && !s.h1Done { // an <h1> the body never closed
 		s.page.H1 = clean(decode(s.h1Raw, s.enc))
 	}
-	s.page.Robots = strings.Join(s.robots, ", ")
+	s.page.Robots = collapse(strings.Join(s.robots, ", "))
 	return s.page
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/fanout-dev/fanout/resolve"
@@ -19,6 +20,32 @@ type dialer struct {
 	resolver *resolve.Resolver
 }
 
+// handoff is a connection opened before the Transport asks for one (see
+// conns.connectFirst): the Transport's first dial for the request whose
+// context carries it (as the value of handoffKey{}) takes it.
+type handoff struct {
+	mu   sync.Mutex
+	conn net.Conn
+}
+
+type handoffKey struct{}
+
+// take returns the connection, the first time only; then nil.
+func (h *handoff) take() net.Conn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.conn
+	h.conn = nil
+	return c
+}
+
+// closeUntaken closes the connection if no dial took it.
+func (h *handoff) closeUntaken() {
+	if c := h.take(); c != nil {
+		c.Close()
+	}
+}
+
 // minAddrShare is the least time one address of several gets before the
 // next is tried, as net.Dialer's own dialSerial gives.
 const minAddrShare = 2 * time.Second
@@ -28,6 +55,11 @@ const minAddrShare = 2 * time.Second
 // are tried one after another, IPv4 first, each with an equal share of the
 // time left (at least 2s), as net.Dialer does for a name without a resolver.
 func (d *dialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if h, ok := ctx.Value(handoffKey{}).(*handoff); ok {
+		if c := h.take(); c != nil {
+			return c, nil
+		}
+	}
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err

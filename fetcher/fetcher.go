@@ -60,9 +60,13 @@ type Options struct {
 	// socks5h, as http.Transport supports); nil: the environment's
 	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
 	Proxy *url.URL
-	// IdleConnsPerHost is how many idle connections are kept per host; set
-	// it to the per-host concurrency. Default 64.
+	// IdleConnsPerHost is how many connections are kept per host, and
+	// (without a proxy) how many HTTP/1.1 connections a host gets at most;
+	// set it to the per-host concurrency. Default 64.
 	IdleConnsPerHost int
+	// HTTP1 offers only HTTP/1.1 to TLS servers; false: h2 is offered too
+	// (by ALPN) and used when the server takes it.
+	HTTP1 bool
 
 	Fields    extract.Fields     // what is read from a page (--fields); 0: the title
 	Selectors []extract.Selector // -e: values by CSS selector, from a tree of the body
@@ -183,6 +187,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	res := &j.Result
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
+	res.Proto = ""
 	clearPage(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
@@ -209,6 +214,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
+	res.Proto = protoName(resp)
 	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
@@ -245,6 +251,18 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		end.err = err
 	}
 	return end
+}
+
+// protoName is the protocol that answered, as the record says it:
+// HTTP/1.1, HTTP/2 (Go's "HTTP/2.0"), HTTP/1.0.
+func protoName(resp *http.Response) string {
+	switch {
+	case resp.ProtoMajor == 2:
+		return "HTTP/2"
+	case resp.ProtoMajor == 1 && resp.ProtoMinor == 1:
+		return "HTTP/1.1"
+	}
+	return resp.Proto
 }
 
 // newGet returns a GET request for u with room for n headers. The URL is

@@ -251,8 +251,8 @@ func TestDeadHostsLeaveNothing(t *testing.T) {
 	before := heap()
 	fetchDead(200, 8000)
 	after := heap()
-	if len(f.transport.alive) != 0 {
-		t.Errorf("%d dead hosts marked alive", len(f.transport.alive))
+	if len(f.transport.known) != 0 || len(f.transport.first) != 0 {
+		t.Errorf("%d dead hosts known, %d first connections left", len(f.transport.known), len(f.transport.first))
 	}
 	// With one keep-alive Transport for all, 8,000 refused hosts left about
 	// 2.5 MB in its queues of requests waiting for an idle connection.
@@ -303,18 +303,18 @@ func TestHostHeader(t *testing.T) {
 	}
 }
 
-// TestAliveHostsBounded checks that the keep-alive Transport is replaced
-// once maxAlive hosts answered, so that what it keeps per host is bounded,
+// TestKnownHostsBounded checks that the Transport is replaced once maxKnown
+// hosts connected through it, so that what it keeps per host is bounded,
 // and that fetches go on unharmed across the change.
-func TestAliveHostsBounded(t *testing.T) {
+func TestKnownHostsBounded(t *testing.T) {
 	srv := httptest.NewServer(testsite.New(testsite.Options{}))
 	t.Cleanup(srv.Close)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
 	dns := dnstest.Start(t)
 	dns.AnswerAll(net.IPv4(127, 0, 0, 1))
 	f := newFetcherDNS(t, Options{}, nil, dns)
-	f.transport.maxAlive = 4
-	first := f.transport.kept
+	f.transport.maxKnown = 4
+	first := f.transport.t
 	for round := range 2 {
 		for i := range 10 {
 			u := fmt.Sprintf("http://h%d.test:%s/page/%d", i, port, round)
@@ -325,10 +325,10 @@ func TestAliveHostsBounded(t *testing.T) {
 	}
 	f.transport.mu.Lock()
 	defer f.transport.mu.Unlock()
-	if n := len(f.transport.alive); n > 4 {
-		t.Errorf("%d hosts marked alive, want at most 4", n)
+	if n := len(f.transport.known); n > 4 {
+		t.Errorf("%d hosts known, want at most 4", n)
 	}
-	if f.transport.kept == first {
-		t.Error("the keep-alive Transport was never replaced")
+	if f.transport.t == first {
+		t.Error("the Transport was never replaced")
 	}
 }

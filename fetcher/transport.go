@@ -1,9 +1,13 @@
 package fetcher
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,105 +15,206 @@ import (
 	"github.com/fanout-dev/fanout/resolve"
 )
 
-// maxAliveHosts is how many hosts may be marked alive before the keep-alive
-// Transport is replaced by a fresh one: it bounds what that Transport keeps
-// per host, whatever the hosts do.
-const maxAliveHosts = 4096
+// maxKnownHosts is how many hosts may have connected through one Transport
+// before it is replaced by a fresh one: it bounds what a Transport keeps per
+// host, whatever the hosts do.
+const maxKnownHosts = 4096
 
-// conns sends requests over two Transports that share one dialer. A host's
-// first exchanges go over connections used once and closed (keep-alive off);
-// once the host has answered, it is alive, and its later requests go over
-// the keep-alive Transport, whose idle connections are reused.
+// maxFailedFirsts is how many hosts may have failed their first connection
+// through one Transport before it is replaced: each leaves a few hundred
+// bytes behind in it (see conns).
+const maxFailedFirsts = 1024
+
+// conns sends every request over one keep-alive Transport, and makes a
+// host's first connection alone: while a host that has not yet connected
+// through the Transport is being connected to, the host's other requests
+// wait for that connection to be made (or to fail) before they ask for
+// theirs. Then, over HTTP/2, they share the connection made (the Transport
+// pools it before handing it over); over HTTP/1.1, they open at most
+// MaxConnsPerHost (the per-host concurrency) connections in all. Without
+// the wait, every request in flight to a new host dials its own connection
+// at once, and an h2 host gets as many connections as requests.
 //
-// Why two: net/http's Transport keeps, per host key, a queue of requests
+// Memory: net/http's Transport keeps, per host key, a queue of requests
 // waiting for an idle connection, and removes a key's entry only when a
-// connection to that key goes idle or the key is asked for again (Go 1.26
-// net/http/transport.go, queueForIdleConn). A host that never answers leaves
-// its entry behind for good: a million refused hosts kept hundreds of
-// megabytes. A Transport with keep-alives off keeps no such queue. The
-// keep-alive Transport sees only hosts that answered, and it is replaced (its
-// idle connections closed, its requests in flight left to finish) once
-// maxAliveHosts hosts were marked alive, so that hosts that answered and then
-// died cannot make it grow without bound either. A host that has one URL, the
-// common case of a list of hosts, never leaves an idle connection open.
+// connection to that key goes idle (Go 1.26 net/http/transport.go,
+// queueForIdleConn, tryPutIdleConn). A host whose first connection fails
+// (refused, unreachable) leaves its entry behind for good: a million refused
+// hosts kept hundreds of megabytes. So the Transport is replaced (its idle
+// connections closed, its requests in flight left to finish on it) once
+// maxFailedFirsts hosts failed their first connection through it, or
+// maxKnownHosts hosts connected through it: what one Transport keeps is
+// bounded, and an old one is garbage once its last request ends. A host
+// that connected is tried again alone on the next Transport.
 type conns struct {
-	once    *http.Transport
-	newKept func() *http.Transport
+	newTransport func() *http.Transport
+	dial         *dialer // the Transports' own
+	proxied      bool    // requests may go through a proxy: no dial of a first connection here
 
 	mu       sync.Mutex
-	kept     *http.Transport
-	alive    map[string]struct{} // scheme://host:port that answered since kept was made
-	maxAlive int                 // maxAliveHosts; tests set less
+	t        *http.Transport
+	known    map[string]struct{} // scheme://host:port that connected through t
+	first    map[string]*firstConn
+	failed   int // hosts whose first connection through t failed
+	maxKnown int // maxKnownHosts; tests set less
+	maxFail  int // maxFailedFirsts; tests set less
 }
+
+// firstConn is a host's first connection being made; done is closed once it
+// is made or has failed.
+type firstConn struct{ done chan struct{} }
 
 func newConns(opts Options, res *resolve.Resolver) *conns {
 	d := &dialer{net: net.Dialer{Timeout: opts.Timeout, KeepAlive: 30 * time.Second}, resolver: res}
 	tlsConf := &tls.Config{
 		InsecureSkipVerify: opts.Insecure,
 		RootCAs:            opts.RootCAs,
-		// Shared by the clones, so that the keep-alive Transport resumes
-		// the TLS session a host's first, closed connection began.
+		// Shared by the Transports, so that a host met again on a new
+		// Transport resumes its TLS session.
 		ClientSessionCache: tls.NewLRUClientSessionCache(256),
 	}
 	proxy := http.ProxyFromEnvironment
 	if opts.Proxy != nil {
 		proxy = http.ProxyURL(opts.Proxy)
 	}
-	mk := func(keepAlive bool) *http.Transport {
+	var protos http.Protocols
+	protos.SetHTTP1(true)
+	protos.SetHTTP2(!opts.HTTP1)
+	// Through a proxy, requests to many hosts may share one Transport key
+	// (http over an HTTP proxy): no cap on its connections then.
+	maxConns := opts.IdleConnsPerHost
+	if proxied(opts) {
+		maxConns = 0
+	}
+	mk := func() *http.Transport {
 		return &http.Transport{
 			Proxy:               proxy,
 			DialContext:         d.DialContext,
-			ForceAttemptHTTP2:   true,
-			DisableKeepAlives:   !keepAlive,
+			Protocols:           &protos,
 			MaxIdleConns:        max(1024, opts.IdleConnsPerHost),
 			MaxIdleConnsPerHost: opts.IdleConnsPerHost,
+			MaxConnsPerHost:     maxConns,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: opts.Timeout,
-			TLSClientConfig:     tlsConf.Clone(), // each Transport sets its NextProtos: one each
+			TLSClientConfig:     tlsConf.Clone(), // each Transport sets its NextProtos
 		}
 	}
 	return &conns{
-		once:     mk(false),
-		newKept:  func() *http.Transport { return mk(true) },
-		kept:     mk(true),
-		alive:    map[string]struct{}{},
-		maxAlive: maxAliveHosts,
+		newTransport: mk,
+		dial:         d,
+		proxied:      proxied(opts),
+		t:            mk(),
+		known:        map[string]struct{}{},
+		first:        map[string]*firstConn{},
+		maxKnown:     maxKnownHosts,
+		maxFail:      maxFailedFirsts,
 	}
 }
 
-// RoundTrip sends req over the keep-alive Transport if its host is alive,
-// else over a connection of its own, and marks the host alive when it
-// answers.
+// RoundTrip sends req over the Transport. If req's host has not connected
+// through it yet, req either makes the host's first connection or waits
+// until another request made it (or failed), as its context allows.
 func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
 	key := req.URL.Scheme + "://" + input.HostKey(req.URL)
-	c.mu.Lock()
-	_, alive := c.alive[key]
-	t := c.kept
-	c.mu.Unlock()
-	if !alive {
-		t = c.once
+	for {
+		c.mu.Lock()
+		t := c.t
+		if _, ok := c.known[key]; ok {
+			c.mu.Unlock()
+			return t.RoundTrip(req)
+		}
+		fc := c.first[key]
+		if fc == nil {
+			fc = &firstConn{done: make(chan struct{})}
+			c.first[key] = fc
+			c.mu.Unlock()
+			return c.connectFirst(t, key, fc, req)
+		}
+		c.mu.Unlock()
+		select {
+		case <-fc.done:
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		}
 	}
-	resp, err := t.RoundTrip(req)
-	if err == nil && !alive {
-		c.markAlive(key)
+}
+
+// connectFirst sends req, the first to key, over t, and ends fc once req
+// has a connection or failed to get one. Without a proxy, it first opens
+// the TCP connection itself, and hands it to t's dial: a host that cannot be
+// reached (no address, refused, unreachable, silent) then never reaches t,
+// and leaves nothing in it.
+func (c *conns) connectFirst(t *http.Transport, key string, fc *firstConn, req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if !c.proxied {
+		conn, err := c.dial.DialContext(ctx, "tcp", dialAddr(key))
+		if err != nil {
+			c.endFirst(t, key, fc, false, false)
+			return nil, err
+		}
+		h := &handoff{conn: conn}
+		defer h.closeUntaken()
+		ctx = context.WithValue(ctx, handoffKey{}, h)
 	}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { c.endFirst(t, key, fc, true, false) },
+	})
+	resp, err := t.RoundTrip(req.WithContext(ctx))
+	c.endFirst(t, key, fc, false, true) // a no-op once connected
 	return resp, err
 }
 
-func (c *conns) markAlive(key string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.alive) >= c.maxAlive {
-		c.kept.CloseIdleConnections()
-		c.kept = c.newKept()
-		clear(c.alive)
-	}
-	c.alive[key] = struct{}{}
+// dialAddr is the host:port of a conns key (scheme://host:port).
+func dialAddr(key string) string {
+	_, addr, _ := strings.Cut(key, "://")
+	return addr
 }
 
-// CloseIdleConnections closes the keep-alive Transport's idle connections.
+// endFirst ends a host's first connection, made or not, once: the host is
+// known to t, or (when t saw it fail) counted among its failures; either may
+// replace t.
+func (c *conns) endFirst(t *http.Transport, key string, fc *firstConn, connected, counted bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.first[key] != fc {
+		return // ended already
+	}
+	delete(c.first, key)
+	close(fc.done)
+	if t != c.t {
+		return // t was replaced meanwhile: nothing it counts matters now
+	}
+	switch {
+	case connected:
+		c.known[key] = struct{}{}
+	case counted:
+		c.failed++
+	}
+	if len(c.known) >= c.maxKnown || c.failed >= c.maxFail {
+		c.t.CloseIdleConnections()
+		c.t = c.newTransport()
+		clear(c.known)
+		c.failed = 0
+	}
+}
+
+// CloseIdleConnections closes the Transport's idle connections.
 func (c *conns) CloseIdleConnections() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.kept.CloseIdleConnections()
+	c.t.CloseIdleConnections()
+}
+
+// proxied reports whether requests may go through a proxy: Options.Proxy,
+// or one named in the environment.
+func proxied(opts Options) bool {
+	if opts.Proxy != nil {
+		return true
+	}
+	for _, name := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		if os.Getenv(name) != "" {
+			return true
+		}
+	}
+	return false
 }

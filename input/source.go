@@ -1,6 +1,9 @@
 package input
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // Source yields targets; io.EOF ends it. Reader and Files are sources;
 // pipeline.Run reads one.
@@ -97,3 +100,26 @@ func (f filter) Next() (Target, error) {
 
 // MayWait forwards src's.
 func (f filter) MayWait() bool { return sourceMayWait(f.src) }
+
+// OnEnd calls end once src has ended (io.EOF or another error); it may
+// wait when src may.
+func OnEnd(src Source, end func()) Source {
+	return &onEnd{src: src, end: end}
+}
+
+type onEnd struct {
+	src  Source
+	end  func()
+	once sync.Once
+}
+
+func (o *onEnd) Next() (Target, error) {
+	t, err := o.src.Next()
+	if err != nil {
+		o.once.Do(o.end)
+	}
+	return t, err
+}
+
+// MayWait forwards src's.
+func (o *onEnd) MayWait() bool { return sourceMayWait(o.src) }

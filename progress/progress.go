@@ -36,12 +36,14 @@ type Bar struct {
 
 	mu      sync.Mutex
 	total   int64 // -1: unknown
-	done    int64
+	done    int64 // skipped ones included
+	skipped int64 // by --resume: done without a request
 	failed  int64
 	classes [6]int64 // by status class: classes[2] counts 2xx
 	drawn   bool     // the bar is on the screen now
 	lastAt  time.Time
 	over    bool
+	held    bool // not drawn yet: URLs are being typed at the terminal
 	// throttled says what --throttle auto does to the hosts' windows, for
 	// log lines; nil: nothing.
 	throttled func(now time.Time) string
@@ -113,10 +115,34 @@ func (p *Bar) Add(r *record.Result) {
 	p.show(time.Now(), false)
 }
 
+// Skip counts a URL --resume skipped: done, without a request.
+func (p *Bar) Skip() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	p.skipped++
+	p.show(time.Now(), false)
+}
+
+// Hold keeps the bar off the screen until Release: while the user types
+// URLs at the terminal, a bar redrawn in place would land on their line.
+func (p *Bar) Hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = true
+}
+
+// Release lets the bar be drawn again (the input has ended).
+func (p *Bar) Release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = false
+}
+
 // show draws the bar if it is due (or forced by the ticker); log lines come
 // only from the ticker. p.mu is held.
 func (p *Bar) show(now time.Time, fromTicker bool) {
-	if p.over {
+	if p.over || p.held {
 		return
 	}
 	if p.log {
@@ -240,10 +266,13 @@ func (p *Bar) counts(now time.Time) string {
 		}
 	}
 	fmt.Fprintf(&b, "  %d failed", p.failed)
+	if p.skipped > 0 {
+		fmt.Fprintf(&b, "  %d skipped", p.skipped)
+	}
 	elapsed := now.Sub(p.start)
 	rate := 0.0
 	if elapsed > 0 {
-		rate = float64(p.done) / elapsed.Seconds()
+		rate = float64(p.done-p.skipped) / elapsed.Seconds() // skipped ones take no time
 	}
 	fmt.Fprintf(&b, "  %s URL/s", formatRate(rate))
 	if p.total > p.done && rate > 0 && elapsed >= time.Second { // a rate needs a second to settle

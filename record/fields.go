@@ -102,6 +102,7 @@ var Fields = []Field{
 	{"final_url", String, Default, func(r *Result) Value { return known(r.FinalURL) }},
 	{"redirects", Int, Default, func(r *Result) Value { return num(int64(r.Redirects)) }},
 	{"content_type", String, Default, func(r *Result) Value { return known(r.ContentType) }},
+	{"proto", String, Default, func(r *Result) Value { return known(r.Proto) }},
 	{"size", Int, Default, func(r *Result) Value { return num(r.Size) }},
 	{"truncated", Bool, Default, func(r *Result) Value { return Value{Type: Bool, Bool: r.Truncated} }},
 	{"duration_ms", Float, Default, func(r *Result) Value { return Value{Type: Float, Num: r.DurationMS} }},

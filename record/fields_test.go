@@ -40,7 +40,7 @@ func TestGetReadsItsField(t *testing.T) {
 		"url": func(r *Result) { r.URL = "u" }, "line": func(r *Result) { r.Line = 1 }, "file": func(r *Result) { r.File = "f" },
 		"status": func(r *Result) { r.Status = 200 }, "title": func(r *Result) { r.Title = "t" },
 		"final_url": func(r *Result) { r.FinalURL = "f" }, "redirects": func(r *Result) { r.Redirects = 1 },
-		"content_type": func(r *Result) { r.ContentType = "c" }, "size": func(r *Result) { r.Size = 1 },
+		"content_type": func(r *Result) { r.ContentType = "c" }, "proto": func(r *Result) { r.Proto = "HTTP/2" }, "size": func(r *Result) { r.Size = 1 },
 		"truncated": func(r *Result) { r.Truncated = true }, "duration_ms": func(r *Result) { r.DurationMS = 1 },
 		"attempts": func(r *Result) { r.Attempts = 1 }, "error": func(r *Result) { r.Error = "e" },
 		"error_kind": func(r *Result) { r.ErrorKind = KindDNS }, "description": func(r *Result) { r.Description = "d" },

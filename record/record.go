@@ -48,6 +48,7 @@ type Result struct {
 	FinalURL    string  `json:"final_url"`
 	Redirects   int     `json:"redirects"`
 	ContentType string  `json:"content_type"`
+	Proto       string  `json:"proto"` // the protocol that answered: HTTP/1.1, HTTP/2 (HTTP/1.0)
 	Size        int64   `json:"size"`
 	Truncated   bool    `json:"truncated"`
 	DurationMS  float64 `json:"duration_ms"`

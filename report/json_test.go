@@ -23,6 +23,7 @@ type oracleRecord struct {
 	FinalURL    *string             `json:"final_url"`
 	Redirects   int                 `json:"redirects"`
 	ContentType *string             `json:"content_type"`
+	Proto       *string             `json:"proto"`
 	Size        int64               `json:"size"`
 	Truncated   bool                `json:"truncated"`
 	DurationMS  float64             `json:"duration_ms"`
@@ -62,7 +63,7 @@ func oracle(r *record.Result) oracleRecord {
 		return &v
 	}
 	o := oracleRecord{URL: r.URL, Line: r.Line, File: s(r.File), Status: n(r.Status, r.Status != 0), Title: s(r.Title),
-		FinalURL: s(r.FinalURL), Redirects: r.Redirects, ContentType: s(r.ContentType), Size: r.Size, Truncated: r.Truncated,
+		FinalURL: s(r.FinalURL), Redirects: r.Redirects, ContentType: s(r.ContentType), Proto: s(r.Proto), Size: r.Size, Truncated: r.Truncated,
 		DurationMS: r.DurationMS, Attempts: r.Attempts, Error: s(r.Error), ErrorKind: s(string(r.ErrorKind)),
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),

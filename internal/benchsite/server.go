@@ -18,12 +18,14 @@ type Server struct {
 	tls     bool
 
 	conns, handshakes, resumed atomic.Int64
+	open, maxOpen              atomic.Int64
 	h1, h2                     atomic.Int64 // requests answered over HTTP/1.x and HTTP/2
 }
 
 // ConnStats is what a Server counted.
 type ConnStats struct {
 	Conns      int64 `json:"connections"`    // TCP connections accepted
+	MaxOpen    int64 `json:"max_open"`       // the most open at once
 	Handshakes int64 `json:"tls_handshakes"` // TLS handshakes completed, resumed ones included
 	Resumed    int64 `json:"tls_resumed"`    // of them, session resumptions
 	HTTP1      int64 `json:"http1_requests"` // requests over HTTP/1.x
@@ -68,13 +70,19 @@ func (s *Server) Close() error { return s.http.Close() }
 
 // Stats returns what the server counted so far.
 func (s *Server) Stats() ConnStats {
-	return ConnStats{Conns: s.conns.Load(), Handshakes: s.handshakes.Load(), Resumed: s.resumed.Load(),
+	return ConnStats{Conns: s.conns.Load(), MaxOpen: s.maxOpen.Load(), Handshakes: s.handshakes.Load(), Resumed: s.resumed.Load(),
 		HTTP1: s.h1.Load(), HTTP2: s.h2.Load()}
 }
 
 func (s *Server) connState(_ net.Conn, state http.ConnState) {
-	if state == http.StateNew {
+	switch state {
+	case http.StateNew:
 		s.conns.Add(1)
+		n := s.open.Add(1)
+		for m := s.maxOpen.Load(); n > m && !s.maxOpen.CompareAndSwap(m, n); m = s.maxOpen.Load() {
+		}
+	case http.StateClosed, http.StateHijacked:
+		s.open.Add(-1)
 	}
 }
 

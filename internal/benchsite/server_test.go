@@ -23,13 +23,13 @@ func TestServerCountsConnectionsAndProtocols(t *testing.T) {
 		wantProto string
 		want      ConnStats
 	}{
-		{name: "plain", want: ConnStats{Conns: 1, HTTP1: 3}, wantProto: "HTTP/1.1"},
+		{name: "plain", want: ConnStats{Conns: 1, MaxOpen: 1, HTTP1: 3}, wantProto: "HTTP/1.1"},
 		{name: "tls, h2 offered and taken", cert: cert, serverH2: true, clientH2: true, wantProto: "HTTP/2.0",
-			want: ConnStats{Conns: 1, Handshakes: 1, HTTP2: 3}},
+			want: ConnStats{Conns: 1, MaxOpen: 1, Handshakes: 1, HTTP2: 3}},
 		{name: "tls, h2 offered, client 1.1 only", cert: cert, serverH2: true, wantProto: "HTTP/1.1",
-			want: ConnStats{Conns: 1, Handshakes: 1, HTTP1: 3}},
+			want: ConnStats{Conns: 1, MaxOpen: 1, Handshakes: 1, HTTP1: 3}},
 		{name: "tls, --h2=false", cert: cert, clientH2: true, wantProto: "HTTP/1.1",
-			want: ConnStats{Conns: 1, Handshakes: 1, HTTP1: 3}},
+			want: ConnStats{Conns: 1, MaxOpen: 1, Handshakes: 1, HTTP1: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
