@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
@@ -23,7 +24,8 @@ type fleetOptions struct {
 
 	flags *pflag.FlagSet
 	agg   *runstats.Aggregator
-	page  *os.File // --html, created before the run
+	page  *os.File                  // --html, created before the run
+	key   func(input.Target) string // the shard key; nil: shard.TargetKey (crawl: its scope key)
 }
 
 // addFleetFlags registers the fleet flags on f.
@@ -110,7 +112,7 @@ func (o *fleetOptions) closePage() {
 // and the report page's aggregator beside the writer's progress.
 func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 	if o.Shard.spec.Count > 1 {
-		cfg.Source = shard.Filter(cfg.Source, o.Shard.spec)
+		cfg.Source = shard.Filter(cfg.Source, o.Shard.spec, o.key)
 	}
 	if o.agg != nil {
 		w.Progress = progressPair{w.Progress, o.agg}

@@ -25,7 +25,7 @@ func TestFilterSplitsTheList(t *testing.T) {
 	lineShard := map[int]int{}
 	hostShard := map[string]int{}
 	for i := range n {
-		src := Filter(input.NewReader(strings.NewReader(b.String())), Spec{Index: i, Count: n})
+		src := Filter(input.NewReader(strings.NewReader(b.String())), Spec{Index: i, Count: n}, nil)
 		for {
 			tg, err := src.Next()
 			if err == io.EOF {

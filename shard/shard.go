@@ -97,12 +97,15 @@ func Jump(key uint64, n int32) int32 {
 	return int32(b)
 }
 
-// Filter yields the targets of src in shard spec: those whose host key
-// (input.HostKey) it keeps, and in shard 0 the lines that are not URLs.
-// Line numbers stay those of the whole list.
-func Filter(src input.Source, spec Spec) input.Source {
+// Filter yields the targets of src in shard spec: those whose key (by
+// key, TargetKey if nil) it keeps, and in shard 0 those without one (lines
+// that are not URLs). Line numbers stay those of the whole list.
+func Filter(src input.Source, spec Spec, key func(input.Target) string) input.Source {
+	if key == nil {
+		key = TargetKey
+	}
 	return input.Filter(src, func(t input.Target) bool {
-		if key := TargetKey(t); key != "" {
+		if key := key(t); key != "" {
 			return spec.Keeps(key)
 		}
 		return spec.Index == 0
