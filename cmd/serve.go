@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/report"
 )
 
 // ServeOptions are the flags of fanout serve.
@@ -36,9 +37,12 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 		Long: "Serve the bench site (the pages fanout bench fetches) on loopback addresses until stopped.\n" +
 			"Its paths:\n\n" + serveEndpoints(),
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
-			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'\n" +
+			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' \\\n" +
+			"    --target 'http://127.0.0.1:9002/page/{n}'\n" +
 			"  fanout serve --tls --cert-file site.pem --listen 127.0.0.1:9443 &\n" +
-			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'",
+			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'\n" +
+			"  fanout serve --site-pages 10000 --latency 20ms &\n" +
+			"  fanout crawl http://127.0.0.1:8080/site/p/0 --per-host 64 -c 64 -q -f text",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Site.PageSize = int(opts.PageSz)
@@ -48,6 +52,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f := c.Flags()
 	f.StringArrayVar(&opts.Listen, "listen", []string{"127.0.0.1:8080"}, "loopback address to serve on, repeatable")
 	f.Var((*seconds)(&opts.Site.Latency), "latency", "delay before each page")
+	f.IntVar(&opts.Site.GraphPages, "site-pages", 10_000, "pages of the site graph under /site/ (/site/p/0 links on: relative and absolute links, <base>, redirects, 404s, a calendar trap, nofollow, a robots.txt section), for fanout crawl")
 	f.Var((*seconds)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Var(&opts.PageSz, "page-size", "bytes of each page")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
@@ -113,7 +118,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s: %d connections, %d TLS handshakes (%d resumed), %d HTTP/1.1 and %d HTTP/2 requests\n",
 			opts.Listen[i], st.Conns, st.Handshakes, st.Resumed, st.HTTP1, st.HTTP2)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %d requests\n", site.Requests())
+	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %s\n", report.Plural(int(site.Requests()), "request"))
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
 	}
