@@ -47,7 +47,7 @@ var placeholders = map[string]string{
 var flagCompletions = map[string][]string{
 	"report":   {"stream\ta result per URL as it completes", "gather\tone document in input order, with the summary"},
 	"progress": {"auto\ta bar when stderr is a terminal", "always\ta bar", "never\tnothing", "log\ta plain line every few seconds"},
-	"throttle": {"auto\teach host's window adapts to its answers", "off\t--per-host whenever there is work"},
+	"throttle": {"auto\teach host's window adapts to its answers", "off\tthe per-host cap whenever there is work"},
 	"robots":   {"ignore\trobots.txt is not read", "report\trobots_txt in each record", "obey\tdisallowed URLs are not fetched"},
 }
 

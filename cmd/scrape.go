@@ -31,9 +31,11 @@ type ScrapeOptions struct {
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume    string      // the command line that resumes this run, with --db
-	formatSet bool        // -f was given
-	crawl     *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
+	resume string // the command line that resumes this run, with --db
+	// resumeNote says what secrets resume holds, or is "".
+	resumeNote string
+	formatSet  bool        // -f was given
+	crawl      *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -68,6 +70,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			}
 			if opts.DB != "" {
 				opts.resume = resumeCommand(c.Flags(), args, opts.appendTarget())
+				opts.resumeNote = resumeNote(resumeSecrets(c.Flags()))
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -211,5 +214,5 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
 		return err
 	}
-	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume)
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume, opts.resumeNote)
 }

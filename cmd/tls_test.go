@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
@@ -37,7 +36,7 @@ func TestBenchTLS(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			var res bench.Result
+			var res benchResult
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}
@@ -160,7 +159,7 @@ func TestConnectionsPerHost(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			var res bench.Result
+			var res benchResult
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}

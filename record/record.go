@@ -5,8 +5,6 @@
 package record
 
 import (
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -138,13 +136,4 @@ func (r *Result) Failed() bool { return r.ErrorKind != "" }
 // RedactedURL is the record's URL with any password replaced by "xxxxx"
 // (url.URL.Redacted), for summaries and messages: the record itself keeps
 // the line as given.
-func (r *Result) RedactedURL() string {
-	if !strings.Contains(r.URL, "@") {
-		return r.URL
-	}
-	u, err := url.Parse(r.URL)
-	if err != nil || u.User == nil {
-		return r.URL
-	}
-	return u.Redacted()
-}
+func (r *Result) RedactedURL() string { return RedactURL(r.URL) }

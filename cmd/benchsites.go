@@ -1,4 +1,4 @@
-package bench
+package cmd
 
 import (
 	"crypto/x509"
@@ -10,31 +10,33 @@ import (
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
-// sites are the URLs a bench fetches: its in-process servers, the targets
-// or the dead hosts.
-type sites struct {
+// benchSites are the URLs bench fetches: its in-process servers, --target
+// or --dead-hosts.
+type benchSites struct {
 	urlOf   func(i int) string // the URL of page i
 	roots   *x509.CertPool     // with --tls: the site's certificate, the only root trusted
 	servers []*benchsite.Server
 	bases   []string
+	site    *benchsite.Site // the in-process servers' site; nil with --target or --dead-hosts
 }
 
-// startSites starts the in-process servers, one per Config.Hosts, unless
-// Config.Targets or Config.DeadHosts say where the pages are.
-func startSites(opts Config) (*sites, error) {
+// startBenchSites starts the in-process servers, one per --hosts, unless
+// --target or --dead-hosts say where the pages are.
+func startBenchSites(opts *BenchOptions) (*benchSites, error) {
 	if opts.DeadHosts > 0 {
-		return &sites{urlOf: deadHostURL}, nil
+		return &benchSites{urlOf: deadHostURL}, nil
 	}
 	if len(opts.Targets) > 0 {
-		return &sites{urlOf: func(i int) string {
+		return &benchSites{urlOf: func(i int) string {
 			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
 		}}, nil
 	}
 	site := benchsite.New(benchsite.Options{
-		PageSize: opts.PageSize, Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
+		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
+		Capacity: opts.Capacity,
 	})
-	s := &sites{}
+	s := &benchSites{site: site}
 	var cert *benchsite.Cert
 	if opts.TLS {
 		var err error
@@ -57,22 +59,22 @@ func startSites(opts Config) (*sites, error) {
 }
 
 // Close stops the in-process servers.
-func (s *sites) Close() {
+func (s *benchSites) Close() {
 	for _, srv := range s.servers {
 		srv.Close()
 	}
 }
 
-// Server is what one in-process server saw: how many connections and
+// benchServer is what one in-process server saw: how many connections and
 // TLS handshakes the run cost it, and over which protocol it answered.
-type Server struct {
+type benchServer struct {
 	URL string `json:"url"`
 	benchsite.ConnStats
 	Protocol string `json:"protocol"` // HTTP/1.1, HTTP/2, both ("HTTP/1.1 and HTTP/2") or "" (no request)
 }
 
-func (s *sites) stats() []Server {
-	var out []Server
+func (s *benchSites) stats() []benchServer {
+	var out []benchServer
 	for i, srv := range s.servers {
 		st := srv.Stats()
 		var protos []string
@@ -82,13 +84,13 @@ func (s *sites) stats() []Server {
 		if st.HTTP2 > 0 {
 			protos = append(protos, "HTTP/2")
 		}
-		out = append(out, Server{URL: s.bases[i], ConnStats: st, Protocol: strings.Join(protos, " and ")})
+		out = append(out, benchServer{URL: s.bases[i], ConnStats: st, Protocol: strings.Join(protos, " and ")})
 	}
 	return out
 }
 
-// writeServers writes a line per server of the text report.
-func writeServers(w io.Writer, servers []Server) {
+// writeServers writes a line per server of bench's text report.
+func writeServers(w io.Writer, servers []benchServer) {
 	for _, s := range servers {
 		fmt.Fprintf(w, "server %s\t%s\t%d connections (at most %d open at once)", s.URL, s.Protocol, s.Conns, s.MaxOpen)
 		if strings.HasPrefix(s.URL, "https:") {
@@ -96,12 +98,4 @@ func writeServers(w io.Writer, servers []Server) {
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-// deadHostURL is the URL of the i-th (0-based) of Config.DeadHosts' hosts:
-// each its own loopback address, 127.A.B.C, on port 1, where nothing
-// listens, so every connection is refused at once and nothing leaves the
-// machine.
-func deadHostURL(i int) string {
-	return "http://127." + strconv.Itoa(1+i>>16%255) + "." + strconv.Itoa(i>>8&0xff) + "." + strconv.Itoa(i&0xff) + ":1/"
 }

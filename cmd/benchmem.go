@@ -1,10 +1,19 @@
-package bench
+package cmd
 
 import (
 	"runtime/metrics"
+	"strconv"
 	"sync"
 	"time"
 )
+
+// deadHostURL is the URL of the i-th (0-based) of bench --dead-hosts'
+// hosts: each its own loopback address, 127.A.B.C, on port 1, where nothing
+// listens, so every connection is refused at once and nothing leaves the
+// machine.
+func deadHostURL(i int) string {
+	return "http://127." + strconv.Itoa(1+i>>16%255) + "." + strconv.Itoa(i>>8&0xff) + "." + strconv.Itoa(i&0xff) + ":1/"
+}
 
 // heapSampler records the largest live heap seen while it runs: the bytes
 // of heap objects, read every interval (runtime/metrics, without stopping

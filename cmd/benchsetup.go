@@ -1,4 +1,4 @@
-package bench
+package cmd
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"strings"
 )
 
-// Setup is what a bench run did, said with its results, because bench's
-// defaults differ from scrape's (no per-host limit, no retries).
-type Setup struct {
+// benchSetup is what a bench run did, said with its results, because
+// bench's defaults differ from scrape's (no per-host limit, no retries).
+type benchSetup struct {
 	Pages       int      `json:"pages"`
 	Concurrency int      `json:"concurrency"`
 	PageSize    string   `json:"page_size"` // "" with --target: the server decides
@@ -25,15 +25,17 @@ type Setup struct {
 	ErrorRate   float64  `json:"error_rate,omitempty"`
 	DropRate    float64  `json:"drop_rate,omitempty"`
 	DeadHosts   int      `json:"dead_hosts,omitempty"`
+	Capacity    int      `json:"capacity,omitempty"`
+	Throttle    string   `json:"throttle"`
 	Site        string   `json:"site,omitempty"` // the in-process site's protocols: "http", "https h2+http/1.1", "https http/1.1"
 }
 
-func newSetup(opts Config) Setup {
-	lim, fetch := opts.Pipeline.Limits, opts.Pipeline.Fetch
-	s := Setup{
-		Pages: opts.Pages, Concurrency: lim.Concurrency, PageSize: opts.PageSizeName, Hosts: opts.Hosts, Targets: opts.Targets,
-		PerHost: lim.PerHost, Retries: fetch.Retries, Timeout: fetch.Timeout.String(), Latency: opts.Latency.String(),
-		HostRate: lim.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+func newBenchSetup(opts *BenchOptions) benchSetup {
+	s := benchSetup{
+		Pages: opts.Pages, Concurrency: opts.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
+		PerHost: opts.PerHost, Retries: opts.Retries, Timeout: opts.Timeout.String(), Latency: opts.Latency.String(),
+		HostRate: opts.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+		Capacity: opts.Capacity, Throttle: opts.Throttle.String(),
 	}
 	switch {
 	case len(opts.Targets) > 0 || opts.DeadHosts > 0: // not the in-process site
@@ -62,7 +64,7 @@ func hostsOf(targets []string) map[string]bool {
 }
 
 // String is the first line of bench's text report.
-func (s Setup) String() string {
+func (s benchSetup) String() string {
 	where := fmt.Sprintf("%d in-process %s server(s), pages of %s", s.Hosts, s.Site, s.PageSize)
 	if len(s.Targets) > 0 {
 		where = fmt.Sprintf("--target on %d host(s)", s.Hosts)
@@ -74,14 +76,20 @@ func (s Setup) String() string {
 	if s.PerHost == 0 {
 		perHost = "0 (no limit)"
 	}
+	if s.Capacity > 0 {
+		where += fmt.Sprintf(", capacity %d", s.Capacity)
+	}
+	if s.Throttle == "auto" {
+		perHost += ", --throttle auto"
+	}
 	return fmt.Sprintf("ran %d pages: %s, latency %s; -c %d, --per-host %s, --retries %d, -t %s (scrape's defaults: -c 50, --per-host 8, --retries 2)",
 		s.Pages, where, s.Latency, s.Concurrency, perHost, s.Retries, s.Timeout)
 }
 
-// NoSuccess is an error when no request succeeded (no 2xx or 3xx
+// noSuccess is an error when no request succeeded (no 2xx or 3xx
 // response): a bench whose every request failed measured nothing, and says
 // so with exit status 1.
-func (r *Result) NoSuccess() error {
+func (r *benchResult) noSuccess() error {
 	var what []string
 	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
 		if n, _ := strconv.Atoi(code); n < 400 {
@@ -92,5 +100,6 @@ func (r *Result) NoSuccess() error {
 	for _, k := range slices.Sorted(maps.Keys(r.ByError)) {
 		what = append(what, fmt.Sprintf("%s %d", k, r.ByError[k]))
 	}
-	return fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures", r.URLs, strings.Join(what, ", "))
+	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures",
+		r.URLs, strings.Join(what, ", "))}
 }
