@@ -82,6 +82,9 @@ type Result struct {
 	TLS     *TLS              `json:"tls"`
 	Hash    string            `json:"hash"`
 	Headers map[string]string `json:"headers"`
+	// Method is the request's method, in the record with -X HEAD (a
+	// HEAD's record has no title and size 0: no body was read).
+	Method string `json:"method"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
