@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/fanout-dev/fanout/progress"
@@ -38,15 +37,8 @@ func newProgress(streams *IOStreams, when string, total int64) *progress.Bar {
 // robots.txt asks for, since that host's URLs then take at least that long
 // each, whatever --rate and -c say.
 func noteSlowed(errOut io.Writer, bar *progress.Bar) func(string, time.Duration) {
-	var mu sync.Mutex
+	note := noteOn(errOut, bar)
 	return func(host string, every time.Duration) {
-		line := fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every)
-		if bar != nil {
-			bar.Note(line)
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintln(errOut, line)
+		note(fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every))
 	}
 }
