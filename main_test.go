@@ -115,6 +115,7 @@ func TestSignalsStopInOrder(t *testing.T) {
 	}{
 		{"SIGINT", syscall.SIGINT, 130},
 		{"SIGTERM", syscall.SIGTERM, 143},
+		{"SIGHUP", syscall.SIGHUP, 129}, // the terminal or SSH session closed
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -145,6 +146,9 @@ func TestSignalsStopInOrder(t *testing.T) {
 			}
 			if !strings.Contains(stderr.String(), " URLs in ") || !strings.Contains(stderr.String(), " canceled; ") {
 				t.Errorf("no summary line on stderr: %q", stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "--resume") {
+				t.Errorf("no resume line on stderr: %q", stderr.String())
 			}
 			recs := readRecords(t, out)
 			got := map[string]userRecord{}

@@ -207,7 +207,9 @@ func mustEncoder(format string) report.Encoder {
 type benchResult struct {
 	Requests       int                `json:"requests"`
 	URLs           int                `json:"urls"`
-	OK             int                `json:"ok"` // as the summary's: no error kind
+	OK             int                `json:"ok"`         // as the summary's: answered 2xx or 3xx
+	Status4xx      int                `json:"status_4xx"` // answered 4xx, as the summary's
+	Status5xx      int                `json:"status_5xx"`
 	ByError        map[string]int     `json:"by_error"`
 	ByStatus       map[string]int     `json:"by_status"`
 	Bytes          int64              `json:"bytes"`
@@ -233,7 +235,7 @@ type histBar struct {
 
 func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 	r := &benchResult{
-		Requests: s.Requests, URLs: s.Total, OK: s.OK, ByError: map[string]int{}, ByStatus: map[string]int{},
+		Requests: s.Requests, URLs: s.Total, OK: s.OK, Status4xx: s.Status4xx, Status5xx: s.Status5xx, ByError: map[string]int{}, ByStatus: map[string]int{},
 		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
 		Concurrency: opts.Concurrency, Rate: opts.Rate, ServerLatency: report.Millis(opts.Latency),
 		LatencyMS: map[string]float64{
@@ -277,7 +279,7 @@ func benchFloor(opts *BenchOptions) time.Duration {
 func (r *benchResult) writeText(w io.Writer) error {
 	fmt.Fprintln(w, r.Ran)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok)\n", r.Requests, r.URLs, r.OK)
+	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok (2xx/3xx), %d 4xx, %d 5xx)\n", r.Requests, r.URLs, r.OK, r.Status4xx, r.Status5xx)
 	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
 	fmt.Fprintf(tw, "requests/sec\t%.1f\t\n", r.RequestsPerSec)
 	fmt.Fprintf(tw, "bytes\t%d\t\n", r.Bytes)

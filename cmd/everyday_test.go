@@ -195,7 +195,7 @@ func TestBenchSaysWhatItRan(t *testing.T) {
 		{"in-process", []string{"bench", "-n", "20"}, ExitOK,
 			"ran 20 pages: 1 in-process http server(s), pages of 2KiB, latency 0s; -c 64, --per-host 0 (no limit), --retries 0", ""},
 		{"nothing listening", []string{"bench", "-n", "20", "--target", "http://127.0.0.1:1/page/{n}"}, ExitFailure,
-			"(20 URLs, 0 ok)", "no request succeeded (of 20 URLs: connect 20)"},
+			"(20 URLs, 0 ok (2xx/3xx), 0 4xx, 0 5xx)", "no request succeeded (of 20 URLs: connect 20)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,8 +12,9 @@ type namedPath struct{ flag, path string }
 // checkOverwrite refuses an output (--output, --db, --html) that is the
 // same file as an input (a named file, or standard input redirected from a
 // file), and two outputs that are one file, before anything is opened for
-// writing: creating the output would truncate the list, and the run would
-// read nothing. A path that does not exist yet is fine, and so is anything
+// writing: creating the output would truncate the input (a list, a run's
+// records, a store) before it is read. Every command that writes a file
+// calls it (scrape, report, sitemap). A path that does not exist yet is fine, and so is anything
 // that is not a regular file (a terminal, a pipe, /dev/null), which writing
 // does not truncate. Empty paths are skipped.
 func checkOverwrite(files []string, stdin io.Reader, outputs []namedPath) error {
@@ -30,7 +31,7 @@ func checkOverwrite(files []string, stdin io.Reader, outputs []namedPath) error 
 				continue
 			}
 			if st, err := os.Stat(out.path); err == nil && st.Mode().IsRegular() && os.SameFile(in, st) {
-				return usageErr("%s %s is the same file as the input %s: the list would be overwritten", out.flag, out.path, what)
+				return usageErr("%s %s is the same file as the input %s: writing it would destroy the input", out.flag, out.path, what)
 			}
 		}
 	}

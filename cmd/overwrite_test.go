@@ -82,3 +82,50 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// TestReportAndSitemapRefuseOverwritingInput checks that report --html and
+// sitemap -o refuse an output that is one of their inputs (a records file,
+// a --db store, standard input's file, a sitemap), as scrape does, and
+// leave it untouched.
+func TestReportAndSitemapRefuseOverwritingInput(t *testing.T) {
+	const records = `{"url":"http://a.test/","line":1,"status":200}` + "\n"
+	const sm = `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://a.test/</loc></url></urlset>`
+	tests := []struct {
+		name    string
+		args    func(dir string) []string
+		stdin   string // a file in dir to give as standard input
+		wantErr string
+	}{
+		{"report --html is the records", func(d string) []string { return []string{"report", "--html", d + "/out.jsonl", d + "/out.jsonl"} }, "", "--html DIR/out.jsonl is the same file as the input DIR/out.jsonl"},
+		{"report --html is the store", func(d string) []string { return []string{"report", "--db", d + "/run.db", "--html", d + "/run.db"} }, "", "--html DIR/run.db is the same file as the input DIR/run.db"},
+		{"report --html is standard input", func(d string) []string { return []string{"report", "--html", d + "/out.jsonl"} }, "out.jsonl", "same file as the input standard input"},
+		{"sitemap -o is the sitemap", func(d string) []string { return []string{"sitemap", "-o", d + "/sitemap.xml", d + "/sitemap.xml"} }, "", "--output DIR/sitemap.xml is the same file as the input DIR/sitemap.xml"},
+		{"sitemap -o is standard input", func(d string) []string { return []string{"sitemap", "-o", d + "/sitemap.xml", "-"} }, "sitemap.xml", "same file as the input standard input"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{"out.jsonl": records, "run.db": "not really a store", "sitemap.xml": sm}
+			for name, body := range files {
+				must(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+			}
+			streams, _, errOut := TestStreams("")
+			if tt.stdin != "" {
+				f, err := os.Open(filepath.Join(dir, tt.stdin))
+				must(t, err)
+				defer f.Close()
+				streams.In = f
+			}
+			code := Execute(context.Background(), streams, tt.args(dir))
+			wantErr := strings.ReplaceAll(tt.wantErr, "DIR", dir)
+			if code != ExitUsage || !strings.Contains(errOut.String(), wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, wantErr)
+			}
+			for name, body := range files {
+				if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != body {
+					t.Errorf("%s is now %q, %v", name, got, err)
+				}
+			}
+		})
+	}
+}

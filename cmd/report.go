@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -50,7 +51,7 @@ func NewCmdReport(streams *IOStreams, runF func(context.Context, *ReportOptions)
 	f := c.Flags()
 	f.StringArrayVar(&opts.DBs, "db", nil, "read this --db store (SQLite) too, repeatable")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "text (for people) or json (for scripts)")
-	f.StringVar(&opts.HTML, "html", "", "write the report as one self-contained HTML page to FILE (stdout then gets the report only with --format)")
+	f.StringVar(&opts.HTML, "html", "", "write the report as one self-contained HTML page to FILE (\"-\": standard output; stdout then gets the report only with --format)")
 	return c
 }
 
@@ -59,10 +60,20 @@ func (o *ReportOptions) Validate() error {
 	if o.Format != "text" && o.Format != "json" {
 		return usageErr("--format must be text or json, not %q", o.Format)
 	}
+	if o.HTML == "-" && o.formatSet {
+		return usageErr("--html - writes the page to standard output: --format would write there too")
+	}
 	return nil
 }
 
 func reportRun(ctx context.Context, opts *ReportOptions) error {
+	names := append(slices.Clone(opts.Files), opts.DBs...)
+	if len(names) == 0 {
+		names = []string{"-"}
+	}
+	if err := checkOverwrite(names, opts.IO.In, []namedPath{{"--html", opts.HTML}}); err != nil {
+		return err
+	}
 	var inputs []runstats.Input
 	for _, name := range opts.Files {
 		inputs = append(inputs, runstats.Input{Name: name})
@@ -87,6 +98,12 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	rep := agg.Report()
 	for _, in := range inputs {
 		rep.Sources = append(rep.Sources, in.Name)
+	}
+	if opts.HTML == "-" {
+		if err := rep.WriteHTML(opts.IO.Out); err != nil && !isBrokenPipe(err) {
+			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing the report: %w", err)}
+		}
+		return nil
 	}
 	if opts.HTML != "" {
 		if err := writeHTMLFile(opts.HTML, rep); err != nil {

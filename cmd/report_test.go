@@ -31,10 +31,12 @@ func TestReportCommand(t *testing.T) {
 		wantErrOut string
 		wantPage   bool
 	}{
-		{"text from stdin", reportInput, []string{"report"}, 0, "2 (1 ok, 1 failed, 0 canceled)", "", false},
+		{"text from stdin", reportInput, []string{"report"}, 0, "2 (1 ok (2xx/3xx), 0 4xx, 0 5xx, 1 failed, 0 canceled)", "", false},
 		{"json from stdin", reportInput, []string{"report", "-f", "json", "-"}, 0, `"total": 2`, "", false},
 		{"html only", reportInput, []string{"report", "--html", page}, 0, "", "", true},
 		{"html and json", reportInput, []string{"report", "--html", page, "--format", "json"}, 0, `"failed": 1`, "", true},
+		{"html to standard output", reportInput, []string{"report", "--html", "-"}, 0, "<!doctype html>", "", false},
+		{"html and format to standard output", reportInput, []string{"report", "--html", "-", "-f", "json"}, 2, "", "--format would write there too", false},
 		{"malformed lines are said", reportInput + "oops\n", []string{"report"}, 0, "URLs", "1 lines were not JSON records", false},
 		{"bad format", "", []string{"report", "--format", "xml"}, 2, "", "--format must be text or json", false},
 		{"missing file", "", []string{"report", filepath.Join(dir, "none.jsonl")}, 1, "", "cannot read", false},
@@ -52,6 +54,10 @@ func TestReportCommand(t *testing.T) {
 			}
 			if _, err := os.Stat(page); (err == nil) != tt.wantPage {
 				t.Errorf("page written: %v, want %v", err == nil, tt.wantPage)
+			}
+			if _, err := os.Stat("-"); err == nil {
+				os.Remove("-")
+				t.Errorf("a file named - was written")
 			}
 		})
 	}
@@ -196,5 +202,70 @@ func TestReportHidesPasswords(t *testing.T) {
 	if err := json.Unmarshal([]byte(js), &rep); err != nil || len(rep.ByKind) != 1 || len(rep.ByKind[0].Examples) != 1 ||
 		rep.ByKind[0].Examples[0].File != "list.txt" {
 		t.Errorf("the JSON report's example lost its file (%v):\n%s", err, js)
+	}
+}
+
+// TestControlsNeverReachTheTerminal checks that bidirectional overrides,
+// ESC and C1 controls from records (report) and from a list line
+// (--fail-fast's message) are shown as U+FFFD, as -f text does.
+func TestControlsNeverReachTheTerminal(t *testing.T) {
+	const hostile = "\u202Eevil\x1b[2J\u009b31m\u2066"
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	records := fmt.Sprintf(`{"url":%s,"line":1,"error":%s,"error_kind":"connect"}`+"\n"+
+		`{"url":"http://a.test/x","line":2,"error":"x","error_kind":%s}`+"\n",
+		q("http://a.test/"+hostile), q("refused "+hostile), q(hostile))
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"report text", records, []string{"report"}},
+		{"fail-fast message", "http://127.0.0.1:1/" + hostile + "\n", []string{"scrape", "-q", "--fail-fast"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, out, errOut := run(t, tt.stdin, tt.args...)
+			shown := out + errOut
+			if tt.name != "report text" {
+				shown = errOut // stdout is JSON, which keeps the exact characters escaped
+			}
+			if i := strings.IndexAny(shown, "\u202E\x1b\u009b\u2066"); i >= 0 {
+				t.Errorf("a control character reaches the terminal at %d: %q", i, shown)
+			}
+			if !strings.Contains(shown, "\uFFFDevil") {
+				t.Errorf("the hostile text is not shown neutralised: %q", shown)
+			}
+		})
+	}
+}
+
+// TestReportReadsStoresByFileName checks that report --db reads a store
+// whose name has characters an SQLite URI gives meaning to (names scrape
+// creates), and no other file: the name is a file name, as for scrape.
+func TestReportReadsStoresByFileName(t *testing.T) {
+	for _, name := range []string{"h#x.db", "q?mode=rwc&x=1.db", "%41.db"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			// A.db is what "%41.db" would read as a URI: one URL, not two.
+			code, _, errOut := run(t, "ftp://example.invalid/a\n", "scrape", "-q", "--db", filepath.Join(dir, "A.db"))
+			if code != 0 {
+				t.Fatalf("scrape A.db: exit %d: %s", code, errOut)
+			}
+			db := filepath.Join(dir, name)
+			code, _, errOut = run(t, "ftp://example.invalid/a\nftp://example.invalid/b\n", "scrape", "-q", "--db", db)
+			if code != 0 {
+				t.Fatalf("scrape: exit %d: %s", code, errOut)
+			}
+			code, out, errOut := run(t, "", "report", "--db", db, "-f", "json")
+			if code != 0 || !strings.Contains(out, `"total": 2`) {
+				t.Errorf("report --db %s: exit %d, stdout %.200s, stderr %s", name, code, out, errOut)
+			}
+			after, _ := os.ReadDir(dir)
+			for _, e := range after { // SQLite's own -wal and -shm beside a store are fine
+				if !strings.HasPrefix(e.Name(), name) && !strings.HasPrefix(e.Name(), "A.db") {
+					t.Errorf("report created %s", e.Name())
+				}
+			}
+		})
 	}
 }

@@ -46,7 +46,8 @@ type SignalError struct{ Signal os.Signal }
 
 func (e *SignalError) Error() string { return "stopped by " + e.Signal.String() }
 
-// Code is 128 plus the signal's number: 130 for SIGINT, 143 for SIGTERM.
+// Code is 128 plus the signal's number: 130 for SIGINT, 143 for SIGTERM,
+// 129 for SIGHUP.
 func (e *SignalError) Code() int {
 	if s, ok := e.Signal.(syscall.Signal); ok {
 		return 128 + int(s)

@@ -241,3 +241,35 @@ func TestCrawlDelayHostLeavesTheWindow(t *testing.T) {
 		t.Errorf("stderr does not say %q:\n%s", want, errOut)
 	}
 }
+
+// TestScrapeRobotsFieldCapped checks that the robots field, joined from
+// several <meta name=robots> and X-Robots-Tag headers, is at most 1,024
+// characters, as every page value is.
+func TestScrapeRobotsFieldCapped(t *testing.T) {
+	long := strings.Repeat("noindex ", 120) // 960 characters a value
+	tests := []struct{ name, meta, header string }{
+		{"several metas", strings.Repeat(`<meta name="robots" content="`+long+`">`, 3), ""},
+		{"meta and header", `<meta name="robots" content="` + long + `">`, long},
+		{"headers", "", long + "," + long},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.header != "" {
+					w.Header().Add("X-Robots-Tag", tt.header)
+					w.Header().Add("X-Robots-Tag", "nofollow")
+				}
+				fmt.Fprintf(w, "<html><head><title>t</title>%s</head><body></body></html>", tt.meta)
+			}))
+			defer srv.Close()
+			code, out, errOut := run(t, srv.URL+"/\n", "scrape", "-q", "--fields", "url,robots")
+			var rec seoRecord
+			if err := json.Unmarshal([]byte(out), &rec); code != 0 || err != nil {
+				t.Fatalf("exit %d, %v: %s %s", code, err, out, errOut)
+			}
+			if n := len([]rune(rec.Robots)); n > 1024 || n < 900 {
+				t.Errorf("robots has %d characters, want at most 1,024 (and most of them)", n)
+			}
+		})
+	}
+}

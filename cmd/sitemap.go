@@ -110,6 +110,11 @@ func (o *SitemapOptions) Validate() error {
 }
 
 func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
+	if opts.Source != "" {
+		if err := checkOverwrite([]string{opts.Source}, opts.IO.In, []namedPath{{"--output", opts.Output}}); err != nil {
+			return err
+		}
+	}
 	f := pipeline.NewFetcher(pipeline.Config{Limits: opts.LimitFlags.Options(), Fetch: opts.FetchFlags.Options()})
 	defer f.Close()
 

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"bufio"
-	"errors"
 	"io"
 	"strings"
 
@@ -70,8 +69,8 @@ func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
 	br.Reset(r)
 	defer readers.Put(br)
 	src, enc := tokenizerSource(br, contentType)
-	s := scanner{z: html.NewTokenizer(src), enc: enc, want: want}
-	s.z.SetMaxBuf(MaxTokenBytes)
+	s := scanner{enc: enc, want: want}
+	s.z, s.huge = newHugeTokens(src)
 	return s.run()
 }
 
@@ -79,6 +78,7 @@ func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
 // tokenizer is (the scope titles use), and what has been found.
 type scanner struct {
 	z        *html.Tokenizer
+	huge     *hugeTokens
 	enc      encoding.Encoding // nil until declared; encoding.Nop when src is UTF-8
 	sc       scope
 	want     Fields
@@ -99,11 +99,22 @@ func (s *scanner) run() (Page, error) {
 			// The title's text, up to its end tag, as TitleOf reads it:
 			// RCDATA, or markup after a self-closing <title/>.
 			s.titleRaw = appendCapped(s.titleRaw, s.z.Raw())
+			s.huge.saw(tt, s.z, false)
 			continue
 		}
+		rawText := false
 		switch tt {
 		case html.ErrorToken:
-			if e := s.z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
+			e := s.z.Err()
+			if isHuge(e) { // a token over MaxTokenBytes: skip it, read on
+				var err error
+				if s.z, err = s.huge.resume(s.z); err != nil {
+					return s.finish(), err
+				}
+				s.z.AllowCDATA(s.sc.cdata())
+				continue
+			}
+			if e != io.EOF {
 				return s.finish(), e
 			}
 			return s.finish(), nil
@@ -112,12 +123,13 @@ func (s *scanner) run() (Page, error) {
 				s.h1Raw = appendCapped(s.h1Raw, s.z.Raw())
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
-			s.start(tt == html.SelfClosingTagToken)
+			rawText = s.start(tt == html.SelfClosingTagToken) && tt == html.StartTagToken
 			s.z.AllowCDATA(s.sc.cdata())
 		case html.EndTagToken:
 			s.end()
 			s.z.AllowCDATA(s.sc.cdata())
 		}
+		s.huge.saw(tt, s.z, rawText)
 	}
 	return s.finish(), nil
 }
@@ -142,8 +154,9 @@ func (s *scanner) done() bool {
 
 // start handles a start tag. Its attributes are read once, here, before
 // the scope reads any it needs (only <font> and <annotation-xml>, which
-// Scan does not read).
-func (s *scanner) start(selfClosing bool) {
+// Scan does not read). It reports whether the tokenizer reads the
+// element's content as raw text.
+func (s *scanner) start(selfClosing bool) (rawText bool) {
 	name := rawTagName(s.z.Raw()) // lower-cases the name in place
 	var a tagAttrs
 	linked := s.want&(FieldOutlinks|FieldResources) != 0 && linkTag(string(name))
@@ -191,6 +204,7 @@ func (s *scanner) start(selfClosing bool) {
 	default:
 		s.headDone = true // body content: the head has ended
 	}
+	return !notRaw && rawTextElements[string(name)]
 }
 
 func (s *scanner) end() {
@@ -287,7 +301,7 @@ func (s *scanner) finish() Page {
 	if s.h1Depth > 0 && !s.h1Done { // an <h1> the body never closed
 		s.page.H1 = clean(decode(s.h1Raw, s.enc))
 	}
-	s.page.Robots = strings.Join(s.robots, ", ")
+	s.page.Robots = collapse(strings.Join(s.robots, ", "))
 	return s.page
 }
 

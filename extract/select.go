@@ -155,6 +155,11 @@ func appendText(b *strings.Builder, n *html.Node, w *work) {
 	}
 }
 
+// Clean cleans a value from outside the page (a header, or page values
+// joined) as page values are: white space collapsed, the ends trimmed, at
+// most MaxTitleRunes characters.
+func Clean(s string) string { return collapse(s) }
+
 // collapse cleans decoded text as titles are cleaned (clean ends with it):
 // runs of ASCII white space become one space, the ends are trimmed, and at
 // most MaxTitleRunes characters are kept, a space never ending a cut value.

@@ -7,7 +7,6 @@ package extract
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"mime"
 	"slices"
@@ -31,9 +30,9 @@ const MaxTitleRunes = 1024
 // bytes a character at most, plus room for entities and white space.
 const maxTitleRaw = 16 * MaxTitleRunes
 
-// MaxTokenBytes bounds the bytes one HTML token may hold while the title is
-// searched for. A page whose title follows a single token larger than this
-// (one inline script of more than a mebibyte) is reported without a title.
+// MaxTokenBytes bounds the bytes one HTML token may hold while a page is
+// read. A larger token (one inline script of several mebibytes) is skipped
+// without being held, and the reading goes on after it (huge.go).
 const MaxTokenBytes = 1 << 20
 
 // Parses reports whether a body of this Content-Type is worth parsing for a
@@ -92,12 +91,21 @@ func tokenizerSource(br *bufio.Reader, contentType string) (io.Reader, encoding.
 // yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8. sc
 // is an empty scope, which it keeps up to date as it reads.
 func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title string, found bool, err error) {
-	z := html.NewTokenizer(src)
-	z.SetMaxBuf(MaxTokenBytes)
+	z, huge := newHugeTokens(src)
 	for {
-		switch tt := z.Next(); tt {
+		tt := z.Next()
+		rawText := false
+		switch tt {
 		case html.ErrorToken:
-			if e := z.Err(); e != io.EOF && !errors.Is(e, html.ErrBufferExceeded) {
+			e := z.Err()
+			if isHuge(e) { // a token over MaxTokenBytes: skip it, read on
+				if z, err = huge.resume(z); err != nil {
+					return "", false, err
+				}
+				z.AllowCDATA(sc.cdata())
+				continue
+			}
+			if e != io.EOF {
 				return "", false, e
 			}
 			return "", false, nil
@@ -106,7 +114,7 @@ func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title stri
 			isTitle, notRaw := sc.startTag(tag, tt == html.SelfClosingTagToken, z)
 			switch {
 			case isTitle:
-				raw, err := readTitle(z.Buffered(), src)
+				raw, err := readTitle(z.Buffered(), huge.in)
 				if err != nil {
 					return "", false, err // a title cut by a broken body is not the title
 				}
@@ -118,11 +126,13 @@ func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title stri
 					enc = e // a <meta> read as ASCII cannot declare UTF-16
 				}
 			}
+			rawText = !notRaw && tt == html.StartTagToken && rawTextElements[string(tag)]
 			z.AllowCDATA(sc.cdata())
 		case html.EndTagToken:
 			sc.endTag(rawTagName(z.Raw()))
 			z.AllowCDATA(sc.cdata())
 		}
+		huge.saw(tt, z, rawText)
 	}
 }
 

@@ -25,7 +25,9 @@ func (f *Fetcher) readPage(ctx context.Context, body io.Reader, header http.Head
 		fields = extract.FieldTitle
 	}
 	if fields&extract.FieldRobots != 0 {
-		defer func() { res.Robots = joinNonEmpty(res.Robots, strings.Join(header.Values("X-Robots-Tag"), ", ")) }()
+		defer func() {
+			res.Robots = extract.Clean(joinNonEmpty(res.Robots, strings.Join(header.Values("X-Robots-Tag"), ", ")))
+		}()
 	}
 	if !extract.Parses(res.ContentType) {
 		return nil

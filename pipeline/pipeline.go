@@ -95,7 +95,7 @@ type Outcome struct {
 type FailFastError struct{ Result record.Result }
 
 func (e *FailFastError) Error() string {
-	return fmt.Sprintf("%s failed: %s (%s)", e.Result.RedactedURL(), e.Result.Error, e.Result.ErrorKind)
+	return record.Printable(fmt.Sprintf("%s failed: %s (%s)", e.Result.RedactedURL(), e.Result.Error, e.Result.ErrorKind))
 }
 
 // Run runs cfg: every target of cfg.Source gets exactly one Result, handed

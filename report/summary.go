@@ -24,17 +24,24 @@ import (
 // counts only; set Errors to list failed URLs too. Add is not safe for
 // concurrent use (the one writer calls it).
 type Summary struct {
-	Total    int
-	OK       int // no error kind (any HTTP status)
-	Failed   int // an error kind other than canceled
-	Canceled int
-	Requests int   // attempts made, retries included
-	Bytes    int64 // body bytes read
-	ByStatus map[int]int
-	ByError  map[record.Kind]int
-	Errors   *ErrorList // if set, every failed URL, in the order added (gather: input order)
-	Elapsed  time.Duration
-	Latency  Histogram // per URL, of those that made a request and were not canceled
+	Total int
+	// OK, Status4xx, Status5xx and StatusOther split the URLs that got an
+	// answer and no error kind: OK answered 2xx or 3xx (what "ok" means
+	// everywhere: the summary, fanout report, bench), the others 4xx, 5xx,
+	// or another code (1xx, 600 and up).
+	OK          int
+	Status4xx   int
+	Status5xx   int
+	StatusOther int
+	Failed      int // an error kind other than canceled
+	Canceled    int
+	Requests    int   // attempts made, retries included
+	Bytes       int64 // body bytes read
+	ByStatus    map[int]int
+	ByError     map[record.Kind]int
+	Errors      *ErrorList // if set, every failed URL, in the order added (gather: input order)
+	Elapsed     time.Duration
+	Latency     Histogram // per URL, of those that made a request and were not canceled
 }
 
 // ErrorEntry is one failed URL in the summary; URL has its password, if
@@ -69,7 +76,7 @@ func (s *Summary) Add(r *record.Result) {
 	}
 	switch r.ErrorKind {
 	case "":
-		s.OK++
+		s.countAnswer(r.Status)
 	case record.KindCanceled:
 		s.Canceled++
 		s.ByError[r.ErrorKind]++
@@ -85,6 +92,24 @@ func (s *Summary) Add(r *record.Result) {
 		s.Latency.Record(time.Duration(r.DurationMS * float64(time.Millisecond)))
 	}
 }
+
+// countAnswer counts a URL that got an answer and no error kind by its
+// status: ok (2xx, 3xx), 4xx, 5xx, or another code.
+func (s *Summary) countAnswer(status int) {
+	switch {
+	case IsOK(status):
+		s.OK++
+	case status >= 400 && status < 500:
+		s.Status4xx++
+	case status >= 500 && status < 600:
+		s.Status5xx++
+	default:
+		s.StatusOther++
+	}
+}
+
+// IsOK reports whether status is an "ok" answer: 2xx or 3xx.
+func IsOK(status int) bool { return status >= 200 && status < 400 }
 
 // Close removes the error list's temporary file, if any; the counts stay
 // usable, the list does not. A nil Summary is closed.
@@ -110,12 +135,15 @@ func Millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // summary") before and after its errors, which WriteJSON streams between
 // them.
 type summaryHead struct {
-	Total    int            `json:"total"`
-	OK       int            `json:"ok"`
-	Failed   int            `json:"failed"`
-	Canceled int            `json:"canceled"`
-	ByStatus map[string]int `json:"by_status"`
-	ByError  map[string]int `json:"by_error"`
+	Total       int            `json:"total"`
+	OK          int            `json:"ok"`
+	Status4xx   int            `json:"status_4xx"`
+	Status5xx   int            `json:"status_5xx"`
+	StatusOther int            `json:"status_other"`
+	Failed      int            `json:"failed"`
+	Canceled    int            `json:"canceled"`
+	ByStatus    map[string]int `json:"by_status"`
+	ByError     map[string]int `json:"by_error"`
 }
 
 type summaryTail struct {
@@ -137,8 +165,8 @@ type latencyJSON struct {
 // from the list an entry at a time ([] when none are listed).
 func (s *Summary) WriteJSON(w io.Writer) error {
 	head := summaryHead{
-		Total: s.Total, OK: s.OK, Failed: s.Failed, Canceled: s.Canceled,
-		ByStatus: map[string]int{}, ByError: map[string]int{},
+		Total: s.Total, OK: s.OK, Status4xx: s.Status4xx, Status5xx: s.Status5xx, StatusOther: s.StatusOther,
+		Failed: s.Failed, Canceled: s.Canceled, ByStatus: map[string]int{}, ByError: map[string]int{},
 	}
 	for code, n := range s.ByStatus {
 		head.ByStatus[strconv.Itoa(code)] = n
@@ -196,6 +224,17 @@ func round(v float64, places int) float64 {
 	return float64(int64(v*p+0.5)) / p
 }
 
+// Counts is the URLs by outcome, for people: "3 ok (2xx/3xx), 1 4xx, 0
+// 5xx, 1 failed, 0 canceled" (other statuses only when there are some).
+func (s *Summary) Counts() string {
+	other := ""
+	if s.StatusOther > 0 {
+		other = fmt.Sprintf(", %d other status", s.StatusOther)
+	}
+	return fmt.Sprintf("%d ok (2xx/3xx), %d 4xx, %d 5xx%s, %d failed, %d canceled",
+		s.OK, s.Status4xx, s.Status5xx, other, s.Failed, s.Canceled)
+}
+
 // Line is the summary in one line, for stderr: URLs and URLs per second,
 // then URLs by status class (a 404 or a 503 is not "ok"), failures by kind,
 // the canceled, and the requests made with their latency.
@@ -247,7 +286,7 @@ func (s *Summary) Line() string {
 // to be measured), their text made printable as -f text makes it.
 func (s *Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "URLs\t%d\t(%d ok, %d failed, %d canceled)\n", s.Total, s.OK, s.Failed, s.Canceled)
+	fmt.Fprintf(tw, "URLs\t%d\t(%s)\n", s.Total, s.Counts())
 	fmt.Fprintf(tw, "requests\t%d\t(%.1f/s)\n", s.Requests, s.RequestsPerSec())
 	fmt.Fprintf(tw, "elapsed\t%s\t\n", s.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(tw, "latency\tp50 %s\tp90 %s\tp99 %s\tmax %s\n", s.Latency.Quantile(0.5), s.Latency.Quantile(0.9), s.Latency.Quantile(0.99), s.Latency.Max())

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -160,7 +161,7 @@ func (r *Resolver) lookup(host string) entry {
 	addrs, err := r.net.LookupNetIP(ctx, "ip", host)
 	now := r.cfg.Now()
 	if err != nil {
-		return entry{err: newError(host, r.cfg.Timeout, err), expires: now.Add(r.cfg.NegativeTTL)}
+		return entry{err: newError(host, r.cfg.Timeout, r.namingServers(err)), expires: now.Add(r.cfg.NegativeTTL)}
 	}
 	for i, a := range addrs {
 		addrs[i] = a.Unmap()
@@ -203,6 +204,19 @@ func (r *Resolver) store(host string, e entry) {
 		r.order.Remove(last)
 	}
 	r.names[host] = r.order.PushFront(&e)
+}
+
+// namingServers makes Go's *net.DNSError name the configured servers: Go's
+// resolver names the one resolv.conf gives (often 127.0.0.1:53), which our
+// dialer does not use.
+func (r *Resolver) namingServers(err error) error {
+	dnsErr, ok := err.(*net.DNSError)
+	if !ok || len(r.cfg.Servers) == 0 {
+		return err
+	}
+	named := *dnsErr
+	named.Server = strings.Join(r.cfg.Servers, " or ")
+	return &named
 }
 
 // Reason is what kind of DNS failure an Error is.

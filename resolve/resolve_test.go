@@ -3,6 +3,7 @@ package resolve_test
 import (
 	"context"
 	"errors"
+	"net"
 	"net/netip"
 	"strconv"
 	"sync"
@@ -181,5 +182,24 @@ func TestServerAddr(t *testing.T) {
 		if (err != nil) != tt.bad || got != tt.want {
 			t.Errorf("%s: ServerAddr(%q) = %q, %v", tt.name, tt.in, got, err)
 		}
+	}
+}
+
+// TestErrorNamesTheConfiguredServer checks that a failed lookup names the
+// server it was asked of (--resolver 127.0.0.1:PORT), not resolv.conf's.
+func TestErrorNamesTheConfiguredServer(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close() // nobody answers there: the query is refused
+	r := resolve.New(resolve.Config{Servers: []string{addr}, Timeout: 2 * time.Second})
+	_, err = r.LookupHost(context.Background(), "www.test")
+	if err == nil {
+		t.Fatal("a lookup at a closed port succeeded")
+	}
+	if msg := err.Error(); !contains(msg, "on "+addr+":") {
+		t.Errorf("message %q does not name the server %s", msg, addr)
 	}
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // ExamplesPerKind is how many failed URLs are kept as examples of each
-// error kind.
+// error kind, and how many URLs of each status class.
 const ExamplesPerKind = 5
 
 // TopHosts is how many hosts the slowest and most-failing tables list.
@@ -34,6 +34,7 @@ type Aggregator struct {
 	sum      report.Summary
 	hosts    *hostTable
 	examples map[record.Kind][]report.ErrorEntry
+	classEx  [6][]StatusExample // by statusClass
 	seed     maphash.Seed
 	pending  map[uint64]canceled
 	first    time.Time // earliest start known (stores only)
@@ -71,6 +72,9 @@ func (a *Aggregator) Add(r *record.Result) {
 		delete(a.pending, a.key(r))
 	}
 	a.sum.Add(r)
+	if c := statusClass(r.Status); len(a.classEx[c]) < ExamplesPerKind {
+		a.classEx[c] = append(a.classEx[c], StatusExample{URL: r.RedactedURL(), Line: r.Line, File: r.File, Status: r.Status})
+	}
 	if r.ErrorKind != "" {
 		if ex := a.examples[r.ErrorKind]; len(ex) < ExamplesPerKind {
 			a.examples[r.ErrorKind] = append(ex, report.NewErrorEntry(r))
@@ -143,7 +147,7 @@ func (a *Aggregator) Report() *Report {
 			}
 		}
 	}
-	rep.StatusClasses = statusClasses(sum.ByStatus, sum.Total)
+	rep.StatusClasses = statusClasses(sum.ByStatus, sum.Total, &a.classEx)
 	lines := a.hosts.lines()
 	rep.Slowest = top(lines, TopHosts, func(h *Host) bool { return h.P50MS > 0 || h.P99MS > 0 }, slowest)
 	rep.MostFailing = top(lines, TopHosts, func(h *Host) bool { return h.Failures > 0 }, mostFailing)
@@ -166,10 +170,10 @@ func clone[K comparable](m map[K]int) map[K]int {
 	return out
 }
 
-// statusClasses counts URLs by status class; "none" is URLs without a
-// response.
-func statusClasses(byStatus map[int]int, total int) []Count {
-	out := make([]Count, 0, 6)
+// statusClasses counts URLs by status class, each with its examples;
+// "none" is URLs without a response.
+func statusClasses(byStatus map[int]int, total int, examples *[6][]StatusExample) []StatusClass {
+	out := make([]StatusClass, 0, 6)
 	with := 0
 	for c := 1; c <= 5; c++ {
 		n := 0
@@ -179,9 +183,9 @@ func statusClasses(byStatus map[int]int, total int) []Count {
 			}
 		}
 		with += n
-		out = append(out, Count{Name: classNames[c], Count: n})
+		out = append(out, StatusClass{Name: classNames[c], Count: n, Examples: nonNil(examples[c])})
 	}
-	return append(out, Count{Name: "none", Count: total - with})
+	return append(out, StatusClass{Name: "none", Count: total - with, Examples: nonNil(examples[0])})
 }
 
 // latencyBars folds the run's histogram into at most 96 bars.

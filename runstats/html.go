@@ -95,7 +95,11 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		d.Elapsed = fmt.Sprintf("%.3f s (%.1f requests/s)", s.Elapsed.Seconds(), s.RequestsPerSec())
 	}
 	d.Bars, d.Ticks, d.PctLines = latencyPlot(r.Latency, d.Pcts[:3])
-	d.Classes, d.ClassesH = hbars(r.StatusClasses, s.Total)
+	var classes []Count
+	for _, c := range r.StatusClasses {
+		classes = append(classes, Count{Name: c.Name, Count: c.Count})
+	}
+	d.Classes, d.ClassesH = hbars(classes, s.Total)
 	var kinds []Count
 	for _, k := range r.Errors {
 		kinds = append(kinds, Count{Name: string(k.Kind), Count: k.Count})

@@ -9,13 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"time"
 
-	_ "modernc.org/sqlite" // the --db stores are SQLite files (pure Go)
-
 	"github.com/fanout-dev/fanout/record"
+	"github.com/fanout-dev/fanout/store"
 )
 
 // Input is one thing to read: a JSON-lines output ("-" is the given
@@ -163,10 +161,7 @@ func isGatherFrame(b []byte) bool {
 
 // openStore opens a --db store read-only.
 func openStore(path string) (*sql.DB, error) {
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "busy_timeout(10000)")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := store.OpenRead(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

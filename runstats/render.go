@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -18,7 +17,7 @@ type Report struct {
 	// Summary is the gather summary's figures; its Errors holds only the
 	// examples (at most ExamplesPerKind per kind), not every failed URL.
 	Summary       *report.Summary
-	StatusClasses []Count
+	StatusClasses []StatusClass
 	Errors        []KindErrors
 	Latency       []LatencyBar
 	Hosts         HostsInfo
@@ -63,6 +62,22 @@ type KindErrors struct {
 	Examples []report.ErrorEntry `json:"examples"`
 }
 
+// StatusClass is the URLs of one status class (1xx to 5xx, or "none"
+// without a response), with up to ExamplesPerKind of them.
+type StatusClass struct {
+	Name     string          `json:"name"`
+	Count    int             `json:"count"`
+	Examples []StatusExample `json:"examples"`
+}
+
+// StatusExample is one URL of a status class, its password redacted.
+type StatusExample struct {
+	URL    string `json:"url"`
+	Line   int    `json:"line"`
+	File   string `json:"file,omitempty"`
+	Status int    `json:"status"`
+}
+
 // Count is a named count, for bars.
 type Count struct {
 	Name  string `json:"name"`
@@ -86,7 +101,7 @@ type Flag struct {
 // reportJSON is the report's JSON form (docs/report.md).
 type reportJSON struct {
 	Summary       *report.Summary `json:"summary"`
-	StatusClasses []Count         `json:"status_classes"`
+	StatusClasses []StatusClass   `json:"status_classes"`
 	Errors        []KindErrors    `json:"errors_by_kind"`
 	Hosts         HostsInfo       `json:"hosts"`
 	Slowest       []Host          `json:"slowest_hosts"`
@@ -119,26 +134,22 @@ func nonNil[T any](s []T) []T {
 func (r *Report) WriteText(w io.Writer) error {
 	s := r.Summary
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "URLs\t%d (%d ok, %d failed, %d canceled)\n", s.Total, s.OK, s.Failed, s.Canceled)
+	fmt.Fprintf(tw, "URLs\t%d (%s)\n", s.Total, s.Counts())
 	fmt.Fprintf(tw, "requests\t%d %s\n", s.Requests, rateText(s))
 	fmt.Fprintf(tw, "bytes\t%d\n", s.Bytes)
 	fmt.Fprintf(tw, "latency\tp50 %s, p90 %s, p99 %s, max %s\n", ms(s.Latency.Quantile(0.5)),
 		ms(s.Latency.Quantile(0.9)), ms(s.Latency.Quantile(0.99)), ms(s.Latency.Max()))
-	var classes []string
-	for _, c := range r.StatusClasses {
-		if c.Count > 0 {
-			classes = append(classes, fmt.Sprintf("%s %d", c.Name, c.Count))
-		}
-	}
-	fmt.Fprintf(tw, "statuses\t%s\n", strings.Join(classes, ", "))
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := r.writeClassExamples(w); err != nil {
 		return err
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintln(w, "\nerrors by kind")
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, k := range r.Errors {
-			fmt.Fprintf(tw, "%s\t%d\t\n", k.Kind, k.Count)
+			fmt.Fprintf(tw, "%s\t%d\t\n", oneLine(string(k.Kind)), k.Count)
 			for _, e := range k.Examples {
 				fmt.Fprintf(tw, "  e.g.\t%s\t%s\n", oneLine(e.URL), oneLine(e.Error))
 			}
@@ -151,6 +162,26 @@ func (r *Report) WriteText(w io.Writer) error {
 	writeHosts(w, "most failing hosts", r.MostFailing)
 	fmt.Fprintf(w, "\n%s\n", r.Hosts.note())
 	return nil
+}
+
+// writeClassExamples lists each status class with URLs, and its examples.
+func (r *Report) writeClassExamples(w io.Writer) error {
+	fmt.Fprintln(w, "\nstatus classes")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range r.StatusClasses {
+		if c.Count == 0 {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%d\t\n", c.Name, c.Count)
+		for _, e := range c.Examples {
+			status := "-"
+			if e.Status != 0 {
+				status = fmt.Sprint(e.Status)
+			}
+			fmt.Fprintf(tw, "  e.g.\t%s\t%s\n", status, oneLine(e.URL))
+		}
+	}
+	return tw.Flush()
 }
 
 func writeHosts(w io.Writer, title string, hosts []Host) {
@@ -204,12 +235,7 @@ func msf(v float64) string {
 // oneLine keeps an error message on one line and short, with any control
 // character from a server shown as U+FFFD.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
+	s = record.Printable(s)
 	if r := []rune(s); len(r) > 120 {
 		return string(r[:119]) + "…"
 	}

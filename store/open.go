@@ -64,10 +64,39 @@ func checkFile(path string) error {
 }
 
 // dsn makes path a modernc.org/sqlite data source name that names exactly
-// that file. The driver hands a "file:" name to SQLite as a URI, so the
-// characters a URI gives meaning to ('%', '?', '#') are escaped, and the
-// path is made absolute so that it never starts with "//" (an authority).
+// that file (fileURI), with the pragmas a writer wants.
 func dsn(path string) (string, error) {
+	name, err := fileURI(path)
+	if err != nil {
+		return "", err
+	}
+	q := url.Values{}
+	for _, pragma := range []string{"busy_timeout(10000)", "synchronous(NORMAL)"} {
+		q.Add("_pragma", pragma)
+	}
+	q.Set("_txlock", "immediate")
+	return name + "?" + q.Encode(), nil
+}
+
+// OpenRead opens the SQLite file at path read-only, for a reader of a
+// store (fanout report) while a run may write it: path is a file name,
+// never a URI, by the same rule as Open's (fileURI).
+func OpenRead(path string) (*sql.DB, error) {
+	name, err := fileURI(path)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	return sql.Open("sqlite", name+"?"+q.Encode())
+}
+
+// fileURI makes path a "file:" URI that names exactly that file. The
+// driver hands a "file:" name to SQLite as a URI, so the characters a URI
+// gives meaning to ('%', '?', '#') are escaped, and the path is made
+// absolute so that it never starts with "//" (an authority).
+func fileURI(path string) (string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
@@ -76,13 +105,7 @@ func dsn(path string) (string, error) {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // a Windows drive letter: file:/C:/...
 	}
-	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-	q := url.Values{}
-	for _, pragma := range []string{"busy_timeout(10000)", "synchronous(NORMAL)"} {
-		q.Add("_pragma", pragma)
-	}
-	q.Set("_txlock", "immediate")
-	return "file:" + p + "?" + q.Encode(), nil
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p), nil
 }
 
 // claim makes the database a fanout store in WAL mode, or refuses it: a new or empty
