@@ -18,6 +18,7 @@ type PageOptions struct {
 	Fields  fieldList
 	Extract selectorList
 	Robots  robotsMode
+	crawl   bool // fanout crawl: depth and from follow the columns
 }
 
 // addPageFlags registers the PageOptions flags on f.
@@ -161,8 +162,8 @@ func (o *PageOptions) apply(cfg *pipeline.Config) {
 
 // columns are the record's fields for report.NewEncoderFields, the same
 // for every format: --fields (or the default fields), then extract with -e,
-// robots_txt with --robots report or obey, and note with -e. (report puts
-// url, line and file first, whatever the list.)
+// robots_txt with --robots report or obey, note with -e, and depth and from
+// in a crawl. (report puts url, line and file first, whatever the list.)
 func (o *PageOptions) columns() []string {
 	names := slices.Clone(o.Fields.names)
 	if names == nil {
@@ -176,6 +177,9 @@ func (o *PageOptions) columns() []string {
 	}
 	if len(o.Extract.sels) > 0 {
 		names = append(names, "note") // why extract may be partial
+	}
+	if o.crawl {
+		names = append(names, "depth", "from")
 	}
 	return names
 }

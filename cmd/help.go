@@ -37,7 +37,7 @@ var placeholders = map[string]string{
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
 	"header": "'NAME: VALUE'",
 	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
-	"html": "FILE",
+	"html": "FILE", "scope": "MODE", "strip-query": "NAME",
 }
 
 // scrapeCompletions are the values shell completion offers for scrape's

@@ -75,7 +75,7 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(flagError)
-	root.AddCommand(NewCmdScrape(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams, nil), NewCmdSitemap(streams, nil))
 	return root
 }

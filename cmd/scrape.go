@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
@@ -30,8 +31,9 @@ type ScrapeOptions struct {
 	Quiet  bool
 	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume    string // the command line that resumes this run, with --db
-	formatSet bool   // -f was given
+	resume    string      // the command line that resumes this run, with --db
+	formatSet bool        // -f was given
+	crawl     *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -77,16 +79,21 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
 	opts.RunFlags.AddFlags(f)
-	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output; its extension says the format: .jsonl, .json (one document), .csv, .txt")
-	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
-	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
-	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
+	opts.addOutputFlags(f)
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
-	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
 	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "fetch this URL too, repeatable (no list file needed)")
 	addFleetFlags(f, &opts.Fleet)
 	setScrapeHelp(c)
 	return c
+}
+
+// addOutputFlags adds where results go, for scrape and crawl.
+func (opts *ScrapeOptions) addOutputFlags(f *pflag.FlagSet) {
+	f.StringVarP(&opts.Output, "output", "o", "", "write results to FILE instead of standard output; its extension says the format: .jsonl, .json (one document), .csv, .txt")
+	f.StringVarP(&opts.Format, "format", "f", opts.Format, "result format: jsonl (or json), csv or text (default: from -o's extension, else jsonl)")
+	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
+	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
 }
 
 // appendTarget is the --output file a resumed run appends to: set only
@@ -178,6 +185,14 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	}
 	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
+	if opts.crawl != nil {
+		c, err := opts.crawl.wire(&cfg)
+		if err != nil {
+			closeStore(st)
+			return &ExitError{Code: ExitFailure, Err: err}
+		}
+		defer c.Close()
+	}
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
 	if bar != nil {

@@ -49,7 +49,7 @@ func run(t testing.TB, stdin string, args ...string) (int, string, string) {
 // runDNS is run with the test's DNS server given.
 func runDNS(t testing.TB, dns *dnstest.Server, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench" || args[0] == "sitemap") {
+	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench" || args[0] == "sitemap" || args[0] == "crawl") {
 		args = append([]string{args[0], "--resolver", dns.Addr}, args[1:]...)
 	}
 	streams, out, errOut := TestStreams(stdin)

@@ -191,6 +191,9 @@ func (s mayWaitSource) MayWait() bool { return s.files.MayWait() }
 // targetCount is how many targets the run will have, or -1 when that is not
 // known (standard input).
 func targetCount(opts *ScrapeOptions) int64 {
+	if opts.crawl != nil {
+		return -1 // a crawl finds its URLs as it goes
+	}
 	if len(opts.Files) == 0 {
 		if len(opts.URLs) > 0 {
 			return int64(len(opts.URLs))

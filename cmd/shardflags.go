@@ -24,7 +24,8 @@ type fleetOptions struct {
 
 	flags *pflag.FlagSet
 	agg   *runstats.Aggregator
-	page  *os.File // --html, created before the run
+	page  *os.File                  // --html, created before the run
+	key   func(input.Target) string // the shard key; nil: targetKey (crawl: its scope key)
 }
 
 // addFleetFlags registers the fleet flags on f.
@@ -95,6 +96,7 @@ func targetKey(t input.Target) string {
 type shardSource struct {
 	src  pipeline.Source
 	spec shard.Spec
+	key  func(input.Target) string // nil: targetKey
 }
 
 func (s shardSource) Next() (input.Target, error) {
@@ -103,7 +105,11 @@ func (s shardSource) Next() (input.Target, error) {
 		if err != nil {
 			return t, err
 		}
-		if key := targetKey(t); key == "" && s.spec.Index == 0 || key != "" && s.spec.Keeps(key) {
+		keyOf := s.key
+		if keyOf == nil {
+			keyOf = targetKey
+		}
+		if key := keyOf(t); key == "" && s.spec.Index == 0 || key != "" && s.spec.Keeps(key) {
 			return t, nil
 		}
 	}
@@ -144,7 +150,7 @@ func (o *fleetOptions) closePage() {
 // and the report page's aggregator beside the writer's progress.
 func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 	if o.Shard.spec.Count > 1 {
-		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec}
+		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec, key: o.key}
 	}
 	if o.agg != nil {
 		w.Progress = progressPair{w.Progress, o.agg}

@@ -47,6 +47,7 @@ func (f *Fetcher) readPage(ctx context.Context, body io.Reader, header http.Head
 		var p extract.Page
 		p, err = extract.Scan(body, res.ContentType, fields)
 		fillPage(res, &p, final)
+		keepAsked(&res.Page, fields)
 		if fields&(extract.FieldOutlinks|extract.FieldResources) != 0 {
 			res.Outlinks = extract.Links(p.Outlinks, p.Base, final)
 			res.Resources = extract.Links(p.Resources, p.Base, final)
@@ -86,6 +87,29 @@ func (f *Fetcher) selectValues(ctx context.Context, page []byte, res *record.Res
 	}
 	res.Extract, res.Note = values, note
 	return nil
+}
+
+// keepAsked empties the page fields that fields did not ask for: Scan
+// reads the head whole, and a crawl asks for links, not descriptions.
+func keepAsked(p *record.Page, fields extract.Fields) {
+	for _, f := range []struct {
+		bit   extract.Fields
+		clear func()
+	}{
+		{extract.FieldDescription, func() { p.Description = "" }},
+		{extract.FieldCanonical, func() { p.Canonical = "" }},
+		{extract.FieldRobots, func() { p.Robots = "" }},
+		{extract.FieldLang, func() { p.Lang = "" }},
+		{extract.FieldH1, func() { p.H1 = "" }},
+		{extract.FieldH1Count, func() { p.H1Count = 0 }},
+		{extract.FieldOG, func() { p.OG = nil }},
+		{extract.FieldHreflang, func() { p.Hreflang = nil }},
+		{extract.FieldLinks, func() { p.Links = 0 }},
+	} {
+		if fields&f.bit == 0 {
+			f.clear()
+		}
+	}
 }
 
 // robotsAgent is the robot name that meta robots and X-Robots-Tag

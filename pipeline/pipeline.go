@@ -66,6 +66,11 @@ type Config struct {
 	// write fails, which stops the run; it must keep reading until the
 	// channel is closed all the same.
 	Consume func(results <-chan record.Result, stop func(error)) error
+	// Done, if set, is given every result before Consume is, on the
+	// goroutine that made it (so concurrently); it may change the result.
+	// A crawl (crawl.Crawler.Done) learns each page's links from it, and
+	// its Source hands out the URLs found.
+	Done func(res *record.Result)
 }
 
 // Outcome says how a run ended. Every target the run read got a result,

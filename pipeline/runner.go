@@ -104,6 +104,14 @@ func (r *runner) send(res record.Result) {
 	if r.cfg.FailFast && res.Failed() && res.ErrorKind != record.KindCanceled {
 		r.stop(&FailFastError{res})
 	}
+	r.emit(res)
+}
+
+// emit hands a result to Config.Done, if set, and then to the consumer.
+func (r *runner) emit(res record.Result) {
+	if r.cfg.Done != nil {
+		r.cfg.Done(&res)
+	}
 	r.out <- res
 }
 
@@ -118,9 +126,9 @@ func (r *runner) finish(ctx, runCtx context.Context) {
 		switch j := r.jobs.take(t.Seq); {
 		case j != nil: // started, and waiting to retry
 			j.Abandon(!deadline) // at the deadline, the last attempt's result
-			r.out <- j.Result
+			r.emit(j.Result)
 		case deadline:
-			r.out <- Canceled(t)
+			r.emit(Canceled(t))
 		default:
 			r.unstarted++
 		}
@@ -165,7 +173,7 @@ func (r *runner) drainFeed(ctx context.Context) (n int) {
 		if !ok {
 			return n
 		}
-		r.out <- Canceled(t)
+		r.emit(Canceled(t))
 		n++
 	}
 }

@@ -36,7 +36,8 @@ const (
 	// SEO fields are read from the page when --fields names them.
 	SEO
 	// Added fields are set by a flag of their own: extract by -e,
-	// robots_txt by --robots report or obey.
+	// robots_txt by --robots report or obey; depth and from by fanout
+	// crawl.
 	Added
 )
 
@@ -124,6 +125,13 @@ var Fields = []Field{
 	{"extract", ListMap, Added, func(r *Result) Value { return Value{Type: ListMap, List: r.Extract, Null: r.Extract == nil} }},
 	{"robots_txt", String, Added, func(r *Result) Value { return known(r.RobotsTxt) }},
 	{"note", String, Added, func(r *Result) Value { return known(r.Note) }},
+	{"depth", Int, Added, func(r *Result) Value {
+		if r.Depth == nil {
+			return Value{Type: Int, Null: true}
+		}
+		return num(int64(*r.Depth))
+	}},
+	{"from", String, Added, func(r *Result) Value { return known(r.From) }},
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }

@@ -49,7 +49,8 @@ func TestGetReadsItsField(t *testing.T) {
 		"og": func(r *Result) { r.OG = map[string]string{"a": "b"} }, "hreflang": func(r *Result) { r.Hreflang = map[string]string{"a": "b"} },
 		"links": func(r *Result) { r.Links = 1 }, "extract": func(r *Result) { r.Extract = map[string][]string{"a": nil} },
 		"robots_txt": func(r *Result) { r.RobotsTxt = "allowed" }, "fetched_at": func(r *Result) { r.FetchedAt = time.Unix(1, 0) },
-		"note": func(r *Result) { r.Note = "n" },
+		"note":  func(r *Result) { r.Note = "n" },
+		"depth": func(r *Result) { r.Depth = new(int); *r.Depth = 2 }, "from": func(r *Result) { r.From = "f" },
 	}
 	for _, f := range Fields {
 		setter, ok := set[f.Name]

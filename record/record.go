@@ -68,6 +68,11 @@ type Result struct {
 	// Note says why what was read of a page may be partial although the
 	// fetch succeeded (a page nested too deep for -e's tree, say).
 	Note string `json:"note"`
+	// Depth and From are set by fanout crawl: how many links from a seed
+	// the URL was found (seeds are 0; null outside a crawl), and the page
+	// it was first found on (null for a seed).
+	Depth *int   `json:"depth"`
+	From  string `json:"from"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.

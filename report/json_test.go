@@ -43,6 +43,8 @@ type oracleRecord struct {
 	Extract     map[string][]string `json:"extract"`
 	RobotsTxt   *string             `json:"robots_txt"`
 	Note        *string             `json:"note"`
+	Depth       *int                `json:"depth"`
+	From        *string             `json:"from"`
 }
 
 // oracle is r as the contract says: strings null when empty (a title
@@ -67,7 +69,7 @@ func oracle(r *record.Result) oracleRecord {
 		DurationMS: r.DurationMS, Attempts: r.Attempts, Error: s(r.Error), ErrorKind: s(string(r.ErrorKind)),
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),
-		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note)}
+		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From)}
 	if r.HasTitle {
 		o.Title = &r.Title
 	}
@@ -98,6 +100,7 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			H1: "h\u2028", H1Count: 2, OG: map[string]string{"type": "a", "title": "t", "\xff": "\x00"},
 			Hreflang: map[string]string{"fr": "/fr", "de": "/de"}, Links: 7},
 			Extract: map[string][]string{"b": {"1", "<2>"}, "a": {}, "c": nil}, RobotsTxt: "allowed"},
+		{URL: "http://a/x", Status: 404, Depth: new(int), From: "http://a/"},
 		{URL: "u", ErrorKind: record.KindRobots, Error: "disallowed by robots.txt", RobotsTxt: "disallowed", Page: record.Page{OG: map[string]string{}}},
 	}
 	for i, r := range tests {

@@ -33,10 +33,14 @@ var sqlTypes = map[record.Type]string{
 	record.StringMap: "TEXT", record.ListMap: "TEXT",
 }
 
+// quoteName quotes a column name, so that a field named as an SQL keyword
+// (from) is a column like any other.
+func quoteName(name string) string { return `"` + name + `"` }
+
 func schema() string {
 	cols := make([]string, 0, len(record.Fields)+1)
 	for _, f := range record.Fields {
-		col := f.Name + " " + sqlTypes[f.Type]
+		col := quoteName(f.Name) + " " + sqlTypes[f.Type]
 		switch f.Name {
 		case "url":
 			col += " PRIMARY KEY"
@@ -53,9 +57,13 @@ func schema() string {
 var upsert = func() string {
 	var set []string
 	for _, c := range storedColumns[1:] {
-		set = append(set, c+" = excluded."+c)
+		set = append(set, quoteName(c)+" = excluded."+quoteName(c))
 	}
-	return "INSERT INTO results (" + strings.Join(storedColumns, ", ") + ")\nVALUES (" +
+	quoted := make([]string, len(storedColumns))
+	for i, c := range storedColumns {
+		quoted[i] = quoteName(c)
+	}
+	return "INSERT INTO results (" + strings.Join(quoted, ", ") + ")\nVALUES (" +
 		strings.Repeat("?, ", len(storedColumns)-1) + "?)\nON CONFLICT (url) DO UPDATE SET\n\t" +
 		strings.Join(set, ", ") + "\nWHERE excluded.error_kind IS NOT 'canceled' OR results.error_kind IS 'canceled'"
 }()
@@ -82,7 +90,7 @@ func addColumns(db *sql.DB, path string) error {
 	}
 	for _, f := range record.Fields {
 		if !have[f.Name] {
-			if _, err := db.Exec("ALTER TABLE results ADD COLUMN " + f.Name + " " + sqlTypes[f.Type]); err != nil {
+			if _, err := db.Exec("ALTER TABLE results ADD COLUMN " + quoteName(f.Name) + " " + sqlTypes[f.Type]); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}

@@ -43,7 +43,7 @@ func TestEveryFieldStored(t *testing.T) {
 			db := reader(t, path)
 			for _, f := range record.Fields {
 				var got any
-				if err := db.QueryRow("SELECT " + f.Name + " FROM results").Scan(&got); err != nil {
+				if err := db.QueryRow(`SELECT "` + f.Name + `" FROM results`).Scan(&got); err != nil {
 					t.Fatalf("column %s: %v", f.Name, err)
 				}
 				if w, ok := want[f.Name]; ok && got != w {

@@ -34,8 +34,14 @@ type Options struct {
 	Capacity int
 	Pieces   int           // deliver every body in flushed pieces of at most this many bytes (see Pieces)
 	Gap      time.Duration // with Pieces, the pause between pieces
-	// Extra serves every path other than /page/ (nil: 404), counted like
-	// the pages; internal/testsite puts its hostile endpoints here.
+	// GraphPages is how many pages the site graph under GraphPath has (0:
+	// none); GraphExternal is the base URL (scheme://host:port) its links
+	// to another host go to (graph.go).
+	GraphPages    int
+	GraphExternal string
+	// Extra serves every path other than /page/ and GraphPath (nil: 404,
+	// and a robots.txt that disallows /private/), counted like the pages;
+	// internal/testsite puts its hostile endpoints here.
 	Extra http.Handler
 }
 
@@ -65,8 +71,14 @@ func New(opts Options) *Site {
 	s := &Site{opts: opts, mux: http.NewServeMux(), hits: map[string]int{}, failed: map[int]int{}}
 	s.load.capacity.Store(int64(opts.Capacity))
 	s.mux.HandleFunc("/page/", s.page)
+	s.mux.HandleFunc(GraphPath, s.graph)
 	if opts.Extra != nil {
 		s.mux.Handle("/", opts.Extra)
+	} else {
+		s.mux.HandleFunc("/robots.txt", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.Write([]byte("User-agent: *\nDisallow: /private/\n"))
+		})
 	}
 	s.handler = Pieces(s.mux, opts.Pieces, opts.Gap)
 	return s

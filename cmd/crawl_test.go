@@ -1,0 +1,248 @@
+package cmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/testsite"
+)
+
+// crawlRecord is the crawl record as a user's script reads it.
+type crawlRecord struct {
+	URL       string `json:"url"`
+	Status    int    `json:"status"`
+	FinalURL  string `json:"final_url"`
+	ErrorKind string `json:"error_kind"`
+	Depth     *int   `json:"depth"`
+	From      string `json:"from"`
+}
+
+// graphModel is the crawl of the site graph by another road: a plain
+// breadth-first search over the links the site means (benchsite.GraphLinks),
+// with the crawl's rules written out here: depth, host scope, robots.txt
+// (/private/ is disallowed: recorded, not fetched), nofollow, dedupe, a
+// redirect's landing page counted as seen. It returns each URL recorded
+// (a path on the site, or an external URL) with its depth, and the paths
+// the site must see once each.
+type graphModel struct {
+	pages, maxDepth int
+	external        string // the other host's base URL; "" without --check-external
+}
+
+type modelNode struct {
+	kind benchsite.LinkKind
+	n    int
+}
+
+func (m graphModel) url(nd modelNode) string {
+	switch nd.kind {
+	case benchsite.LinkPage:
+		return fmt.Sprintf("/site/p/%d", nd.n)
+	case benchsite.LinkRedirect:
+		return fmt.Sprintf("/site/r/%d", nd.n)
+	case benchsite.LinkMissing:
+		return fmt.Sprintf("/site/missing/%d", nd.n)
+	case benchsite.LinkPrivate:
+		return fmt.Sprintf("/private/site/%d", nd.n)
+	case benchsite.LinkExternal:
+		return fmt.Sprintf("%s/x/%d", m.external, nd.n)
+	case benchsite.LinkOther:
+		return "/site/p/" // href="" under <base href="/site/p/">: the base itself (a 404)
+	}
+	return fmt.Sprintf("/site/cal/%d", nd.n)
+}
+
+// links are a node's links as the crawl may follow them, and the paths
+// its fetch makes the site see.
+func (m graphModel) links(nd modelNode) (links []benchsite.GraphLink, seen []string) {
+	switch nd.kind {
+	case benchsite.LinkPage:
+		meta, header := benchsite.GraphNofollow(nd.n)
+		if meta || header {
+			return nil, []string{m.url(nd)}
+		}
+		var links []benchsite.GraphLink
+		for _, l := range benchsite.GraphLinks(m.pages, nd.n) {
+			// mailto:, javascript: and fragments are no pages; href="" is
+			// the page itself, or the base where the page has one (n%4 == 0)
+			if l.Kind != benchsite.LinkOther || nd.n%4 == 0 {
+				links = append(links, l)
+			}
+		}
+		return links, []string{m.url(nd)}
+	case benchsite.LinkRedirect:
+		return []benchsite.GraphLink{{Kind: benchsite.LinkPage, N: (nd.n + 2) % m.pages}}, []string{m.url(nd), fmt.Sprintf("/site/land/%d", nd.n)}
+	case benchsite.LinkCalendar:
+		return []benchsite.GraphLink{{Kind: benchsite.LinkCalendar, N: nd.n + 1}, {Kind: benchsite.LinkPage, N: 0}}, []string{m.url(nd)}
+	case benchsite.LinkMissing, benchsite.LinkOther:
+		return nil, []string{m.url(nd)}
+	}
+	return nil, nil // private: not fetched; external: another host's
+}
+
+func (m graphModel) crawl() (depths map[string]int, sitePaths []string) {
+	depths = map[string]int{}
+	start := modelNode{benchsite.LinkPage, 0}
+	depths[m.url(start)] = 0
+	queue := []modelNode{start}
+	for len(queue) > 0 {
+		nd := queue[0]
+		queue = queue[1:]
+		links, seen := m.links(nd)
+		sitePaths = append(sitePaths, seen...)
+		d := depths[m.url(nd)]
+		if d >= m.maxDepth {
+			continue
+		}
+		for _, l := range links {
+			next := modelNode{l.Kind, l.N}
+			if l.Kind == benchsite.LinkExternal && m.external == "" {
+				continue
+			}
+			if _, ok := depths[m.url(next)]; !ok {
+				depths[m.url(next)] = d + 1
+				queue = append(queue, next)
+			}
+		}
+	}
+	return depths, sitePaths
+}
+
+// crawlGraph crawls the site graph with args and returns the records by
+// URL (a path for the site's own, the URL for the other host's), failing
+// on a URL recorded twice.
+func crawlGraph(t *testing.T, base, ext string, args ...string) map[string]crawlRecord {
+	t.Helper()
+	code, out, errOut := run(t, "", append([]string{"crawl", base + "/site/p/0", "-q"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	recs := map[string]crawlRecord{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r crawlRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%v: %q", err, line)
+		}
+		key := strings.TrimPrefix(r.URL, base)
+		if _, dup := recs[key]; dup {
+			t.Fatalf("%s recorded twice", r.URL)
+		}
+		recs[key] = r
+	}
+	return recs
+}
+
+// TestCrawlGraph checks a crawl of the site graph against the model: the
+// same URLs at the same depths (one request at a time, so the crawl is
+// breadth first; with more, the same set), every page fetched exactly once
+// as the site counts it, and the other host never asked.
+func TestCrawlGraph(t *testing.T) {
+	const pages = 120
+	ext := testsite.New(testsite.Options{})
+	extSrv := httptest.NewServer(ext)
+	defer extSrv.Close()
+	for _, tc := range []struct {
+		name  string
+		depth int
+		args  []string
+	}{
+		{"one at a time, default depth", 10, []string{"-c", "1"}},
+		{"concurrent, depth 4", 4, []string{"-c", "8", "--depth", "4"}},
+		{"concurrent, depth 0", 0, []string{"-c", "8", "--depth", "0"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := testsite.New(testsite.Options{GraphPages: pages, GraphExternal: extSrv.URL})
+			srv := httptest.NewServer(site)
+			defer srv.Close()
+			before := ext.Requests()
+			recs := crawlGraph(t, srv.URL, extSrv.URL, tc.args...)
+			wantDepths, sitePaths := graphModel{pages: pages, maxDepth: tc.depth}.crawl()
+			if got, want := slices.Sorted(maps.Keys(recs)), slices.Sorted(maps.Keys(wantDepths)); !slices.Equal(got, want) {
+				t.Fatalf("crawled %d URLs, the model %d:\n got %q\nwant %q", len(got), len(want), got, want)
+			}
+			for u, r := range recs {
+				if r.Depth == nil && r.From == "" {
+					r.Depth = new(int) // a seed: depth 0 may be left out, as zeros are
+				}
+				switch {
+				case r.Depth == nil:
+					t.Errorf("%s: no depth", u)
+				case tc.args[1] == "1" && *r.Depth != wantDepths[u]:
+					t.Errorf("%s: depth %d, the model says %d", u, *r.Depth, wantDepths[u])
+				case *r.Depth == 0 && r.From != "" || *r.Depth > 0 && !strings.HasPrefix(r.From, srv.URL+"/site/"):
+					t.Errorf("%s: depth %d from %q", u, *r.Depth, r.From)
+				case strings.HasPrefix(u, "/private/") && r.ErrorKind != "robots":
+					t.Errorf("%s: %+v, want a robots record", u, r)
+				}
+			}
+			for _, p := range sitePaths {
+				if n := site.Hits(p); n != 1 {
+					t.Errorf("the site saw %s %d times, want once", p, n)
+				}
+			}
+			if got, want := site.Requests(), int64(len(sitePaths)+1); got != want { // +1: robots.txt
+				t.Errorf("the site saw %d requests, want %d (the pages once each, and robots.txt)", got, want)
+			}
+			if n := ext.Requests() - before; n != 0 {
+				t.Errorf("the other host saw %d requests, want none", n)
+			}
+		})
+	}
+}
+
+// TestCrawlCheckExternal checks that --check-external fetches each link to
+// the other host once and follows none of them.
+func TestCrawlCheckExternal(t *testing.T) {
+	const pages = 60
+	ext := testsite.New(testsite.Options{GraphPages: pages})
+	extSrv := httptest.NewServer(ext)
+	defer extSrv.Close()
+	site := testsite.New(testsite.Options{GraphPages: pages, GraphExternal: extSrv.URL})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	recs := crawlGraph(t, srv.URL, extSrv.URL, "-c", "4", "--check-external")
+	wantDepths, _ := graphModel{pages: pages, maxDepth: 10, external: extSrv.URL}.crawl()
+	if got, want := slices.Sorted(maps.Keys(recs)), slices.Sorted(maps.Keys(wantDepths)); !slices.Equal(got, want) {
+		t.Fatalf("crawled\n got %q\nwant %q", got, want)
+	}
+	externals := 0
+	for u := range wantDepths {
+		if p, ok := strings.CutPrefix(u, extSrv.URL); ok {
+			externals++
+			if n := ext.Hits(p); n != 1 {
+				t.Errorf("the other host saw %s %d times, want once", p, n)
+			}
+		}
+	}
+	if externals == 0 {
+		t.Fatal("the model has no external links: the test tests nothing")
+	}
+	if got := ext.Requests(); got != int64(externals)+1 { // +1: its robots.txt
+		t.Errorf("the other host saw %d requests, want %d (each link once, and robots.txt)", got, externals+1)
+	}
+}
+
+// TestCrawlCalendarTrap checks that a calendar that never ends stops at
+// the default depth.
+func TestCrawlCalendarTrap(t *testing.T) {
+	site := testsite.New(testsite.Options{GraphPages: 10})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	code, out, errOut := run(t, "", "crawl", srv.URL+"/site/cal/0", "-q", "-f", "text")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	days := 0
+	for d := 0; d < 1000; d++ {
+		days += site.Hits(fmt.Sprintf("/site/cal/%d", d))
+	}
+	if days != 11 { // days 0 to 10: --depth 10
+		t.Errorf("the calendar was fetched %d times, want 11 (the default depth bound)\n%s", days, out)
+	}
+}

@@ -1,0 +1,234 @@
+package crawl
+
+import (
+	"errors"
+	"io"
+	"net/url"
+	"regexp"
+	"sync"
+
+	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/record"
+)
+
+// Config is what a crawl follows and how far.
+type Config struct {
+	Scope Scope
+	// Allow and Deny are matched against a link's normal form: a link that
+	// matches a Deny is not followed, nor one that matches no Allow (when
+	// there are any). Seeds are fetched whatever they say.
+	Allow, Deny []*regexp.Regexp
+	// MaxDepth is the deepest link followed: seeds are 0, their links 1.
+	MaxDepth int
+	// MaxPages is how many URLs are fetched at most, checks included; the
+	// crawl ends once it has handed out that many.
+	MaxPages int
+	// StripQuery names query parameters removed before links are compared
+	// (see Normalize).
+	StripQuery []string
+	// CheckExternal fetches each out-of-scope link once, never following
+	// it; CheckResources does so for resources (img, script, stylesheet,
+	// source, iframe), in scope or not.
+	CheckExternal, CheckResources bool
+	// ObeyNofollow does not follow the links of a page whose meta robots
+	// or X-Robots-Tag say nofollow (robots.txt obeyed).
+	ObeyNofollow bool
+	// Frontier holds the URLs waiting; its zero value is ready.
+	Frontier *Frontier
+}
+
+// The bounds every crawl has unless told otherwise (fanout crawl --help).
+const (
+	DefaultMaxDepth = 10
+	DefaultMaxPages = 100_000
+)
+
+// Crawler is a crawl's state: the frontier, the seen set, and the URLs
+// handed out and not yet answered. It is the run's pipeline.Source (Next)
+// and learns each page's links from its result (Done), so the crawl runs
+// on pipeline.Run like any list. Next waits while the frontier is empty
+// and URLs are in flight, and ends (io.EOF) when both are empty or the
+// page budget is spent. Its methods are safe for concurrent use.
+type Crawler struct {
+	cfg Config
+
+	mu       sync.Mutex
+	wake     sync.Cond // Next waits on it
+	frontier *Frontier
+	seen     Seen
+	inflight map[string]Entry // handed out, by the target's Raw (its normal form)
+	invalid  int              // seeds that are no URL, handed out as they are
+	seeds    []input.Target   // invalid seeds waiting to be handed out
+	handed   int              // targets handed out
+	closed   bool
+	err      error // the frontier's, ending the crawl
+}
+
+// New returns a crawl of seeds, each a target read as scrape reads lines:
+// a seed that is no usable URL is handed out as it is, for its record.
+func New(cfg Config, seeds []input.Target) (*Crawler, error) {
+	if cfg.Frontier == nil {
+		cfg.Frontier = &Frontier{}
+	}
+	c := &Crawler{cfg: cfg, frontier: cfg.Frontier, inflight: map[string]Entry{}}
+	c.wake.L = &c.mu
+	for _, t := range seeds {
+		if t.Err != nil || t.URL == nil {
+			c.seeds = append(c.seeds, t)
+			continue
+		}
+		c.cfg.Scope.AddSeed(t.URL)
+		n := Normalize(t.URL, cfg.StripQuery)
+		if c.seen.Add(Fingerprint(n)) {
+			if err := c.frontier.Push(Entry{URL: n, Kind: KindPage}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return c, nil
+}
+
+// Next hands out the next URL to fetch (pipeline.Source).
+func (c *Crawler) Next() (input.Target, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for {
+		switch {
+		case c.closed || c.err != nil:
+			return input.Target{}, io.EOF
+		case len(c.seeds) > 0:
+			t := c.seeds[0]
+			c.seeds = c.seeds[1:]
+			c.invalid++
+			return t, nil
+		case c.cfg.MaxPages > 0 && c.handed >= c.cfg.MaxPages:
+			return input.Target{}, io.EOF
+		}
+		e, ok, err := c.frontier.Pop()
+		if err != nil {
+			c.err = err
+			return input.Target{}, err
+		}
+		if ok {
+			u, err := url.Parse(e.URL)
+			if err != nil { // a normal form is a URL; this is a fault
+				continue
+			}
+			c.handed++
+			c.inflight[e.URL] = e
+			return input.Target{Line: c.handed, Raw: e.URL, URL: u}, nil
+		}
+		if len(c.inflight) == 0 && c.invalid == 0 {
+			return input.Target{}, io.EOF
+		}
+		c.wake.Wait()
+	}
+}
+
+// MayWait tells pipeline.Run that Next may wait (on results to come), so
+// at the deadline it is not read on.
+func (c *Crawler) MayWait() bool { return true }
+
+// Close ends the crawl: Next returns io.EOF from now on, and a Next that
+// waits returns. It removes the frontier's temporary file.
+func (c *Crawler) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	c.wake.Broadcast()
+	return c.frontier.Close()
+}
+
+// Err is the error that ended the crawl early (the frontier's file), or nil.
+func (c *Crawler) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Done takes the result of a URL Next handed out: it sets the record's
+// depth and from, marks a redirect's final URL seen, and queues the links
+// a page in scope may be followed by. Every target Next hands out must
+// come back through Done exactly once.
+func (c *Crawler) Done(res *record.Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	defer c.wake.Broadcast()
+	e, ok := c.inflight[res.URL]
+	if !ok {
+		c.invalid-- // an invalid seed: it has no depth
+		return
+	}
+	delete(c.inflight, res.URL)
+	depth := e.Depth
+	res.Depth, res.From = &depth, e.From
+	if e.Kind != KindPage || res.Failed() {
+		return
+	}
+	if res.FinalURL != "" && res.FinalURL != res.URL {
+		if u, err := url.Parse(res.FinalURL); err == nil {
+			n := Normalize(u, c.cfg.StripQuery)
+			c.seen.Add(Fingerprint(n))
+			if !c.cfg.Scope.In(u, n) {
+				return // redirected out of scope: its links are not ours to follow
+			}
+		}
+	}
+	if e.Depth >= c.cfg.MaxDepth || (res.Nofollow && c.cfg.ObeyNofollow) {
+		return
+	}
+	for _, l := range res.Outlinks {
+		c.offer(l, e, false)
+	}
+	if c.cfg.CheckResources {
+		for _, l := range res.Resources {
+			c.offer(l, e, true)
+		}
+	}
+}
+
+// offer queues link, found on the page of e, if the crawl fetches it.
+func (c *Crawler) offer(link string, from Entry, resource bool) {
+	if c.err != nil {
+		return
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return
+	}
+	n := Normalize(u, c.cfg.StripQuery)
+	kind := KindPage
+	switch {
+	case resource:
+		kind = KindResource
+	case !c.cfg.Scope.In(u, n) || !c.allowed(n):
+		if !c.cfg.CheckExternal {
+			return
+		}
+		kind = KindExternal
+	}
+	if !c.seen.Add(Fingerprint(n)) {
+		return
+	}
+	if err := c.frontier.Push(Entry{URL: n, Depth: from.Depth + 1, From: from.URL, Kind: kind}); err != nil {
+		c.err = errors.Join(c.err, err)
+	}
+}
+
+// allowed applies --allow and --deny to a link's normal form.
+func (c *Crawler) allowed(n string) bool {
+	for _, re := range c.cfg.Deny {
+		if re.MatchString(n) {
+			return false
+		}
+	}
+	if len(c.cfg.Allow) == 0 {
+		return true
+	}
+	for _, re := range c.cfg.Allow {
+		if re.MatchString(n) {
+			return true
+		}
+	}
+	return false
+}
