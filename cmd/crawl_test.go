@@ -246,3 +246,38 @@ func TestCrawlCalendarTrap(t *testing.T) {
 		t.Errorf("the calendar was fetched %d times, want 11 (the default depth bound)\n%s", days, out)
 	}
 }
+
+// TestCrawlShard checks that --shard splits a crawl by site: each site's
+// seed, and every page found from it, in exactly one shard.
+func TestCrawlShard(t *testing.T) {
+	var seeds []string
+	for range 4 {
+		srv := httptest.NewServer(testsite.New(testsite.Options{GraphPages: 20}))
+		defer srv.Close()
+		seeds = append(seeds, srv.URL+"/site/p/0")
+	}
+	shardOf := map[string]string{} // host:port → shard
+	for _, spec := range []string{"0/2", "1/2"} {
+		code, out, errOut := run(t, strings.Join(seeds, "\n")+"\n", "crawl", "-", "--depth", "2", "-q", "--shard", spec)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" {
+				continue
+			}
+			var r crawlRecord
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			host := strings.SplitN(strings.TrimPrefix(r.URL, "http://"), "/", 2)[0]
+			if s, ok := shardOf[host]; ok && s != spec {
+				t.Errorf("%s is in shards %s and %s", host, s, spec)
+			}
+			shardOf[host] = spec
+		}
+	}
+	if len(shardOf) != len(seeds) {
+		t.Errorf("%d sites crawled, want %d: %v", len(shardOf), len(seeds), shardOf)
+	}
+}

@@ -172,5 +172,9 @@ func flagUsage(f *pflag.Flag) string {
 func serveEndpoints() string {
 	return "  /page/N   generated page N, titled \"Page N\", of --page-size bytes, after --latency (plus\n" +
 		"            up to --jitter); --error-rate of them answer 500, --drop-rate drop the connection\n" +
+		"  /site/p/N a site graph to crawl (--site-pages pages, from /site/p/0), after --latency:\n" +
+		"            relative and absolute links, <base>, fragments, redirects (/site/r/N), 404s,\n" +
+		"            a calendar trap (/site/cal/N), nofollow, links into /private/\n" +
+		"  /robots.txt disallows /private/\n" +
 		"  any other path answers 404"
 }

@@ -38,7 +38,9 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
 			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'\n" +
 			"  fanout serve --tls --cert-file site.pem --listen 127.0.0.1:9443 &\n" +
-			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'",
+			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'\n" +
+			"  fanout serve --site-pages 10000 --latency 20ms &\n" +
+			"  fanout crawl http://127.0.0.1:8080/site/p/0 --per-host 64 -c 64 -q -f text",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Site.PageSize = int(opts.PageSz)
@@ -48,6 +50,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f := c.Flags()
 	f.StringArrayVar(&opts.Listen, "listen", []string{"127.0.0.1:8080"}, "loopback address to serve on, repeatable")
 	f.Var((*seconds)(&opts.Site.Latency), "latency", "delay before each page")
+	f.IntVar(&opts.Site.GraphPages, "site-pages", 10_000, "pages of the site graph under /site/ (/site/p/0 links on: relative and absolute links, <base>, redirects, 404s, a calendar trap, nofollow, a robots.txt section), for fanout crawl")
 	f.Var((*seconds)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Var(&opts.PageSz, "page-size", "bytes of each page")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
