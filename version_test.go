@@ -46,7 +46,7 @@ func TestVersionFromVCS(t *testing.T) {
 	if !strings.Contains(flag, "revision "+rev) || !strings.HasPrefix(flag, "fanout v0.0.0-") {
 		t.Errorf("--version %q does not name revision %s with a pseudo-version", flag, rev)
 	}
-	help := run("", nil, bin, "scrape", "--help")
+	help := strings.Join(strings.Fields(run("", nil, bin, "scrape", "--help")), " ") // help is wrapped
 	if want := "fanout/0.0.0-"; !strings.Contains(help, "(default "+want) || !strings.Contains(help, rev[:12]+" (+https://") {
 		t.Errorf("the default User-Agent does not carry the version: %s", help)
 	}

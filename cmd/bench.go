@@ -91,7 +91,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
 	opts.RunFlags.AddFlags(f)
-	setFlagHelp(c, nil, map[string][]string{"format": {"text", "json"}, "progress": scrapeCompletions["progress"]})
+	setFlagHelp(c, nil, map[string][]string{"format": {"text\tfor people", "json\tfor scripts"}})
 	return c
 }
 

@@ -42,8 +42,9 @@ func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) e
 				"--depth %d and --max-pages %d unless told otherwise.", crawl.DefaultMaxDepth, crawl.DefaultMaxPages),
 		Example: "  fanout crawl https://example.com/ -f text\n" +
 			"  fanout crawl https://example.com/ --check-external --check-resources -q |\n" +
-			"    jq -c 'select(.error_kind or .status >= 400) | {url, status, error_kind, from}'\n" +
-			"  fanout crawl https://example.com/ --fields url,status,title,description,canonical,h1 |\n" +
+			"    jq -c 'select(.error_kind or .status >= 400) | {url, status, from}'\n" +
+			"  fanout crawl https://example.com/ \\\n" +
+			"    --fields url,status,title,description,canonical,h1 |\n" +
 			"    jq -c 'select(.status == 200 and .description == null)'",
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.resolve(c, args)

@@ -108,7 +108,7 @@ func TestRootHints(t *testing.T) {
 		{"a file that is not there", []string{"urls.txt"}, "did you mean: fanout scrape urls.txt", "", ExitUsage},
 		{"a URL", []string{"http://127.0.0.1:1/"}, "did you mean: fanout scrape http://127.0.0.1:1/", "", ExitUsage},
 		{"a typo", []string{"scrap"}, "did you mean: fanout scrape\n", "", ExitUsage},
-		{"nothing", nil, "", "Available Commands:", ExitOK},
+		{"nothing", nil, "", "\nCommands:\n", ExitOK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestFormatFollowsOutput(t *testing.T) {
 		{"jsonl", "r.jsonl", "", `{"url":"` + page},
 		{"json: one document", "r.json", "", "{\"results\": [\n" + `{"url":"` + page},
 		{"ndjson", "r.ndjson", "", `{"url":"` + page},
-		{"txt", "r.txt", "", "200 "},
+		{"txt", "r.txt", "", "status "},
 		{"-f for an extension fanout does not know", "r.out", "csv", "url,line"},
 		{"-f json", "r.out", "json", `{"url":"` + page},
 		{"-f that agrees", "r.CSV", "csv", "url,line"},

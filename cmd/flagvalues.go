@@ -68,8 +68,17 @@ const minRate = 1.0 / (24 * 60 * 60)
 
 // perSecond is a flag value for a rate, kept in requests per second: "10"
 // and "10/s" are ten a second, "600/m" and "36000/h" the same, "1/d" one a
-// day, the lowest. 0 means no limit.
+// day, the lowest; each unit may be spelled out (rateUnits). 0 means no
+// limit.
 type perSecond float64
+
+// rateUnits are the seconds in each unit a rate may be given per.
+var rateUnits = map[string]float64{
+	"": 1, "s": 1, "sec": 1, "second": 1,
+	"m": 60, "min": 60, "minute": 60,
+	"h": 3600, "hour": 3600,
+	"d": 86400, "day": 86400,
+}
 
 func (r *perSecond) String() string { return strconv.FormatFloat(float64(*r), 'g', -1, 64) }
 
@@ -77,10 +86,10 @@ func (r *perSecond) Type() string { return "rate" }
 
 func (r *perSecond) Set(s string) error {
 	num, unit, _ := strings.Cut(strings.TrimSpace(s), "/")
-	per, ok := map[string]float64{"": 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}[strings.TrimSpace(unit)]
+	per, ok := rateUnits[strings.ToLower(strings.TrimSpace(unit))]
 	num = strings.TrimSpace(num)
 	if !ok || !isDecimal(num) {
-		return fmt.Errorf("%q is not a rate such as 10 (per second), 10/s, 600/m or 100/h", s)
+		return fmt.Errorf("%q is not a rate such as 10 (per second), 10/s, 600/m, 100/h or 5/day (units: s, sec, m, min, h, hour, d, day)", s)
 	}
 	n, err := strconv.ParseFloat(num, 64)
 	if err != nil {

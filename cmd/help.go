@@ -21,7 +21,7 @@ type flagGroup struct {
 // Names of flags other branches add (--fields, --robots, --resolver, -x,
 // --shard…) are listed already: a name with no flag is passed over.
 var scrapeFlagGroups = []flagGroup{
-	{"Input", []string{"url", "shard"}},
+	{"Input", []string{"url", "shard", "plan"}},
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "http1", "proxy", "resolver"}},
@@ -33,48 +33,90 @@ var scrapeFlagGroups = []flagGroup{
 // little; other flags get one from their type (N, DURATION, …).
 var placeholders = map[string]string{
 	"output": "FILE", "db": "FILE", "format": "FORMAT", "report": "MODE", "progress": "MODE",
-	"user-agent": "STRING", "rate": "R", "host-rate": "R", "url": "URL", "target": "URL",
+	"user-agent": "AGENT", "rate": "RATE", "host-rate": "RATE", "url": "URL", "target": "URL",
+	"since": "DATE", "from-robots": "HOST", "throttle": "MODE",
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
 	"header": "'NAME: VALUE'",
 	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
-	"html": "FILE", "scope": "MODE", "strip-query": "NAME",
+	"html": "FILE", "cert-file": "FILE", "scope": "MODE", "strip-query": "NAME",
 }
 
-// scrapeCompletions are the values shell completion offers for scrape's
-// flags that take one of a few words.
-var scrapeCompletions = map[string][]string{
-	"format":   {"jsonl\tJSON lines (also: json)", "csv\ta header row, then a row per URL", "text\taligned columns for people"},
+// flagCompletions are the values shell completion offers for the flags
+// that take one of a few words ("word\tdescription"), in every command
+// that has them; a command's own list (setFlagHelp) comes first.
+var flagCompletions = map[string][]string{
 	"report":   {"stream\ta result per URL as it completes", "gather\tone document in input order, with the summary"},
 	"progress": {"auto\ta bar when stderr is a terminal", "always\ta bar", "never\tnothing", "log\ta plain line every few seconds"},
 	"throttle": {"auto\teach host's window adapts to its answers", "off\t--per-host whenever there is work"},
+	"robots":   {"ignore\trobots.txt is not read", "report\trobots_txt in each record", "obey\tdisallowed URLs are not fetched"},
+}
+
+// scrapeCompletions are scrape's own: its formats.
+var scrapeCompletions = map[string][]string{
+	"format": {"jsonl\tJSON lines (also: json)", "csv\ta header row, then a row per URL", "text\taligned columns for people"},
 }
 
 // setScrapeHelp gives scrape its grouped help and its flags' completions.
 func setScrapeHelp(c *cobra.Command) {
 	setFlagHelp(c, scrapeFlagGroups, scrapeCompletions)
+	c.Annotations = map[string]string{exitStatusShown: "yes"}
 }
 
 // setFlagHelp makes c's help list its flags in groups (all in one list if
-// none), with placeholders, and registers the completions given for flags
-// that take one of a few words ("word\tdescription").
+// none), with placeholders, and registers completions: those given, then
+// flagCompletions, and --fields' names.
 func setFlagHelp(c *cobra.Command, groups []flagGroup, completions map[string][]string) {
-	for name, values := range completions {
+	complete := func(name string, values []string) {
 		if c.Flags().Lookup(name) != nil {
 			c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
+	}
+	for name, values := range completions {
+		complete(name, values)
+	}
+	for name, values := range flagCompletions {
+		if completions[name] == nil {
+			complete(name, values)
+		}
+	}
+	if c.Flags().Lookup("fields") != nil {
+		c.RegisterFlagCompletionFunc("fields", completeFields)
 	}
 	c.SetUsageFunc(func(c *cobra.Command) error {
 		return writeUsage(c.OutOrStderr(), c, groups)
 	})
 }
 
-// writeUsage writes c's usage: the usage line, examples, then its flags in
-// groups, aligned across groups.
+// exitStatusShown marks, in a command's annotations, that its help ends
+// with the exit statuses.
+const exitStatusShown = "help.exit-status"
+
+// writeUsage writes c's usage, wrapped to the width of w: the usage line,
+// examples, subcommands, then its flags in groups, aligned across groups,
+// and (if exitStatusShown) the exit statuses.
 func writeUsage(w io.Writer, c *cobra.Command, groups []flagGroup) error {
+	width := helpWidth(w)
 	fmt.Fprintf(w, "Usage:\n  %s\n", c.UseLine())
+	if c.HasAvailableSubCommands() {
+		fmt.Fprintf(w, "  %s COMMAND\n", c.CommandPath())
+	}
 	if c.Example != "" {
 		fmt.Fprintf(w, "\nExamples:\n%s\n", c.Example)
 	}
+	if c.HasAvailableSubCommands() {
+		writeCommands(w, c, width)
+	}
+	writeFlags(w, c, groups, width)
+	if c.Annotations[exitStatusShown] != "" {
+		fmt.Fprint(w, exitStatusHelp)
+	}
+	return nil
+}
+
+// writeFlags lists c's flags in groups (then the rest), each flag's text
+// wrapped to width beside the names, or under them when the names leave
+// too little room.
+func writeFlags(w io.Writer, c *cobra.Command, groups []flagGroup, width int) {
 	listed := map[string]bool{}
 	var lists [][]*pflag.Flag
 	for _, g := range groups {
@@ -99,11 +141,15 @@ func writeUsage(w io.Writer, c *cobra.Command, groups []flagGroup) error {
 	}
 	groups = append(groups, flagGroup{title: title})
 	lists = append(lists, rest)
-	width := 0
+	pad := 0
 	for _, flags := range lists {
 		for _, f := range flags {
-			width = max(width, len(flagName(f)))
+			pad = max(pad, len(flagName(f)))
 		}
+	}
+	indent := 2 + pad + 3
+	if width-indent < 30 {
+		indent = 10 // the text goes under the names
 	}
 	for i, flags := range lists {
 		if len(flags) == 0 {
@@ -111,10 +157,14 @@ func writeUsage(w io.Writer, c *cobra.Command, groups []flagGroup) error {
 		}
 		fmt.Fprintf(w, "\n%s:\n", groups[i].title)
 		for _, f := range flags {
-			fmt.Fprintf(w, "  %-*s   %s\n", width, flagName(f), flagUsage(f))
+			text := hang(flagUsage(f), indent, width)
+			if indent == 10 {
+				fmt.Fprintf(w, "  %s\n%s%s\n", flagName(f), strings.Repeat(" ", indent), text)
+				continue
+			}
+			fmt.Fprintf(w, "  %-*s   %s\n", pad, flagName(f), text)
 		}
 	}
-	return nil
 }
 
 // flagName is "-c, --concurrency N": the short name if any, the long name
@@ -170,11 +220,13 @@ func flagUsage(f *pflag.Flag) string {
 
 // serveEndpoints lists what fanout serve answers, for its help.
 func serveEndpoints() string {
-	return "  /page/N   generated page N, titled \"Page N\", of --page-size bytes, after --latency (plus\n" +
-		"            up to --jitter); --error-rate of them answer 500, --drop-rate drop the connection\n" +
-		"  /site/p/N a site graph to crawl (--site-pages pages, from /site/p/0), after --latency:\n" +
-		"            relative and absolute links, <base>, fragments, redirects (/site/r/N), 404s,\n" +
-		"            a calendar trap (/site/cal/N), nofollow, links into /private/\n" +
+	return "  /page/N     generated page N, titled \"Page N\", of --page-size bytes, after\n" +
+		"              --latency (plus up to --jitter); --error-rate of them answer 500,\n" +
+		"              --drop-rate drop the connection\n" +
+		"  /site/p/N   a site graph to crawl (--site-pages pages, from /site/p/0), after\n" +
+		"              --latency: relative and absolute links, <base>, fragments,\n" +
+		"              redirects (/site/r/N), 404s, a calendar trap (/site/cal/N),\n" +
+		"              nofollow, links into /private/\n" +
 		"  /robots.txt disallows /private/\n" +
 		"  any other path answers 404"
 }

@@ -258,3 +258,28 @@ func TestJSONOutputIsOneDocument(t *testing.T) {
 		t.Errorf("%v, more %v, %d results, summary %v:\n%s", err, dec.More(), len(doc.Results), doc.Summary, b)
 	}
 }
+
+// TestTextShowsRedirectsAndFields runs -f text as a user does: a header,
+// a redirect's first and final status and where it ended, and what
+// --fields, -e and --robots asked for.
+func TestTextShowsRedirectsAndFields(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	code, out, errOut := run(t, "", "scrape", "-q", "-f", "text", "--fields", "+lang", "-e", "h=h1", "--robots", "report",
+		srv.URL+testsite.PathRedirectChain+"2", srv.URL+"/seo/1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "status ") {
+		t.Fatalf("want a header and 2 lines:\n%s", out)
+	}
+	redirect := regexp.MustCompile(`^301→200 .* ` + regexp.QuoteMeta(srv.URL+testsite.PathRedirectChain+"2") + ` .*  → ` +
+		regexp.QuoteMeta(srv.URL) + `/page/0  extract=\{"h":\[\]\}  robots_txt=allowed$`)
+	seo := regexp.MustCompile(`^200 .*/seo/1 .* lang=en  extract=\{"h":\["Heading \\u0026 1","Second"\]\}  robots_txt=allowed$`)
+	for _, re := range []*regexp.Regexp{redirect, seo} {
+		if !slices.ContainsFunc(lines[1:], re.MatchString) {
+			t.Errorf("no line matches %s:\n%s", re, out)
+		}
+	}
+}

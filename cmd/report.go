@@ -52,6 +52,7 @@ func NewCmdReport(streams *IOStreams, runF func(context.Context, *ReportOptions)
 	f.StringArrayVar(&opts.DBs, "db", nil, "read this --db store (SQLite) too, repeatable")
 	f.StringVarP(&opts.Format, "format", "f", opts.Format, "text (for people) or json (for scripts)")
 	f.StringVar(&opts.HTML, "html", "", "write the report as one self-contained HTML page to FILE (\"-\": standard output; stdout then gets the report only with --format)")
+	setFlagHelp(c, nil, map[string][]string{"format": {"text\tfor people", "json\tfor scripts"}})
 	return c
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/runstats"
 )
 
@@ -20,9 +21,9 @@ func checkReportInputs(ctx context.Context, errOut io.Writer, st runstats.ReadSt
 		names = append(names, inputName(in.Name))
 		if in.Records == 0 && in.Malformed > 0 {
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf(
-				"%s holds no fanout records: none of its %d lines is a JSON record (the first: %q)%s; "+
+				"%s holds no fanout records: not one of its %s is a JSON record (the first: %q)%s; "+
 					"fanout report reads what fanout scrape writes as JSON lines (-f jsonl, the default) and --db stores",
-				inputName(in.Name), in.Malformed, in.First, whatItLooksLike(in.First))}
+				inputName(in.Name), report.Plural(in.Malformed, "line"), in.First, whatItLooksLike(in.First))}
 		}
 	}
 	if st.Records == 0 {

@@ -39,7 +39,7 @@ func TestReportInputsWithoutRecords(t *testing.T) {
 		wantCode int
 		wantErr  string // on stderr; "" wants nothing there
 	}{
-		{"a CSV output", []string{path("run.csv")}, ExitFailure, "run.csv holds no fanout records: none of its 4 lines is a JSON record (the first: \"url,"},
+		{"a CSV output", []string{path("run.csv")}, ExitFailure, "run.csv holds no fanout records: not one of its 4 lines is a JSON record (the first: \"url,"},
 		{"a CSV among outputs", []string{path("run.jsonl"), path("run.csv")}, ExitFailure, "(a CSV output? report does not read CSV)"},
 		{"a list of URLs", []string{list}, ExitFailure, "(a list of URLs? fanout scrape fetches them"},
 		{"an empty file alone", []string{path("empty.jsonl")}, ExitFailure, "no records in " + path("empty.jsonl")},

@@ -63,6 +63,11 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 		Short: "Fetch long lists of URLs concurrently, politely and safely, and report each page's title",
 		Long: "fanout fetches URLs concurrently within global and per-host limits, extracts each page's\n" +
 			"title, and reports one result per URL as JSON lines, CSV or text.",
+		Example: "  fanout scrape urls.txt > results.jsonl          # a list, one URL per line\n" +
+			"  fanout scrape -f text example.com https://example.org/a\n" +
+			"  fanout serve &                                   # a local site to try it on:\n" +
+			"  fanout scrape -f text 127.0.0.1:8080/page/1 127.0.0.1:8080/page/2",
+		Annotations:   map[string]string{exitStatusShown: "yes"},
 		Version:       version.String(),
 		Args:          cobra.ArbitraryArgs,
 		RunE:          rootRun,
@@ -75,6 +80,8 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(flagError)
+	root.SetHelpFunc(writeHelp)
+	root.SetUsageFunc(func(c *cobra.Command) error { return writeUsage(c.OutOrStderr(), c, nil) })
 	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams, nil), NewCmdSitemap(streams, nil))
 	return root

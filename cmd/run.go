@@ -67,7 +67,7 @@ func exitFor(out runResult, errOut io.Writer, quiet bool, resume string) error {
 		}
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", out.Err)}
 	case out.Outcome.Deadline:
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--deadline passed: %d URLs canceled", out.Summary.Canceled)}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--deadline passed: %s canceled", report.Plural(out.Summary.Canceled, "URL"))}
 	}
 	return nil
 }

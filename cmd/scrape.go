@@ -60,7 +60,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 		Example: "  fanout scrape urls.txt | jq -r 'select(.status == 200) | .title // empty'\n" +
 			"  fanout scrape -f text example.com https://example.org/a\n" +
 			"  cat urls.txt | fanout scrape --report gather - | jq .summary\n" +
-			"  fanout scrape -o results.csv urls.txt            # the format follows -o's extension",
+			"  fanout scrape -o results.csv urls.txt    # the format follows -o's extension",
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.resolve(c, args)
 			if err := opts.Validate(); err != nil {

@@ -196,8 +196,8 @@ func TestScrapeFormats(t *testing.T) {
 			}
 		}},
 		{"text", []string{"-f", "text"}, func(t *testing.T, out string) {
-			if n := strings.Count(out, "\n"); n != want {
-				t.Errorf("%d text lines, want %d", n, want)
+			if n := strings.Count(out, "\n"); n != want+1 || !strings.HasPrefix(out, "status ") {
+				t.Errorf("%d text lines, want a header and %d", n, want)
 			}
 		}},
 		{"text gather has a summary", []string{"-f", "text", "--report", "gather"}, func(t *testing.T, out string) {

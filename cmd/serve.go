@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/report"
 )
 
 // ServeOptions are the flags of fanout serve.
@@ -36,7 +37,8 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 		Long: "Serve the bench site (the pages fanout bench fetches) on loopback addresses until stopped.\n" +
 			"Its paths:\n\n" + serveEndpoints(),
 		Example: "  fanout serve --listen 127.0.0.1:9001 --listen 127.0.0.1:9002 --latency 100ms &\n" +
-			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' --target 'http://127.0.0.1:9002/page/{n}'\n" +
+			"  fanout bench --target 'http://127.0.0.1:9001/page/{n}' \\\n" +
+			"    --target 'http://127.0.0.1:9002/page/{n}'\n" +
 			"  fanout serve --tls --cert-file site.pem --listen 127.0.0.1:9443 &\n" +
 			"  SSL_CERT_FILE=site.pem fanout bench --target 'https://127.0.0.1:9443/page/{n}'\n" +
 			"  fanout serve --site-pages 10000 --latency 20ms &\n" +
@@ -116,7 +118,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s: %d connections, %d TLS handshakes (%d resumed), %d HTTP/1.1 and %d HTTP/2 requests\n",
 			opts.Listen[i], st.Conns, st.Handshakes, st.Resumed, st.HTTP1, st.HTTP2)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %d requests\n", site.Requests())
+	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %s\n", report.Plural(int(site.Requests()), "request"))
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
 	}

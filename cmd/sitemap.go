@@ -18,6 +18,7 @@ import (
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/robots"
 	"github.com/fanout-dev/fanout/sitemap"
 )
@@ -161,7 +162,7 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	case err != nil:
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing URLs: %w", err)}
 	case failed > 0:
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%d sitemap files could not be read", failed)}
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s could not be read", report.Plural(failed, "sitemap file"))}
 	}
 	return nil
 }

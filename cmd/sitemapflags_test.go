@@ -49,6 +49,7 @@ func TestSitemapFetchesAsScrapeDoes(t *testing.T) {
 	}
 	mu.Unlock()
 	_, help, _ := run(t, "", "sitemap", "--help")
+	help = strings.Join(strings.Fields(help), " ") // help is wrapped
 	if !strings.Contains(help, "(default "+want+")") {
 		t.Errorf("sitemap --help does not give the build's User-Agent %q as the default:\n%s", want, help)
 	}

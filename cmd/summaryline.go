@@ -3,6 +3,8 @@ package cmd
 import (
 	"fmt"
 	"time"
+
+	"github.com/fanout-dev/fanout/report"
 )
 
 // summaryLine is the line on stderr at the end of a run: the summary's
@@ -14,7 +16,7 @@ func summaryLine(out runResult) string {
 		line += fmt.Sprintf("; %d skipped, already in --db", out.Outcome.Skipped)
 	}
 	if out.Outcome.Unstarted > 0 {
-		line += fmt.Sprintf("; %d URLs read but not started, with no record", out.Outcome.Unstarted)
+		line += fmt.Sprintf("; %s read but not started, with no record", report.Plural(out.Outcome.Unstarted, "URL"))
 	}
 	// Under --throttle auto, a host slowed by its answers was held back by
 	// its window, not by --per-host.

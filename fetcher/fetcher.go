@@ -185,7 +185,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 // the admission the attempt holds; each redirect hop replaces it (see do).
 func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func(), traced bool) (end attemptEnd) {
 	res := &j.Result
-	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects = 0, "", false, "", 0
+	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects, res.FirstStatus = 0, "", false, "", 0, 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 	res.Proto = ""
 	clearPage(res)
@@ -218,6 +218,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
+		res.FirstStatus = r.Response.StatusCode // the last one seen is the first hop's
 	}
 	if res.Status == http.StatusTooManyRequests || res.Status == http.StatusServiceUnavailable {
 		end.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())

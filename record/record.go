@@ -79,6 +79,9 @@ type Result struct {
 	Seq int `json:"-"`
 	// HasTitle tells an empty <title></title> from no title at all.
 	HasTitle bool `json:"-"`
+	// FirstStatus is the first response's status when redirects were
+	// followed (what -f text shows as 301→200); not part of the record.
+	FirstStatus int `json:"-"`
 	// Outlinks and Resources are the page's links, absolute http(s) URLs,
 	// when the fetch was asked for them (fanout crawl); Nofollow says meta
 	// robots or X-Robots-Tag forbid following them. Not part of the record.

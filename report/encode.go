@@ -2,11 +2,9 @@ package report
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fanout-dev/fanout/record"
 )
@@ -33,35 +31,6 @@ func NewEncoder(format string, gather bool) (Encoder, error) {
 	return NewEncoderFields(format, gather, nil)
 }
 
-// textEncoder writes fixed-width columns, so that a stream stays aligned
-// without buffering: status (or error kind), time, size, URL, then the title
-// or the error.
-type textEncoder struct{}
-
-func (textEncoder) Header(*bytes.Buffer) {}
-
-func (textEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
-	status := strconv.Itoa(r.Status)
-	if r.ErrorKind != "" {
-		status = string(r.ErrorKind)
-	}
-	size := "-"
-	if r.Attempts > 0 {
-		size = humanBytes(r.Size)
-		if r.Truncated {
-			size += "+"
-		}
-	}
-	tail := r.Title
-	if r.Error != "" {
-		tail = r.Error
-	}
-	fmt.Fprintf(buf, "%-11s %8s %8s  %s  %s\n", status,
-		time.Duration(r.DurationMS*float64(time.Millisecond)).Round(time.Millisecond), size,
-		printable(r.URL), printable(tail))
-	return nil
-}
-
 // printable is record.Printable: the one rule for text from the network
 // or the input shown to a person.
 func printable(s string) string { return record.Printable(s) }
@@ -78,16 +47,6 @@ func csvCell(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-func (textEncoder) Footer(w io.Writer, s *Summary) error {
-	if s == nil {
-		return nil
-	}
-	if _, err := io.WriteString(w, "\n"); err != nil {
-		return err
-	}
-	return s.WriteText(w)
 }
 
 func humanBytes(n int64) string {

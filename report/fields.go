@@ -19,7 +19,8 @@ var FieldNames = record.AllNames()
 // (FieldNames), in the order Columns gives: every JSON record has those
 // keys, in that order, null where unknown; CSV has those columns in that
 // order (maps and lists as JSON). The text format has its own layout and
-// ignores fields. nil fields are the default fields.
+// shows the fields beyond the default ones as name=value at the end of each
+// line. nil fields are the default fields.
 func NewEncoderFields(format string, gather bool, fields []string) (Encoder, error) {
 	if fields == nil {
 		fields = DefaultFields
@@ -34,7 +35,7 @@ func NewEncoderFields(format string, gather bool, fields []string) (Encoder, err
 	case "csv":
 		return &csvEncoder{fields: chosen}, nil
 	case "text":
-		return textEncoder{}, nil
+		return newTextEncoder(chosen), nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want jsonl, csv or text)", format)
 }

@@ -33,7 +33,7 @@ func TestSummaryLine(t *testing.T) {
 			name:    "one URL, nothing failed",
 			results: []record.Result{{Status: 200, Attempts: 1, DurationMS: 1.5}},
 			elapsed: 500 * time.Millisecond,
-			want:    "fanout: 1 URL in 0.50s (2.0 URLs/s): 2xx 1; 0 failed; 1 requests, p50 1.5ms, p99 1.5ms",
+			want:    "fanout: 1 URL in 0.50s (2.0 URLs/s): 2xx 1; 0 failed; 1 request, p50 1.5ms, p99 1.5ms",
 		},
 		{
 			name:    "nothing",

@@ -244,11 +244,7 @@ func (s *Summary) Line() string {
 	if s.Elapsed > 0 {
 		perSec = float64(s.Total) / s.Elapsed.Seconds()
 	}
-	noun := "URLs"
-	if s.Total == 1 {
-		noun = "URL"
-	}
-	fmt.Fprintf(&b, "fanout: %d %s in %.2fs (%.1f URLs/s)", s.Total, noun, s.Elapsed.Seconds(), perSec)
+	fmt.Fprintf(&b, "fanout: %s in %.2fs (%.1f URLs/s)", Plural(s.Total, "URL"), s.Elapsed.Seconds(), perSec)
 	var classes [6]int
 	for code, n := range s.ByStatus {
 		if c := code / 100; c >= 1 && c <= 5 {
@@ -276,7 +272,7 @@ func (s *Summary) Line() string {
 	if s.Canceled > 0 {
 		fmt.Fprintf(&b, "; %d canceled", s.Canceled)
 	}
-	fmt.Fprintf(&b, "; %d requests, p50 %s, p99 %s", s.Requests,
+	fmt.Fprintf(&b, "; %s, p50 %s, p99 %s", Plural(s.Requests, "request"),
 		s.Latency.Quantile(0.5).Round(100*time.Microsecond), s.Latency.Quantile(0.99).Round(100*time.Microsecond))
 	return b.String()
 }
