@@ -85,7 +85,7 @@ func TestScrapeHelp(t *testing.T) {
 	c := NewCmdScrape(&IOStreams{}, nil)
 	c.InitDefaultHelpFlag()
 	c.Flags().VisitAll(func(f *pflag.Flag) {
-		if n := len(regexp.MustCompile(`(?m)^ +(-., )?--`+f.Name+`\b`).FindAllString(out, -1)); n != 1 {
+		if n := len(regexp.MustCompile(`(?m)^ +(-., )?--`+f.Name+`([^-\w]|$)`).FindAllString(out, -1)); n != 1 {
 			t.Errorf("--%s listed %d times among the flags", f.Name, n)
 		}
 	})

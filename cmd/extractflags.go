@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/record"
 )
@@ -15,16 +16,21 @@ import (
 // PageOptions are scrape's flags for what is read from each page, and
 // whether robots.txt is read.
 type PageOptions struct {
-	Fields  fieldList
-	Extract selectorList
-	Robots  robotsMode
-	crawl   bool // fanout crawl: depth and from follow the columns
+	Fields fieldList
+	// HeaderFields are the response headers the headers field keeps
+	// (--header-field, repeatable).
+	HeaderFields []string
+	Extract      selectorList
+	Robots       robotsMode
+	crawl        bool // fanout crawl: depth and from follow the columns
 }
 
 // addPageFlags registers the PageOptions flags on f.
 func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\", \"all\", \"+NAME\" (default and NAME), "+
-		"or names of the default fields and "+strings.Join(seoFieldNames, ", ")+"; url, line and file are always first")
+		"or names of the default fields and "+strings.Join(seoFieldNames, ", ")+", "+strings.Join(opsFieldNames, ", ")+
+		"; url, line and file are always first")
+	f.StringArrayVar(&o.HeaderFields, "header-field", nil, "a response header the headers field keeps (repeatable; adds headers to the fields)")
 	f.VarP(&o.Extract, "extract", "e", "name=SELECTOR or name=SELECTOR@attr: values by CSS selector (repeatable; builds a tree of each page)")
 	f.Var(&o.Robots, "robots", "robots.txt: ignore (as curl and httpx), report (robots_txt in each record), obey (disallowed URLs are not fetched)")
 }
@@ -35,6 +41,14 @@ var defaultFieldNames = record.Names(record.Default)
 // seoFieldNames are the fields --fields adds, each with what extract finds
 // (seoFields).
 var seoFieldNames = record.Names(record.SEO)
+
+// opsFieldNames are the fields --fields adds that are read from the
+// exchange, each with what the fetcher records (opsFields).
+var opsFieldNames = record.Names(record.Ops)
+
+// opsFields is what the fetcher records to fill each ops field; server
+// and headers cost nothing and have none.
+var opsFields = map[string]fetcher.Exchange{"ip": fetcher.ExchangeIP, "tls": fetcher.ExchangeTLS, "hash": fetcher.ExchangeHash}
 
 // seoFields is what extract looks for to fill each SEO field (and the
 // title); TestSEOFieldsAllScanned checks that every SEO field has a bit.
@@ -69,9 +83,9 @@ func (l *fieldList) Set(s string) error {
 		case n == "all":
 			names = append(append(names, defaultFieldNames...), seoFieldNames...)
 			continue
-		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n):
-			return fmt.Errorf("unknown field %q (fields: default, all, +NAME, %s, %s)", n,
-				strings.Join(defaultFieldNames, ", "), strings.Join(seoFieldNames, ", "))
+		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n) && !slices.Contains(opsFieldNames, n):
+			return fmt.Errorf("unknown field %q (fields: default, all, +NAME, %s, %s, %s)", n,
+				strings.Join(defaultFieldNames, ", "), strings.Join(seoFieldNames, ", "), strings.Join(opsFieldNames, ", "))
 		}
 		names = append(names, n)
 	}
@@ -156,6 +170,10 @@ func (m *robotsMode) Set(s string) error {
 func (o *PageOptions) apply(cfg *pipeline.Config) {
 	cfg.Fetch.Fields = o.Fields.extractFields()
 	cfg.Fetch.Selectors = o.Extract.sels
+	for _, n := range o.Fields.names {
+		cfg.Fetch.Exchange |= opsFields[n]
+	}
+	cfg.Fetch.HeaderFields = o.HeaderFields
 	cfg.Fetch.ObeyRobots = o.Robots == "obey"
 	cfg.ReadRobots = o.readsRobots()
 }
@@ -168,6 +186,9 @@ func (o *PageOptions) columns() []string {
 	names := slices.Clone(o.Fields.names)
 	if names == nil {
 		names = slices.Clone(defaultFieldNames)
+	}
+	if len(o.HeaderFields) > 0 && !slices.Contains(names, "headers") {
+		names = append(names, "headers")
 	}
 	if len(o.Extract.sels) > 0 {
 		names = append(names, "extract")

@@ -25,7 +25,7 @@ var scrapeFlagGroups = []flagGroup{
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "http1", "proxy", "resolver"}},
-	{"Output", []string{"output", "format", "report", "fields", "extract", "db", "resume", "quiet", "progress", "html"}},
+	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "db", "resume", "quiet", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }
 
@@ -37,7 +37,7 @@ var placeholders = map[string]string{
 	"since": "DATE", "from-robots": "HOST", "throttle": "MODE",
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
 	"header": "'NAME: VALUE'",
-	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
+	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "header-field": "NAME", "extract": "NAME=SELECTOR", "robots": "MODE",
 	"html": "FILE", "cert-file": "FILE", "scope": "MODE", "strip-query": "NAME",
 }
 

@@ -73,8 +73,13 @@ type Options struct {
 	// TreeBudget bounds the bytes of -e's trees in flight, all attempts
 	// together (extract.TreeCost each); default DefaultTreeBudget.
 	TreeBudget int64
-	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
-	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
+	// Exchange is what is recorded of the exchange itself (ip, tls,
+	// hash); HeaderFields are the response headers the headers field
+	// keeps (--header-field).
+	Exchange     Exchange
+	HeaderFields []string
+	Robots       RobotsRules // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots   bool        // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -189,12 +194,16 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
 	res.Proto = ""
 	clearPage(res)
+	clearExchange(res)
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
 	rctx := actx
 	if traced {
 		rctx = traceConnection(actx, &end)
+	}
+	if f.opts.Exchange&ExchangeIP != 0 {
+		rctx = traceIP(rctx, res)
 	}
 	req := newGet(rctx, u, len(f.opts.Header)+1)
 	for k, vs := range f.opts.Header {
@@ -215,6 +224,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
 	res.Proto = protoName(resp)
+	f.recordExchange(resp, res)
 	res.FinalURL = resp.Request.URL.Redacted()
 	for r := resp.Request; r.Response != nil; r = r.Response.Request {
 		res.Redirects++
@@ -234,6 +244,8 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		f.handOver(ctx, actx, j, decoded)
 		return end
 	}
+	decoded, sum := f.hashing(decoded, res)
+	defer sum()
 	body := &cappedReader{r: decoded, left: f.opts.MaxBody}
 	if known {
 		err = f.readPage(actx, body, resp.Header, resp.Request.URL, res)

@@ -21,6 +21,8 @@ const (
 	StringMap             // a JSON object of strings; CSV and store: that JSON
 	ListMap               // a JSON object of string arrays; CSV and store: that JSON
 	Time                  // RFC 3339 in UTC to the millisecond (TimeLayout), a JSON string, TEXT
+	Strings               // a JSON array of strings; CSV: the strings joined by spaces; store: the JSON
+	Object                // a JSON object of the members in Obj, in order; CSV: a column a member (Members); store: the JSON
 )
 
 // TimeLayout is how a Time field is written: RFC 3339, UTC, milliseconds.
@@ -35,6 +37,9 @@ const (
 	Default Group = iota
 	// SEO fields are read from the page when --fields names them.
 	SEO
+	// Ops fields are read from the exchange (address, headers, TLS,
+	// body hash) when --fields names them.
+	Ops
 	// Added fields are set by a flag of their own: extract by -e,
 	// robots_txt by --robots report or obey; depth and from by fanout
 	// crawl.
@@ -54,6 +59,20 @@ type Value struct {
 	Map  map[string]string
 	List map[string][]string
 	Time time.Time
+	Strs []string
+	Obj  []Member
+}
+
+// Member is one member of an Object value.
+type Member struct {
+	Key string
+	Value
+}
+
+// Members are the member keys of each Object field, in order: fixed, so a
+// CSV header names one column a member (FIELD_KEY) before any record.
+var Members = map[string][]string{
+	"tls": {"version", "cipher", "subject_cn", "issuer_cn", "dns_names", "not_before", "not_after", "days_left", "verified"},
 }
 
 // Zero reports whether v is null or its type's zero value.
@@ -73,6 +92,10 @@ func (v Value) Zero() bool {
 		return len(v.Map) == 0
 	case v.Type == Time:
 		return v.Time.IsZero()
+	case v.Type == Strings:
+		return len(v.Strs) == 0
+	case v.Type == Object:
+		return len(v.Obj) == 0
 	}
 	return len(v.List) == 0
 }
@@ -132,6 +155,29 @@ var Fields = []Field{
 		return num(int64(*r.Depth))
 	}},
 	{"from", String, Added, func(r *Result) Value { return known(r.From) }},
+	{"ip", String, Ops, func(r *Result) Value { return known(r.IP) }},
+	{"server", String, Ops, func(r *Result) Value { return known(r.Server) }},
+	{"tls", Object, Ops, func(r *Result) Value { return tlsValue(r.TLS) }},
+	{"hash", String, Ops, func(r *Result) Value { return known(r.Hash) }},
+	{"headers", StringMap, Ops, func(r *Result) Value {
+		return Value{Type: StringMap, Map: r.Headers, Null: r.Headers == nil}
+	}},
+}
+
+// tlsValue is the tls field: null without a TLS connection.
+func tlsValue(t *TLS) Value {
+	if t == nil {
+		return Value{Type: Object, Null: true}
+	}
+	at := func(tm time.Time) Value { return Value{Type: Time, Time: tm, Null: tm.IsZero()} }
+	vals := []Value{known(t.Version), known(t.Cipher), known(t.Subject), known(t.Issuer),
+		{Type: Strings, Strs: t.DNSNames, Null: t.DNSNames == nil}, at(t.NotBefore), at(t.NotAfter),
+		num(int64(t.DaysLeft)), {Type: Bool, Bool: t.Verified}}
+	obj := make([]Member, len(vals))
+	for i, k := range Members["tls"] {
+		obj[i] = Member{k, vals[i]}
+	}
+	return Value{Type: Object, Obj: obj}
 }
 
 func str(s string) Value { return Value{Type: String, Str: s} }

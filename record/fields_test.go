@@ -51,6 +51,9 @@ func TestGetReadsItsField(t *testing.T) {
 		"robots_txt": func(r *Result) { r.RobotsTxt = "allowed" }, "fetched_at": func(r *Result) { r.FetchedAt = time.Unix(1, 0) },
 		"note":  func(r *Result) { r.Note = "n" },
 		"depth": func(r *Result) { r.Depth = new(int); *r.Depth = 2 }, "from": func(r *Result) { r.From = "f" },
+		"ip": func(r *Result) { r.IP = "127.0.0.1:80" }, "server": func(r *Result) { r.Server = "s" },
+		"tls": func(r *Result) { r.TLS = &TLS{Version: "TLS 1.3"} }, "hash": func(r *Result) { r.Hash = "ab" },
+		"headers": func(r *Result) { r.Headers = map[string]string{"x-cache": "HIT"} },
 	}
 	for _, f := range Fields {
 		setter, ok := set[f.Name]

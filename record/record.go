@@ -74,6 +74,17 @@ type Result struct {
 	Depth *int   `json:"depth"`
 	From  string `json:"from"`
 
+	// What --fields asks of the exchange itself (docs/ops.md): the
+	// address connected to (host:port), the Server header, the sha256 of
+	// the body as read (hex), the TLS connection and its certificate, and
+	// the response headers --header-field names (name → values joined by
+	// ", "; null when not asked).
+	IP      string            `json:"ip"`
+	Server  string            `json:"server"`
+	TLS     *TLS              `json:"tls"`
+	Hash    string            `json:"hash"`
+	Headers map[string]string `json:"headers"`
+
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
 	Seq int `json:"-"`
@@ -103,6 +114,22 @@ type Page struct {
 	OG          map[string]string `json:"og"`       // "title", "description", "image", "type", "url"
 	Hreflang    map[string]string `json:"hreflang"` // language → URL, resolved
 	Links       int               `json:"links"`
+}
+
+// TLS is a TLS connection and its leaf certificate, as the record's tls
+// object says them (docs/ops.md). Verified is whether the chain verifies
+// for the host against the trusted roots, also when -k let an unverified
+// one through.
+type TLS struct {
+	Version   string    `json:"version"` // "TLS 1.3"
+	Cipher    string    `json:"cipher"`  // tls.CipherSuiteName
+	Subject   string    `json:"subject_cn"`
+	Issuer    string    `json:"issuer_cn"`
+	DNSNames  []string  `json:"dns_names"`
+	NotBefore time.Time `json:"not_before"`
+	NotAfter  time.Time `json:"not_after"`
+	DaysLeft  int       `json:"days_left"` // whole days from the fetch to NotAfter; negative when expired
+	Verified  bool      `json:"verified"`
 }
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/fanout-dev/fanout/record"
 )
@@ -119,18 +120,35 @@ type csvEncoder struct {
 
 func (c *csvEncoder) Header(buf *bytes.Buffer) {
 	c.w = csv.NewWriter(buf)
-	names := make([]string, len(c.fields))
-	for i, f := range c.fields {
-		names[i] = f.Name
+	var names []string
+	for _, f := range c.fields {
+		if f.Type != record.Object {
+			names = append(names, f.Name)
+			continue
+		}
+		for _, m := range record.Members[f.Name] { // a column a member
+			names = append(names, f.Name+"_"+m)
+		}
 	}
 	c.w.Write(names)
 	c.w.Flush()
 }
 
 func (c *csvEncoder) Record(buf *bytes.Buffer, r *record.Result, _ bool) error {
-	row := make([]string, len(c.fields))
-	for i, f := range c.fields {
-		row[i] = csvValue(f.Get(r))
+	row := make([]string, 0, len(c.fields))
+	for _, f := range c.fields {
+		v := f.Get(r)
+		if f.Type != record.Object {
+			row = append(row, csvValue(v))
+			continue
+		}
+		for i := range record.Members[f.Name] {
+			cell := ""
+			if !v.Null {
+				cell = csvValue(v.Obj[i].Value)
+			}
+			row = append(row, cell)
+		}
 	}
 	c.w.Write(row)
 	c.w.Flush()
@@ -156,6 +174,8 @@ func csvValue(v record.Value) string {
 		return strconv.FormatBool(v.Bool)
 	case v.Type == record.Time:
 		return v.Time.UTC().Format(record.TimeLayout)
+	case v.Type == record.Strings:
+		return csvCell(strings.Join(v.Strs, " "))
 	case v.Zero():
 		return ""
 	}

@@ -55,6 +55,17 @@ func appendValue(b []byte, v record.Value) []byte {
 		return appendStringMap(b, v.Map)
 	case v.Type == record.Time:
 		return append(v.Time.UTC().AppendFormat(append(b, '"'), record.TimeLayout), '"')
+	case v.Type == record.Strings:
+		return appendStrings(b, v.Strs)
+	case v.Type == record.Object:
+		b = append(b, '{')
+		for i, m := range v.Obj {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendValue(append(appendString(b, m.Key), ':'), m.Value)
+		}
+		return append(b, '}')
 	}
 	return appendListMap(b, v.List)
 }

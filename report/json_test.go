@@ -45,6 +45,33 @@ type oracleRecord struct {
 	Note        *string             `json:"note"`
 	Depth       *int                `json:"depth"`
 	From        *string             `json:"from"`
+	IP          *string             `json:"ip"`
+	Server      *string             `json:"server"`
+	TLS         *oracleTLS          `json:"tls"`
+	Hash        *string             `json:"hash"`
+	Headers     map[string]string   `json:"headers"`
+}
+
+// oracleTLS is the tls object as docs/ops.md says it.
+type oracleTLS struct {
+	Version   *string  `json:"version"`
+	Cipher    *string  `json:"cipher"`
+	Subject   *string  `json:"subject_cn"`
+	Issuer    *string  `json:"issuer_cn"`
+	DNSNames  []string `json:"dns_names"`
+	NotBefore *string  `json:"not_before"`
+	NotAfter  *string  `json:"not_after"`
+	DaysLeft  int      `json:"days_left"`
+	Verified  bool     `json:"verified"`
+}
+
+func oracleTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	at := fmt.Sprintf("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond()/1e6)
+	return &at
 }
 
 // oracle is r as the contract says: strings null when empty (a title
@@ -69,7 +96,12 @@ func oracle(r *record.Result) oracleRecord {
 		DurationMS: r.DurationMS, Attempts: r.Attempts, Error: s(r.Error), ErrorKind: s(string(r.ErrorKind)),
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),
-		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From)}
+		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From),
+		IP: s(r.IP), Server: s(r.Server), Hash: s(r.Hash), Headers: r.Headers}
+	if c := r.TLS; c != nil {
+		o.TLS = &oracleTLS{Version: s(c.Version), Cipher: s(c.Cipher), Subject: s(c.Subject), Issuer: s(c.Issuer), DNSNames: c.DNSNames,
+			NotBefore: oracleTime(c.NotBefore), NotAfter: oracleTime(c.NotAfter), DaysLeft: c.DaysLeft, Verified: c.Verified}
+	}
 	if r.HasTitle {
 		o.Title = &r.Title
 	}
@@ -101,6 +133,10 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			Hreflang: map[string]string{"fr": "/fr", "de": "/de"}, Links: 7},
 			Extract: map[string][]string{"b": {"1", "<2>"}, "a": {}, "c": nil}, RobotsTxt: "allowed"},
 		{URL: "http://a/x", Status: 404, Depth: new(int), From: "http://a/"},
+		{URL: "https://a/", Status: 200, IP: "127.0.0.1:443", Server: "nginx <1>", Hash: "e3b0", Headers: map[string]string{"x-cache": "HIT", "b": ""},
+			TLS: &record.TLS{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Subject: "a\u2028", Issuer: "CA", DNSNames: []string{"a", "*.a"},
+				NotBefore: at, NotAfter: at.Add(90 * 24 * time.Hour), DaysLeft: -3, Verified: true}},
+		{URL: "https://a/", TLS: &record.TLS{Subject: "x"}},
 		{URL: "u", ErrorKind: record.KindRobots, Error: "disallowed by robots.txt", RobotsTxt: "disallowed", Page: record.Page{OG: map[string]string{}}},
 	}
 	for i, r := range tests {

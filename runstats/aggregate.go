@@ -123,8 +123,10 @@ func hostOf(raw string) string {
 }
 
 // Report returns the report of what was added. The summary's Elapsed is the
-// span from the earliest start to the latest end known from stores, zero
-// when only JSON lines were read (they carry no times). Report may be
+// span from the earliest start to the latest end known (fetched_at, from
+// records and stores), zero
+// when no record read carried its time (fetched_at: JSON lines written
+// before fanout stamped records carry none). Report may be
 // called more than once.
 func (a *Aggregator) Report() *Report {
 	sum := a.sum // the maps are cloned: held-back canceled records go in once

@@ -85,7 +85,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	s := r.Summary
 	d := pageData{
 		R: r, S: s, Width: plotW, Height: plotH, HostsNote: r.Hosts.note(),
-		Elapsed: "unknown (JSON lines carry no times)",
+		Elapsed: "unknown (the records carry no fetched_at)",
 		Pcts: []pct{
 			{"p50", report.Millis(s.Latency.Quantile(0.5))}, {"p90", report.Millis(s.Latency.Quantile(0.9))},
 			{"p99", report.Millis(s.Latency.Quantile(0.99))}, {"max", report.Millis(s.Latency.Max())},

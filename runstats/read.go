@@ -67,7 +67,11 @@ func Read(ctx context.Context, a *Aggregator, inputs []Input, stdin io.Reader) (
 			if len(is.Sample) < SampleSize && r.ErrorKind != record.KindCanceled {
 				is.Sample = append(is.Sample, r.URL)
 			}
-			a.Add(r)
+			if r.FetchedAt.IsZero() { // a record written before fanout stamped them
+				a.Add(r)
+			} else {
+				a.AddFinished(r, r.FetchedAt)
+			}
 		}
 		if err := readOne(ctx, in, stdin, &st, add, a.AddFinished); err != nil {
 			return st, err

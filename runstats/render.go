@@ -215,7 +215,7 @@ func (h HostsInfo) note() string {
 
 func rateText(s *report.Summary) string {
 	if s.Elapsed <= 0 {
-		return "(elapsed unknown: JSON lines carry no times)"
+		return "(elapsed unknown: the records carry no fetched_at)"
 	}
 	return fmt.Sprintf("(%.1f/s over %s)", s.RequestsPerSec(), s.Elapsed.Round(time.Millisecond))
 }

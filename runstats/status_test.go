@@ -2,10 +2,12 @@ package runstats
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fanout-dev/fanout/record"
 )
@@ -81,5 +83,21 @@ func TestOKAndStatusClassExamples(t *testing.T) {
 	}
 	if n := strings.Count(page.String(), "h.test/404/"); n != 2 || strings.Contains(page.String(), "secret") {
 		t.Errorf("page shows %d examples of 404 (want 2), or a password", n)
+	}
+}
+
+// TestElapsedFromRecordTimes reads JSON lines that carry fetched_at and
+// checks that the run's span comes from them (they carried no time before
+// the record had fetched_at): from the first start to the last end.
+func TestElapsedFromRecordTimes(t *testing.T) {
+	lines := `{"url":"http://a.test/1","line":1,"status":200,"duration_ms":500,"attempts":1,"fetched_at":"2026-12-03T06:00:01.000Z"}
+{"url":"http://a.test/2","line":2,"status":200,"duration_ms":100,"attempts":1,"fetched_at":"2026-12-03T06:00:03.250Z"}
+`
+	a := NewAggregator()
+	if _, err := Read(context.Background(), a, []Input{{Name: "-"}}, strings.NewReader(lines)); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := a.Report().Summary.Elapsed, 2750*time.Millisecond; got != want {
+		t.Errorf("elapsed %v, want %v", got, want)
 	}
 }

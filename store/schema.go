@@ -30,7 +30,7 @@ var legacyColumns = []string{"url", "line", "status", "title", "final_url", "red
 // sqlTypes are the column types of the record's types.
 var sqlTypes = map[record.Type]string{
 	record.String: "TEXT", record.Int: "INTEGER", record.Float: "REAL", record.Bool: "INTEGER",
-	record.StringMap: "TEXT", record.ListMap: "TEXT",
+	record.StringMap: "TEXT", record.ListMap: "TEXT", record.Strings: "TEXT", record.Object: "TEXT",
 }
 
 // quoteName quotes a column name, so that a field named as an SQL keyword
@@ -130,6 +130,19 @@ func sqlValue(v record.Value) any {
 		return v.Time.UTC().Format(record.TimeLayout)
 	case v.Type == record.StringMap:
 		b, _ := json.Marshal(v.Map) // a map of strings always marshals
+		return string(b)
+	case v.Type == record.Strings:
+		b, _ := json.Marshal(v.Strs)
+		return string(b)
+	case v.Type == record.Object:
+		obj := make(map[string]any, len(v.Obj)) // keys sorted in the JSON
+		for _, m := range v.Obj {
+			obj[m.Key] = sqlValue(m.Value)
+			if m.Type == record.Strings && !m.Null {
+				obj[m.Key] = m.Strs
+			}
+		}
+		b, _ := json.Marshal(obj) // strings, numbers and booleans always marshal
 		return string(b)
 	}
 	b, _ := json.Marshal(v.List)
