@@ -109,6 +109,7 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 					results++
 				case strings.HasPrefix(line, fmt.Sprintf("fanout: %d URLs in ", n)):
 					summary++
+				case strings.HasPrefix(line, "fanout: --throttle auto slowed "): // the summary's, when a host was slowed
 				case tt.name == "text" && strings.HasPrefix(line, "status ") && results == 0:
 					// -f text's header, before any result
 				default:

@@ -38,6 +38,7 @@ type BenchOptions struct {
 	FailFirst  int
 	Hosts      int
 	Pieces     int
+	Capacity   int // the site copes with so many requests at once (benchsite.Options.Capacity)
 	Targets    []string
 	DeadHosts  int
 	Format     string
@@ -51,7 +52,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
 		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
 	opts.Concurrency = 64
-	opts.PerHost = 0 // the bench site is ours: no politeness limit unless asked
+	opts.PerHost = 0            // the bench site is ours: no politeness limit unless asked
+	opts.Throttle = throttleOff // nor an adaptive one
 	opts.Retries = 0
 	c := &cobra.Command{
 		Use:   "bench",
@@ -80,6 +82,7 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests at once, before --latency (with --retries N, every page succeeds)")
+	f.IntVar(&opts.Capacity, "capacity", 0, capacityHelp)
 	f.IntVar(&opts.Pieces, "pieces", 0, "the site sends every body in flushed pieces of at most N bytes (0: whole)")
 	f.IntVar(&opts.Hosts, "hosts", opts.Hosts, "distinct local servers (host:ports) the pages are spread over")
 	f.StringArrayVar(&opts.Targets, "target", nil, "bench against this URL instead ({n} becomes the page number); repeat to spread pages over several")
@@ -108,6 +111,8 @@ func (o *BenchOptions) Validate() error {
 		return usageErr("--fail-first must not be negative")
 	case o.Pieces < 0:
 		return usageErr("--pieces must not be negative")
+	case o.Capacity < 0:
+		return usageErr("--capacity must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
 		return usageErr("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
@@ -178,6 +183,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	res := newBenchResult(opts, outcome.Summary)
 	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
 	res.Servers = sites.stats()
+	res.setThrottle(opts, sites, outcome)
 	if opts.Format == "json" {
 		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
@@ -223,9 +229,11 @@ type benchResult struct {
 	Rate           float64            `json:"rate,omitempty"`
 	ServerLatency  float64            `json:"server_latency_ms"`
 	Ran            benchSetup         `json:"ran"`
-	PeakHeapBytes  uint64             `json:"peak_heap_bytes"`   // live heap objects, sampled every 50ms
-	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`    // the whole process's, 0 where unknown
-	Servers        []benchServer      `json:"servers,omitempty"` // what each in-process server saw (none with --target)
+	PeakHeapBytes  uint64             `json:"peak_heap_bytes"`     // live heap objects, sampled every 50ms
+	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`      // the whole process's, 0 where unknown
+	Servers        []benchServer      `json:"servers,omitempty"`   // what each in-process server saw (none with --target)
+	Site           *siteLoad          `json:"site_load,omitempty"` // with --capacity: what the site saw
+	Throttle       string             `json:"throttle,omitempty"`  // with --throttle auto: what it did, in words
 }
 
 type histBar struct {
@@ -263,11 +271,15 @@ func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
 }
 
 // benchFloor is the least time the run could take: ceil(n/c)·L for server
-// latency L at concurrency c (per-host limits counted), or n/rate.
+// latency L at concurrency c (per-host limits and --capacity counted), or
+// n/rate.
 func benchFloor(opts *BenchOptions) time.Duration {
 	c := opts.Concurrency
 	if hosts := max(len(opts.Targets), opts.Hosts); opts.PerHost > 0 {
 		c = min(c, opts.PerHost*hosts)
+	}
+	if opts.Capacity > 0 {
+		c = min(c, opts.Capacity) // more in flight waits longer: the site answers Capacity per --latency at best
 	}
 	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
 	if opts.Rate > 0 {
@@ -295,6 +307,7 @@ func (r *benchResult) writeText(w io.Writer) error {
 	fmt.Fprintf(tw, "latency ms\tmin %.2f\tmean %.2f\tp50 %.2f\tp90 %.2f\tp95 %.2f\tp99 %.2f\tmax %.2f\n",
 		l["min"], l["mean"], l["p50"], l["p90"], l["p95"], l["p99"], l["max"])
 	writeServers(tw, r.Servers)
+	r.writeThrottle(tw)
 	fmt.Fprintf(tw, "peak heap\t%.1f MB\tpeak RSS %.1f MB\n", float64(r.PeakHeapBytes)/1e6, float64(r.PeakRSSBytes)/1e6)
 	if r.FloorMS > 0 {
 		fmt.Fprintf(tw, "floor\t%.3fs\tefficiency %.1f%%\n", r.FloorMS/1000, r.Efficiency*100)

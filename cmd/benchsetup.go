@@ -25,6 +25,8 @@ type benchSetup struct {
 	ErrorRate   float64  `json:"error_rate,omitempty"`
 	DropRate    float64  `json:"drop_rate,omitempty"`
 	DeadHosts   int      `json:"dead_hosts,omitempty"`
+	Capacity    int      `json:"capacity,omitempty"`
+	Throttle    string   `json:"throttle"`
 	Site        string   `json:"site,omitempty"` // the in-process site's protocols: "http", "https h2+http/1.1", "https http/1.1"
 }
 
@@ -33,6 +35,7 @@ func newBenchSetup(opts *BenchOptions) benchSetup {
 		Pages: opts.Pages, Concurrency: opts.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
 		PerHost: opts.PerHost, Retries: opts.Retries, Timeout: opts.Timeout.String(), Latency: opts.Latency.String(),
 		HostRate: opts.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+		Capacity: opts.Capacity, Throttle: opts.Throttle.String(),
 	}
 	switch {
 	case len(opts.Targets) > 0 || opts.DeadHosts > 0: // not the in-process site
@@ -72,6 +75,12 @@ func (s benchSetup) String() string {
 	perHost := fmt.Sprint(s.PerHost)
 	if s.PerHost == 0 {
 		perHost = "0 (no limit)"
+	}
+	if s.Capacity > 0 {
+		where += fmt.Sprintf(", capacity %d", s.Capacity)
+	}
+	if s.Throttle == "auto" {
+		perHost += ", --throttle auto"
 	}
 	return fmt.Sprintf("ran %d pages: %s, latency %s; -c %d, --per-host %s, --retries %d, -t %s (scrape's defaults: -c 50, --per-host 8, --retries 2)",
 		s.Pages, where, s.Latency, s.Concurrency, perHost, s.Retries, s.Timeout)

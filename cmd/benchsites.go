@@ -17,6 +17,7 @@ type benchSites struct {
 	roots   *x509.CertPool     // with --tls: the site's certificate, the only root trusted
 	servers []*benchsite.Server
 	bases   []string
+	site    *benchsite.Site // the in-process servers' site; nil with --target or --dead-hosts
 }
 
 // startBenchSites starts the in-process servers, one per --hosts, unless
@@ -33,8 +34,9 @@ func startBenchSites(opts *BenchOptions) (*benchSites, error) {
 	site := benchsite.New(benchsite.Options{
 		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
+		Capacity: opts.Capacity,
 	})
-	s := &benchSites{}
+	s := &benchSites{site: site}
 	var cert *benchsite.Cert
 	if opts.TLS {
 		var err error

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -279,5 +280,77 @@ func TestCrawlShard(t *testing.T) {
 	}
 	if len(shardOf) != len(seeds) {
 		t.Errorf("%d sites crawled, want %d: %v", len(shardOf), len(seeds), shardOf)
+	}
+}
+
+// TestCrawlReportBrokenLinks checks fanout report's crawl section, from
+// the JSON lines and from the store, against the records themselves: every
+// 4xx/5xx or failed URL listed with the page it was found on, and the URLs
+// counted by depth.
+func TestCrawlReportBrokenLinks(t *testing.T) {
+	site := testsite.New(testsite.Options{GraphPages: 40})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	dir := t.TempDir()
+	out, db := dir+"/crawl.jsonl", dir+"/crawl.db"
+	if code, _, errOut := run(t, "", "crawl", srv.URL+"/site/p/0", "--depth", "3", "-q", "-o", out, "--db", db); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	body, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := parseLines(t, string(body))
+	byDepth := map[int]int{}
+	broken := map[string]string{} // url → from
+	for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+		var r crawlRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		byDepth[*r.Depth]++
+		if r.Status >= 400 || (r.ErrorKind != "" && r.ErrorKind != "robots") {
+			broken[r.URL] = r.From
+		}
+	}
+	if len(broken) == 0 || len(lines) == 0 {
+		t.Fatal("the crawl found nothing broken: the test tests nothing")
+	}
+	for _, src := range [][]string{{out}, {"--db", db}} {
+		code, rep, errOut := run(t, "", append([]string{"report", "-f", "json"}, src...)...)
+		if code != 0 {
+			t.Fatalf("report %v: exit %d: %s", src, code, errOut)
+		}
+		var doc struct {
+			Crawl struct {
+				ByDepth []struct{ Depth, URLs int } `json:"by_depth"`
+				Total   int                         `json:"broken_total"`
+				Broken  []struct {
+					URL  string   `json:"url"`
+					From []string `json:"from"`
+				} `json:"broken"`
+			} `json:"crawl"`
+		}
+		if err := json.Unmarshal([]byte(rep), &doc); err != nil {
+			t.Fatalf("%v: %s", err, rep)
+		}
+		got := map[string]string{}
+		for _, b := range doc.Crawl.Broken {
+			if len(b.From) != 1 {
+				t.Errorf("%v: %s from %q, want one page", src, b.URL, b.From)
+				continue
+			}
+			got[b.URL] = b.From[0]
+		}
+		if !maps.Equal(got, broken) || doc.Crawl.Total != len(broken) {
+			t.Errorf("%v: broken links %d %v, want %v", src, doc.Crawl.Total, got, broken)
+		}
+		gotDepth := map[int]int{}
+		for _, d := range doc.Crawl.ByDepth {
+			gotDepth[d.Depth] = d.URLs
+		}
+		if !maps.Equal(gotDepth, byDepth) {
+			t.Errorf("%v: by depth %v, want %v", src, gotDepth, byDepth)
+		}
 	}
 }

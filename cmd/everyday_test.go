@@ -148,7 +148,7 @@ func TestPerHostHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errOut := run(t, list.String(), "scrape", "-c", "50", "--per-host", tt.perHost)
+			code, _, errOut := run(t, list.String(), "scrape", "-c", "50", "--per-host", tt.perHost, "--throttle", "off")
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}

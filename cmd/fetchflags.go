@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -23,6 +24,7 @@ type FetchFlags struct {
 	Headers      headerList
 	Insecure     bool
 	HTTP1        bool
+	Method       string
 	Proxy        proxyURL
 	Resolvers    resolverList
 }
@@ -32,7 +34,7 @@ type FetchFlags struct {
 func newFetchFlags() FetchFlags {
 	return FetchFlags{
 		Timeout: 10 * time.Second, Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, UserAgent: userAgent(readVersion()),
+		MaxRedirects: 10, UserAgent: userAgent(readVersion()), Method: "GET",
 	}
 }
 
@@ -46,6 +48,7 @@ func (o *FetchFlags) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
 	f.VarP(&o.Headers, "header", "H", "extra request header, repeatable (Host: sets the request's Host; a name that is not a token or a control character in the value is a usage error)")
 	f.BoolVarP(&o.Insecure, "insecure", "k", o.Insecure, "skip TLS certificate verification")
+	f.StringVarP(&o.Method, "method", "X", o.Method, "GET or HEAD (HEAD reads no body: no title, size 0; robots.txt and sitemaps are always read with GET)")
 	f.BoolVar(&o.HTTP1, "http1", o.HTTP1, "HTTP/1.1 only: do not offer HTTP/2 to TLS servers (by default h2 is used where the server takes it, one connection per host)")
 	f.VarP(&o.Proxy, "proxy", "x", "send every request through this proxy: http://, https://, socks5:// (default: HTTPS_PROXY, HTTP_PROXY, NO_PROXY)")
 	f.Var(&o.Resolvers, "resolver", "DNS server for every lookup, IP or IP:port (repeatable: used in turn; default: the system's)")
@@ -62,6 +65,8 @@ func (o *FetchFlags) Validate() error {
 		return usageErr("--max-retry-wait must be positive")
 	case o.MaxRedirects < 0:
 		return usageErr("--max-redirects must not be negative")
+	case strings.ToUpper(o.Method) != "GET" && strings.ToUpper(o.Method) != "HEAD":
+		return usageErr("--method is GET or HEAD, not %q", o.Method)
 	}
 	return nil
 }
@@ -77,6 +82,6 @@ func (o *FetchFlags) Options() fetcher.Options {
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
 		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, HTTP1: o.HTTP1, Proxy: o.Proxy.u,
-		Resolvers: o.Resolvers,
+		Resolvers: o.Resolvers, Method: strings.ToUpper(o.Method),
 	}
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/textproto"
@@ -8,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/fanout-dev/fanout/record"
 )
 
 // byteSize is a flag value for sizes: 4096, 512K, 4MiB, 1GB (K, M, G are
@@ -65,6 +68,18 @@ func (l *headerList) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// redacted is String with the values of credential headers replaced
+// (record.RedactHeader), for what is shown or shared.
+func (l *headerList) redacted() string {
+	var parts []string
+	for k, vs := range l.h {
+		for _, v := range vs {
+			parts = append(parts, k+": "+record.RedactHeader(k, v))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (l *headerList) Type() string { return "'Name: value'" }
 
 // Set adds one header line. A name that is not an HTTP token, or a value
@@ -74,7 +89,7 @@ func (l *headerList) Set(s string) error {
 	name, value, ok := strings.Cut(s, ":")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		return fmt.Errorf("%q is not a header line such as 'Accept: text/html'", s)
+		return errors.New("the value is not a header line such as 'Accept: text/html' (it has no colon; it is not shown, in case it is a secret)")
 	}
 	if !httpguts.ValidHeaderFieldName(name) {
 		return fmt.Errorf("%q is not a valid header name (letters, digits and !#$%%&'*+-.^_`|~ only)", name)

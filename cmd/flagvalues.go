@@ -123,7 +123,11 @@ func (p *proxyURL) Set(s string) error {
 		v = "http://" + v
 	}
 	u, err := url.Parse(v)
-	bad := fmt.Errorf("%q is not a proxy URL such as http://127.0.0.1:3128 or socks5://127.0.0.1:1080", s)
+	shown := s // never its password (record.RedactURL's rule)
+	if err == nil {
+		shown = u.Redacted()
+	}
+	bad := fmt.Errorf("%q is not a proxy URL such as http://127.0.0.1:3128 or socks5://127.0.0.1:1080", shown)
 	if err != nil || u.Host == "" || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") {
 		return bad
 	}

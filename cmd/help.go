@@ -24,8 +24,8 @@ var scrapeFlagGroups = []flagGroup{
 	{"Input", []string{"url", "shard", "plan"}},
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
-		"insecure", "http1", "proxy", "resolver"}},
-	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "db", "resume", "quiet", "progress", "html"}},
+		"insecure", "http1", "method", "proxy", "resolver"}},
+	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "match-status", "filter-status", "db", "resume", "quiet", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }
 
@@ -36,8 +36,8 @@ var placeholders = map[string]string{
 	"user-agent": "AGENT", "rate": "RATE", "host-rate": "RATE", "url": "URL", "target": "URL",
 	"since": "DATE", "from-robots": "HOST", "throttle": "MODE",
 	"listen": "ADDR", "cpuprofile": "FILE", "error-rate": "SHARE", "drop-rate": "SHARE",
-	"header": "'NAME: VALUE'",
-	"proxy":  "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "header-field": "NAME", "extract": "NAME=SELECTOR", "robots": "MODE",
+	"header": "'NAME: VALUE'", "method": "METHOD",
+	"proxy": "URL", "resolver": "ADDR", "shard": "I/N", "fields": "LIST", "header-field": "NAME", "match-status": "LIST", "filter-status": "LIST", "extract": "NAME=SELECTOR", "robots": "MODE",
 	"html": "FILE", "cert-file": "FILE", "scope": "MODE", "strip-query": "NAME",
 }
 
@@ -45,9 +45,10 @@ var placeholders = map[string]string{
 // that take one of a few words ("word\tdescription"), in every command
 // that has them; a command's own list (setFlagHelp) comes first.
 var flagCompletions = map[string][]string{
+	"method":   {"GET\tthe page, read", "HEAD\tthe answer's status and headers, no body"},
 	"report":   {"stream\ta result per URL as it completes", "gather\tone document in input order, with the summary"},
 	"progress": {"auto\ta bar when stderr is a terminal", "always\ta bar", "never\tnothing", "log\ta plain line every few seconds"},
-	"throttle": {"auto\teach host's window adapts to its answers", "off\t--per-host whenever there is work"},
+	"throttle": {"auto\teach host's window adapts to its answers", "off\tthe per-host cap whenever there is work"},
 	"robots":   {"ignore\trobots.txt is not read", "report\trobots_txt in each record", "obey\tdisallowed URLs are not fetched"},
 }
 

@@ -20,9 +20,10 @@ type LimitFlags struct {
 	Window      int          // pending targets the scheduler holds (pipeline.Config.Window)
 }
 
-// newLimitFlags returns scrape's defaults.
+// newLimitFlags returns scrape's defaults. --throttle auto is one of them:
+// docs/throttle.md has the measurements that decided it.
 func newLimitFlags() LimitFlags {
-	return LimitFlags{Concurrency: 50, Burst: 1, PerHost: 8}
+	return LimitFlags{Concurrency: 50, Burst: 1, PerHost: 8, Throttle: throttleAuto}
 }
 
 // AddFlags registers the group's flags on f; each default is o's value.

@@ -6,9 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -111,5 +113,53 @@ func TestOpsFieldsCSV(t *testing.T) {
 		if isTLS := strings.HasPrefix(row[0], "https:"); (tlsCols != "") != isTLS || (isTLS && row[7] != "localhost 127.0.0.1 ::1") {
 			t.Errorf("row %q: tls columns %q", row[0], row[3:12])
 		}
+	}
+}
+
+// TestMethodHead checks -X HEAD from the server's side: pages are asked
+// with HEAD (redirect hops too), robots.txt with GET, and each record says
+// HEAD with no title and size 0.
+func TestMethodHead(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{} // path → method
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path] = r.Method
+		mu.Unlock()
+		switch r.URL.Path {
+		case "/robots.txt":
+			w.Write([]byte("User-agent: *\nDisallow: /private\n"))
+		case "/moved":
+			http.Redirect(w, r, "/page", http.StatusMovedPermanently)
+		default:
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<title>a page</title>"))
+		}
+	}))
+	defer srv.Close()
+	code, out, errOut := run(t, "", "scrape", "-X", "HEAD", "--robots", "obey", "--progress", "never", "-u", srv.URL+"/moved", "-u", srv.URL+"/private")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := map[string]string{"/robots.txt": "GET", "/moved": "HEAD", "/page": "HEAD"}; !maps.Equal(seen, want) {
+		t.Errorf("server saw %v, want %v", seen, want)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("%v: %s", err, line)
+		}
+		wantMethod := any("HEAD")
+		if rec["error_kind"] == "robots" {
+			wantMethod = nil // no request was made
+		}
+		if rec["method"] != wantMethod || rec["title"] != nil || rec["size"] != 0.0 {
+			t.Errorf("record %s; want method %v, title null, size 0", line, wantMethod)
+		}
+	}
+	if code, _, errOut := run(t, "", "scrape", "-X", "POST", "-u", srv.URL+"/"); code != ExitUsage || !strings.Contains(errOut, "--method") {
+		t.Errorf("-X POST: exit %d, %q; want a usage error naming --method", code, errOut)
 	}
 }

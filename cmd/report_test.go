@@ -269,3 +269,33 @@ func TestReportReadsStoresByFileName(t *testing.T) {
 		})
 	}
 }
+
+// TestScrapeHTMLPageHidesSecrets checks that the page's flags table, made
+// to be shared, shows credential headers and URL passwords as xxxxx, and
+// the other flags as given.
+func TestScrapeHTMLPageHidesSecrets(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	page := filepath.Join(t.TempDir(), "run.html")
+	withPassword := strings.Replace(srv.URL, "http://", "http://user:SECRET3@", 1) + "/page/1"
+	code, _, errOut := run(t, "", "scrape", "-q", "--html", page,
+		"-H", "Authorization: Bearer SECRET1", "-H", "X-Api-Key: SECRET2", "-H", "Cookie: s=SECRET5", "-H", "Accept: text/html",
+		"-u", withPassword, "-x", "http://proxyuser:SECRET4@127.0.0.1:1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"SECRET1", "SECRET2", "SECRET3", "SECRET4", "SECRET5"} {
+		if strings.Contains(string(b), secret) || strings.Contains(errOut, secret) {
+			t.Errorf("the page or stderr shows %s", secret)
+		}
+	}
+	for _, want := range []string{"Authorization: xxxxx", "X-Api-Key: xxxxx", "Cookie: xxxxx", "Accept: text/html", "user:xxxxx@", "proxyuser:xxxxx@"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

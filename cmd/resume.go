@@ -15,7 +15,8 @@ import (
 // final record for every URL, as the resume recipe of docs/store.md says.
 // --html is not repeated (its page would describe the resumed part only):
 // the command goes on to write the page of the whole run from the store,
-// with fanout report.
+// with fanout report. Secrets are given as they were (cmd/redact.go), so
+// the command works; resumeNote says so.
 func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
 	words := []string{"fanout", "scrape"}
 	flags.Visit(func(f *pflag.Flag) {
@@ -31,6 +32,8 @@ func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string
 			for _, s := range v.GetSlice() {
 				words = append(words, "--"+f.Name+"="+s)
 			}
+		case *proxyURL: // the password as given: the command must work (cmd/redact.go)
+			words = append(words, "--"+f.Name+"="+v.u.String())
 		case *headerList:
 			for name, values := range v.h {
 				for _, value := range values {

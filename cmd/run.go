@@ -43,8 +43,9 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 }
 
 // exitFor maps how a run ended to the command's error (nil: status 0).
-// resume is the command line that resumes the run ("" without --db).
-func exitFor(out runResult, errOut io.Writer, quiet bool, resume string) error {
+// resume is the command line that resumes the run ("" without --db), and
+// note the line before it when it holds secrets ("" when not).
+func exitFor(out runResult, errOut io.Writer, quiet bool, resume, note string) error {
 	if out.Outcome.WriteErr != nil && isBrokenPipe(out.Outcome.WriteErr) {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
@@ -53,6 +54,9 @@ func exitFor(out runResult, errOut io.Writer, quiet bool, resume string) error {
 		fmt.Fprintln(errOut, summaryLine(out))
 	}
 	if early && resume != "" {
+		if note != "" {
+			fmt.Fprintln(errOut, note)
+		}
 		fmt.Fprintln(errOut, "resume with: "+resume)
 	}
 	switch {

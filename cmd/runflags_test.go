@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,7 +83,7 @@ func TestRunFlags(t *testing.T) {
 				t.Fatalf("scrape %+v\nbench %+v", s.config(), b.config())
 			}
 			// With the defaults that differ given, the two runs are the same.
-			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1"}, tt.args...)
+			same := append([]string{"-c", "9", "--per-host", "1", "--retries", "1", "--throttle", "auto"}, tt.args...)
 			if sc, bc := scrapeGroups(parseScrape(t, same...)).config(), benchGroups(parseBench(t, same...)).config(); !reflect.DeepEqual(sc, bc) {
 				t.Errorf("the same flags make different runs:\nscrape %+v\nbench  %+v", sc, bc)
 			}
@@ -132,13 +133,20 @@ func TestResumeCommand(t *testing.T) {
 			"fanout scrape --db=r.db --resume urls.txt >> run.jsonl && fanout report --db=r.db --html=run.html"},
 		{"--html quoted where needed", []string{"--db", "my run.db", "--html", "my page.html", "urls.txt"},
 			`fanout scrape '--db=my run.db' --resume urls.txt && fanout report '--db=my run.db' '--html=my page.html'`},
+		{"secrets as given, so that it works", []string{"--db", "r.db", "-H", "Authorization: Bearer t0k", "-x", "http://u:pw@127.0.0.1:3128", "-u", "http://a:b@a.test/", "urls.txt"},
+			"fanout scrape --db=r.db -H 'Authorization: Bearer t0k' --proxy=http://u:pw@127.0.0.1:3128 --url=http://a:b@a.test/ --resume urls.txt"},
 		{"gathered output kept", []string{"--db", "r.db", "--report", "gather", "-o", "run.json", "urls.txt"},
 			"fanout scrape --db=r.db --output=run.json --report=gather --resume urls.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := parseScrape(t, tt.args...).resume; got != tt.want {
+			opts := parseScrape(t, tt.args...)
+			if got := opts.resume; got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+			secret := strings.Contains(tt.name, "secrets")
+			if note := opts.resumeNote; secret != (note != "") || secret && !strings.Contains(note, "-H Authorization, the --proxy password, the --url password in clear") {
+				t.Errorf("note %q", note)
 			}
 		})
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -29,11 +30,16 @@ type ScrapeOptions struct {
 	DB     string
 	Resume bool
 	Quiet  bool
-	Fleet  fleetOptions // --shard, --plan, --html (shardflags.go)
+	// Match and Drop are --match-status and --filter-status: which
+	// records are written (all are counted and stored).
+	Match, Drop statusList
+	Fleet       fleetOptions // --shard, --plan, --html (shardflags.go)
 
-	resume    string      // the command line that resumes this run, with --db
-	formatSet bool        // -f was given
-	crawl     *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
+	resume string // the command line that resumes this run, with --db
+	// resumeNote says what secrets resume holds, or is "".
+	resumeNote string
+	formatSet  bool        // -f was given
+	crawl      *CrawlFlags // set by fanout crawl: the source follows links (crawlflags.go)
 }
 
 // NewScrapeOptions returns the defaults.
@@ -68,6 +74,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			}
 			if opts.DB != "" {
 				opts.resume = resumeCommand(c.Flags(), args, opts.appendTarget())
+				opts.resumeNote = resumeNote(resumeSecrets(c.Flags()))
 			}
 			if runF != nil {
 				return runF(c.Context(), opts)
@@ -94,6 +101,20 @@ func (opts *ScrapeOptions) addOutputFlags(f *pflag.FlagSet) {
 	f.StringVar(&opts.Report, "report", opts.Report, "stream: a result per URL as it completes; gather: one document in input order with the summary")
 	f.StringVar(&opts.DB, "db", "", "also store every result in this SQLite file")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no summary line on stderr unless the run stops early")
+	f.Var(&opts.Match, "match-status", "write only the records whose status is in LIST, codes and classes: 200,3xx (the summary, the store and fanout report still count every URL)")
+	f.Var(&opts.Drop, "filter-status", "do not write the records whose status is in LIST (e.g. 404,5xx); counted as --match-status says")
+}
+
+// statusList is a --match-status or --filter-status value.
+type statusList struct{ set report.StatusSet }
+
+func (l *statusList) String() string { return l.set.String() }
+
+func (l *statusList) Type() string { return "list" }
+
+func (l *statusList) Set(s string) (err error) {
+	l.set, err = report.ParseStatusSet(s)
+	return err
 }
 
 // appendTarget is the --output file a resumed run appends to: set only
@@ -166,12 +187,17 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 		defer file.Close()
 		out = file
 	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns())
+	columns := opts.Page.columns()
+	if strings.EqualFold(opts.Method, "HEAD") {
+		columns = append(columns, "method") // the record says no body was read
+	}
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
 	if err != nil {
 		closeStore(st)
 		return usageErr("%v", err)
 	}
-	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather"}
+	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather",
+		Filter: report.StatusFilter{Match: opts.Match.set, Drop: opts.Drop.set}}
 	cfg := opts.pipelineConfig()
 	cfg.Source = src
 	attachStore(st, opts, w, &cfg)
@@ -211,5 +237,5 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
 		return err
 	}
-	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume)
+	return exitFor(res, opts.IO.ErrOut, opts.Quiet, opts.resume, opts.resumeNote)
 }

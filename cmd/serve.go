@@ -57,6 +57,7 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	f.Var(&opts.PageSz, "page-size", "bytes of each page")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
+	f.IntVar(&opts.Site.Capacity, "capacity", 0, capacityHelp)
 	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
 	f.Var((*seconds)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS, with a certificate made at start (ECDSA, for 127.0.0.1, ::1 and localhost, valid a day)")
@@ -68,8 +69,8 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
-	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 {
-		return usageErr("--pieces and --gap must not be negative")
+	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 || opts.Site.Capacity < 0 {
+		return usageErr("--pieces, --gap and --capacity must not be negative")
 	}
 	if opts.CertTo != "" && !opts.TLS {
 		return usageErr("--cert-file needs --tls")
@@ -119,6 +120,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 			opts.Listen[i], st.Conns, st.Handshakes, st.Resumed, st.HTTP1, st.HTTP2)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %s\n", report.Plural(int(site.Requests()), "request"))
+	if opts.Site.Capacity > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s\n", loadLine(opts.Site.Capacity, newSiteLoad(site.Load())))
+	}
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
 	}

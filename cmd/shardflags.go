@@ -181,7 +181,7 @@ func (o *fleetOptions) writeHTML(sum *report.Summary) error {
 		rep.Summary.Elapsed = sum.Elapsed
 	}
 	o.flags.Visit(func(f *pflag.Flag) {
-		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: f.Value.String()})
+		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: shownValue(f)})
 	})
 	err := rep.WriteHTML(o.page)
 	if cerr := o.page.Close(); err == nil {

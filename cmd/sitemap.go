@@ -43,6 +43,7 @@ type SitemapOptions struct {
 func newSitemapOptions(streams *IOStreams) *SitemapOptions {
 	o := &SitemapOptions{IO: streams, Format: "text", FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags()}
 	o.Concurrency, o.PerHost = 2, 2
+	o.Throttle = throttleOff // one file at a time: no window to adapt
 	o.Timeout, o.MaxBody = 30*time.Second, sitemap.MaxBytes
 	return o
 }

@@ -18,9 +18,7 @@ func summaryLine(out runResult) string {
 	if out.Outcome.Unstarted > 0 {
 		line += fmt.Sprintf("; %s read but not started, with no record", report.Plural(out.Outcome.Unstarted, "URL"))
 	}
-	// Under --throttle auto, a host slowed by its answers was held back by
-	// its window, not by --per-host.
-	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" && out.Outcome.Throttle.Slowed == 0 {
+	if hint := perHostHint(out.PerHost, out.Outcome.HostCapWait, out.Summary.Elapsed); hint != "" {
 		line += "\n" + hint
 	}
 	if t := throttleLine(out.Throttle, out.Outcome.Throttle); t != "" {

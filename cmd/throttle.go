@@ -2,15 +2,24 @@ package cmd
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
+	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/report"
 )
 
 // throttleMode is the value of --throttle: auto or off.
 type throttleMode limiter.Throttle
+
+// The values of --throttle.
+const (
+	throttleOff  = throttleMode(limiter.ThrottleOff)
+	throttleAuto = throttleMode(limiter.ThrottleAuto)
+)
 
 func (m *throttleMode) String() string {
 	if limiter.Throttle(*m) == limiter.ThrottleAuto {
@@ -35,9 +44,9 @@ func (m *throttleMode) Set(s string) error {
 
 // throttleHelp is --throttle's line in --help; docs/throttle.md has the
 // rule's numbers and why.
-const throttleHelp = "auto: each host gets a window of requests in flight, from 2 up to --per-host: +1 per round of answers " +
-	"while its fastest answer stays within 1.2× its best recent latency; ×0.75 when it is slower, ×0.5 on a 429, 503, " +
-	"timeout or reset (docs/throttle.md). off: --per-host whenever there is work"
+const throttleHelp = "auto: each host gets a window of requests in flight, from 2 up to the per-host cap: +1 per round of answers " +
+	"while their lower-quartile latency stays within 1.2× the host's best recent one; ×0.75 after two slower rounds, ×0.5 on a 429, " +
+	"503, timeout or reset (docs/throttle.md). off: the per-host cap whenever there is work"
 
 // watchThrottle has bar's log lines report the hosts' windows, under
 // --throttle auto.
@@ -48,13 +57,10 @@ func watchThrottle(bar *progress, mode throttleMode, cfg *pipeline.Config) {
 }
 
 // throttleLine is the summary's line on what --throttle auto did, "" when
-// it was off.
+// it was off or slowed no host.
 func throttleLine(on bool, r limiter.ThrottleReport) string {
-	if !on {
+	if !on || r.Slowed == 0 {
 		return ""
-	}
-	if r.Slowed == 0 {
-		return "fanout: --throttle auto slowed no host"
 	}
 	hosts := "1 host"
 	if r.Slowed != 1 {
@@ -83,4 +89,47 @@ func roundDuration(d time.Duration) string {
 		return d.Round(100 * time.Millisecond).String()
 	}
 	return d.Round(time.Second).String()
+}
+
+// capacityHelp is --capacity's line in serve's and bench's help.
+const capacityHelp = "the site copes with N requests at once (all its addresses together): a page waits --latency × in-flight/N " +
+	"(at least --latency), and a request arriving with more than 2N in flight gets 503 at once; for --throttle (0: no limit)"
+
+// loadLine says what a site with a capacity saw, from its side.
+func loadLine(capacity int, l siteLoad) string {
+	return fmt.Sprintf("site with capacity %d: %d pages answered, %d 503s (%.1f%%), median wait %gms, peak %d in flight",
+		capacity, l.Answered, l.Rejected, 100*l.RejectedShare, l.MedianWaitMS, l.Peak)
+}
+
+// siteLoad is benchsite.Load in bench's JSON.
+type siteLoad struct {
+	Answered      int     `json:"answered"`
+	Rejected      int     `json:"rejected"` // 503s
+	RejectedShare float64 `json:"rejected_share"`
+	MedianWaitMS  float64 `json:"median_wait_ms"`
+	Peak          int     `json:"peak_in_flight"`
+}
+
+func newSiteLoad(l benchsite.Load) siteLoad {
+	return siteLoad{l.Answered, l.Rejected, l.RejectedShare(), report.Millis(l.MedianWait), l.Peak}
+}
+
+// setThrottle adds to a bench report what the site saw (with --capacity)
+// and what --throttle auto did.
+func (r *benchResult) setThrottle(opts *BenchOptions, sites *benchSites, out runResult) {
+	if opts.Capacity > 0 && sites.site != nil {
+		l := newSiteLoad(sites.site.Load())
+		r.Site = &l
+	}
+	r.Throttle = throttleLine(out.Throttle, out.Outcome.Throttle)
+}
+
+// writeThrottle writes setThrottle's lines of bench's text report.
+func (r *benchResult) writeThrottle(w io.Writer) {
+	if r.Site != nil {
+		fmt.Fprintf(w, "site\t%s\n", strings.TrimPrefix(loadLine(r.Ran.Capacity, *r.Site), "site "))
+	}
+	if r.Throttle != "" {
+		fmt.Fprintf(w, "throttle\t%s\n", strings.TrimPrefix(r.Throttle, "fanout: --throttle auto "))
+	}
 }

@@ -78,8 +78,11 @@ type Options struct {
 	// keeps (--header-field).
 	Exchange     Exchange
 	HeaderFields []string
-	Robots       RobotsRules // robots.txt verdicts; nil: robots.txt is not read
-	ObeyRobots   bool        // with Robots: a disallowed URL is not fetched
+	// Method is GET (the default, "") or HEAD for pages: a HEAD reads no
+	// body, so no title. Read jobs (robots.txt, sitemaps) always GET.
+	Method     string
+	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
+	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
 }
 
 // DefaultMaxBody is the default cap on bytes read per response: 4 MiB.
@@ -206,6 +209,10 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		rctx = traceIP(rctx, res)
 	}
 	req := newGet(rctx, u, len(f.opts.Header)+1)
+	if f.opts.Method == http.MethodHead && j.read == nil { // robots.txt and sitemaps are read with GET
+		req.Method = http.MethodHead
+	}
+	res.Method = req.Method
 	for k, vs := range f.opts.Header {
 		req.Header[k] = vs
 	}

@@ -89,6 +89,7 @@ func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Re
 		}
 		strip = strip || !sameDomain(first, next)
 		nreq := newGet(req.Context(), next, len(headers)+1)
+		nreq.Method = req.Method // GET or HEAD: both kept across a redirect, as net/http keeps them
 		if next.Host == first.Host {
 			nreq.Host = host // -H 'Host: …' goes along within the first URL's host:port, as in curl
 		}

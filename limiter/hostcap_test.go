@@ -21,12 +21,14 @@ func TestHostCapWait(t *testing.T) {
 		{"per-host cap binds", Config{Concurrency: 10, PerHost: 1}, false, true},
 		{"global cap binds", Config{Concurrency: 1}, false, false},
 		{"host rate binds", Config{Concurrency: 10, HostRate: 0.001}, false, false},
+		{"a window below the per-host cap binds", Config{Concurrency: 10, PerHost: 8, Throttle: ThrottleAuto}, false, false},
+		{"a window at the per-host cap binds", Config{Concurrency: 10, PerHost: 1, Throttle: ThrottleAuto}, false, true},
 		{"waiting for input", Config{Concurrency: 10, PerHost: 1}, true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := make(chan input.Target, 2)
-			for i, raw := range []string{"http://a.test/1", "http://a.test/2"} {
+			in := make(chan input.Target, 3)
+			for i, raw := range []string{"http://a.test/1", "http://a.test/2", "http://a.test/3"} {
 				tg, _ := input.Parse([]byte(raw))
 				tg.Seq = i
 				in <- tg
@@ -36,17 +38,28 @@ func TestHostCapWait(t *testing.T) {
 			}
 			l := New(tt.cfg)
 			s := NewScheduler(l, in, 0)
-			_, release, err := s.Next(context.Background())
-			if err != nil {
-				t.Fatal(err)
+			// Targets start until one cannot while the others hold their
+			// slots; the scheduler then waits until the context ends.
+			var releases []func()
+			defer func() {
+				for _, release := range releases {
+					release()
+				}
+			}()
+			for len(releases) < 3 {
+				short, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+				_, release, err := s.Next(short)
+				cancel()
+				if errors.Is(err, context.DeadlineExceeded) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				releases = append(releases, release)
 			}
-			defer release()
-			// The second target cannot start while the first holds its
-			// slot; the scheduler waits until the context ends.
-			short, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-			defer cancel()
-			if tg, _, err := s.Next(short); !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("second target %q started: %v", tg.Raw, err)
+			if len(releases) == 3 {
+				t.Fatal("every target started: nothing held them back")
 			}
 			if got := l.HostCapWait() > 0; got != tt.wantWait {
 				t.Errorf("HostCapWait %v, want a wait counted: %v", l.HostCapWait(), tt.wantWait)

@@ -66,9 +66,9 @@ type Limits struct {
 
 // HostCapWait is how long a Scheduler over these limits waited with
 // targets it held back only because their hosts had PerHost requests in
-// flight: no other host could start, nothing waited for a rate or a pause,
-// and more input would not have helped (the window was full or the input
-// over). When it is most of a run, PerHost is what set the run's pace.
+// flight: no other host could start, nothing waited for a rate or a pause
+// or for a window below PerHost (ThrottleAuto), and more input would not
+// have helped (the window was full or the input over). When it is most of a run, PerHost is what set the run's pace.
 func (l *Limits) HostCapWait() time.Duration { return time.Duration(l.hostCapped.Load()) }
 
 type hostState struct {

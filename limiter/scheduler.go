@@ -290,7 +290,7 @@ func (s *Scheduler) wait(ctx context.Context) error {
 	if s.inDone || s.pending >= s.window || len(s.retries) >= s.window {
 		in = nil
 	}
-	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) {
+	if len(s.parked) > 0 && len(s.timed) == 0 && (s.inDone || s.pending >= s.window) && s.lim.atCeiling(s.parked) {
 		// Held back by per-host caps alone: see Limits.HostCapWait.
 		start := s.now()
 		defer func() { s.lim.hostCapped.Add(int64(s.now().Sub(start))) }()

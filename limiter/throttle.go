@@ -2,6 +2,7 @@ package limiter
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -24,7 +25,7 @@ const (
 	// full --per-host.
 	startWindow = 2
 	// tolerance is how much slower than its best recent latency a host's
-	// fastest answer of a round may be and still count as coping: past it,
+	// lower quartile latency of a round may be and still count as coping: past it,
 	// requests are queuing at the host.
 	tolerance = 1.2
 	// slack is the least rise that counts as one, whatever tolerance says:
@@ -44,6 +45,15 @@ const (
 	// forgetAfter is how long an idle host's slowed window is remembered
 	// before its state may be dropped (it then starts again at startWindow).
 	forgetAfter = time.Minute
+	// smoothing is the weight of the past in a host's usual latency: each
+	// round's quartile moves it 1/smoothing of the way.
+	smoothing = 4
+	// warmUp is how many latencies a host's usual latency needs before it
+	// is a best to compare with: one round of two is too few.
+	warmUp = 16
+	// riseRounds is how many rounds in a row must be too slow for a cut: a
+	// host's own jitter rarely makes two, a queue makes every one.
+	riseRounds = 2
 )
 
 // Cause is why a host's window was cut.
@@ -54,7 +64,7 @@ const (
 	CauseNone    Cause = iota
 	CauseStatus        // a 429 or 503 answer
 	CauseFailure       // a timeout or a reset
-	CauseLatency       // the fastest answer of a round was slower than the host's best by more than the tolerance
+	CauseLatency       // two rounds in a row, the lower quartile latency was slower than the host's best by more than the tolerance
 	numCauses
 )
 
@@ -83,19 +93,27 @@ type Answer struct {
 //     from requests already in flight counts once), and a round is judged
 //     only on requests sent since it began.
 //   - It grows by one only after a whole round (limit() answers to requests
-//     sent since the round began) with no overload, the round's fastest 2xx
-//     answer within tolerance of the best, and the window full at some time
+//     sent since the round began) with no overload, the round's lower quartile
+//     2xx latency within tolerance of the best, and the window full at some time
 //     in the round (a host fanout did not keep busy earns nothing).
+//   - A latency cut needs riseRounds rounds in a row past the tolerance (a
+//     round past it holds the window); the best is the lowest usual
+//     latency (an EWMA of the rounds' lower quartiles) of the last bestFor, and
+//     follows the usual latency until warmUp answers are in, so neither a
+//     host's jitter nor one lucky first answer passes for a queue.
 type window struct {
 	size, max float64
 
-	best   time.Duration // the fastest 2xx answer lately
-	bestAt time.Time
+	usual   time.Duration // the rounds' lower quartile latency, smoothed (EWMA); 0: none yet
+	samples int           // latencies folded into usual
+	high    int           // rounds in a row whose quartile rose past the tolerance
+	best    time.Duration // the lowest usual latency lately
+	bestAt  time.Time
 
-	roundStart time.Time     // answers to requests sent before do not count
-	answers    int           // in this round
-	fastest    time.Duration // fastest 2xx answer in this round; 0: none
-	full       bool          // in flight reached limit() in this round
+	roundStart time.Time       // answers to requests sent before do not count
+	answers    int             // in this round
+	latencies  []time.Duration // of this round's 2xx answers, at most maxSamples
+	full       bool            // in flight reached limit() in this round
 	cutAt      time.Time
 	lastAnswer time.Time
 
@@ -136,29 +154,51 @@ func (w *window) answered(a Answer, now time.Time) {
 	if a.Sent.Before(w.roundStart) {
 		return
 	}
-	if a.Latency > 0 && (w.fastest == 0 || a.Latency < w.fastest) {
-		w.fastest = a.Latency
+	if a.Latency > 0 && len(w.latencies) < maxSamples {
+		w.latencies = append(w.latencies, a.Latency)
 	}
 	if w.answers++; w.answers >= w.limit() {
 		w.endRound(now)
 	}
 }
 
-// endRound judges a whole round: a cut if its fastest answer was too slow,
-// else one more slot if the window was full.
+// endRound judges a whole round: a cut if its lower quartile was too slow
+// for the second round in a row, else one more slot if the window was full
+// and the round was not too slow.
 func (w *window) endRound(now time.Time) {
-	fastest := w.fastest
+	q, n := lowerQuartile(w.latencies), len(w.latencies)
+	rose := q > 0 && w.best > 0 && w.rose(q)
+	if rose {
+		w.high++
+	} else {
+		w.high = 0
+	}
 	switch {
-	case fastest > 0 && w.best > 0 && w.rose(fastest):
+	case w.high >= riseRounds:
 		w.cut(cutOnLatency, CauseLatency, now)
-	case w.full:
+	case w.full && !rose:
 		w.grow(now)
 		fallthrough
 	default:
 		w.newRound(now)
 	}
-	if fastest > 0 && (w.best == 0 || fastest <= w.best || now.Sub(w.bestAt) > bestFor) {
-		w.best, w.bestAt = fastest, now
+	w.learn(q, n, now)
+}
+
+// learn folds a round's lower quartile latency q, of n answers, into the
+// host's usual latency, and that into its best once warmUp answers are in.
+func (w *window) learn(q time.Duration, n int, now time.Time) {
+	if n == 0 {
+		return
+	}
+	if w.usual == 0 {
+		w.usual = q
+	} else {
+		w.usual += (q - w.usual) / smoothing
+	}
+	w.samples += n
+	if w.samples < warmUp || w.usual <= w.best || now.Sub(w.bestAt) > bestFor {
+		w.best, w.bestAt = w.usual, now
 	}
 }
 
@@ -179,7 +219,7 @@ func (w *window) grow(now time.Time) {
 func (w *window) cut(factor float64, why Cause, now time.Time) {
 	w.size = math.Max(1, math.Floor(w.size*factor))
 	w.cuts[why]++
-	w.cutAt = now
+	w.cutAt, w.high = now, 0
 	if w.slowedSince.IsZero() {
 		w.slowedSince = now
 	}
@@ -187,7 +227,7 @@ func (w *window) cut(factor float64, why Cause, now time.Time) {
 }
 
 func (w *window) newRound(now time.Time) {
-	w.roundStart, w.answers, w.fastest, w.full = now, 0, 0, false
+	w.roundStart, w.answers, w.latencies, w.full = now, 0, w.latencies[:0], false
 }
 
 // slowedFor is the time the window has spent below max since a cut, up to
@@ -203,4 +243,16 @@ func (w *window) slowedFor(now time.Time) time.Duration {
 // or idle for forgetAfter since its last answer.
 func (w *window) forgettable(now time.Time) bool {
 	return w.cuts == [numCauses]int{} || now.Sub(w.lastAnswer) >= forgetAfter
+}
+
+// maxSamples bounds the latencies a round keeps for its quartile.
+const maxSamples = 32
+
+// lowerQuartile is the first quartile of ds (sorted in place), 0 for none.
+func lowerQuartile(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[len(ds)/4]
 }

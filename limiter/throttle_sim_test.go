@@ -2,6 +2,7 @@ package limiter
 
 import (
 	"container/heap"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -15,6 +16,11 @@ import (
 type capacityHost struct {
 	base     time.Duration
 	capacity func(now time.Time) int
+	jitter   float64 // each answer takes up to this share longer, at random
+	rand     *rand.Rand
+	// noise, when set, is what a loaded client adds to each latency it
+	// measures (the host's own wait is unchanged).
+	noise time.Duration
 }
 
 // simRun is what the host saw in a simulated run.
@@ -63,6 +69,9 @@ func simulate(h capacityHost, w *window, n int, fixed bool) simRun {
 			r := simReq{sent: now, done: now.Add(time.Millisecond)}
 			if c := h.capacity(now); inFlight <= 2*c {
 				r.latency = h.base * time.Duration(max(inFlight, c)) / time.Duration(c)
+				if h.jitter > 0 {
+					r.latency += time.Duration(h.jitter * h.rand.Float64() * float64(h.base))
+				}
 				r.done = now.Add(r.latency)
 			}
 			heap.Push(&q, r)
@@ -73,6 +82,9 @@ func simulate(h capacityHost, w *window, n int, fixed bool) simRun {
 		now = r.done
 		run.answers++
 		a := Answer{Sent: r.sent, Latency: r.latency}
+		if h.noise > 0 && r.latency > 0 {
+			a.Latency += time.Duration(h.rand.ExpFloat64() * float64(h.noise))
+		}
 		if r.latency == 0 {
 			run.rejected++
 			a.Overload = CauseStatus
@@ -105,6 +117,14 @@ func median(ds []time.Duration) time.Duration {
 func TestWindowOnCapacityHost(t *testing.T) {
 	h := capacityHost{base: 50 * time.Millisecond, capacity: func(time.Time) int { return 4 }}
 	best := simulate(h, newWindowAt(4), 2000, true)
+	for _, noise := range []time.Duration{5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond} {
+		for seed := range uint64(3) {
+			hn := h
+			hn.noise, hn.rand = noise, rand.New(rand.NewPCG(seed, 3))
+			run := simulate(hn, newWindow(8), 2000, false)
+			t.Logf("client noise %v (exponential), seed %d: 503s %d, median %v, %.2f×, peak %d", noise, seed, run.rejected, median(run.latencies), run.elapsed.Seconds()/best.elapsed.Seconds(), run.peak)
+		}
+	}
 	tests := []struct {
 		name   string
 		w      *window
@@ -163,5 +183,25 @@ func TestWindowRecovers(t *testing.T) {
 	}
 	if reached.IsZero() || reached.Sub(raise) > time.Second {
 		t.Errorf("window reached 12 at %v after the raise, want within 1s", reached.Sub(raise))
+	}
+}
+
+// TestWindowOnJitteryHost runs the rule against a host with no capacity
+// limit whose answers take 100 to 200 ms at random: nothing queues, so the
+// window should reach its ceiling and the run take about what a fixed
+// window of that size takes (the rule must not read noise as load).
+func TestWindowOnJitteryHost(t *testing.T) {
+	for _, jitter := range []float64{0.5, 1} {
+		for seed := range uint64(5) {
+			h := capacityHost{base: 100 * time.Millisecond, capacity: func(time.Time) int { return 1000 }, jitter: jitter, rand: rand.New(rand.NewPCG(seed, 2))}
+			fixed := simulate(h, newWindowAt(8), 2000, true)
+			h.rand = rand.New(rand.NewPCG(seed, 2))
+			run := simulate(h, newWindow(8), 2000, false)
+			ratio := run.elapsed.Seconds() / fixed.elapsed.Seconds()
+			t.Logf("jitter %v, seed %d: %.2f× the fixed window's %v; %d limit changes", jitter, seed, ratio, fixed.elapsed, len(run.limits))
+			if ratio > 1.15 {
+				t.Errorf("jitter %v, seed %d: the run took %.2f× a fixed window of 8", jitter, seed, ratio)
+			}
+		}
 	}
 }

@@ -46,9 +46,15 @@ func TestWindowRule(t *testing.T) {
 		{"a rise within the tolerance still grows", 8,
 			[]time.Duration{50 * ms, 59 * ms, 59 * ms},
 			[]int{3, 4, 5}},
-		{"a rise past the tolerance cuts to three quarters", 16,
-			[]time.Duration{50 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms, 70 * ms, 50 * ms},
-			[]int{3, 4, 5, 6, 7, 8, 6, 7}},
+		{"two rounds in a row past the tolerance cut to three quarters", 16,
+			[]time.Duration{50 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms, 70 * ms, 70 * ms, 50 * ms},
+			[]int{3, 4, 5, 6, 7, 8, 8, 6, 7}},
+		{"one round past the tolerance holds the window", 16,
+			[]time.Duration{50 * ms, 50 * ms, 50 * ms, 50 * ms, 50 * ms, 70 * ms, 50 * ms, 70 * ms, 50 * ms},
+			[]int{3, 4, 5, 6, 7, 7, 8, 8, 9}},
+		{"while warming up, the best follows the usual latency: a lucky first answer does not stick", 16,
+			[]time.Duration{10 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms, 100 * ms},
+			[]int{3, 3, 2, 2, 1, 1, 1, 2, 3}},
 		{"an overload halves, and never below 1", 8,
 			[]time.Duration{50 * ms, 50 * ms, 0, 0, 0, 50 * ms},
 			[]int{3, 4, 2, 1, 1, 2}},
@@ -135,18 +141,26 @@ func TestWindowNotFullDoesNotGrow(t *testing.T) {
 // stops being the reference: a host whose pages got slower for good is
 // not cut forever.
 func TestWindowBestExpires(t *testing.T) {
-	w := newWindow(8)
-	now := round(t, w, t0, 10*time.Millisecond)
-	now = round(t, w, now, 10*time.Millisecond) // best 10ms, limit 4
-	now = round(t, w, now, 100*time.Millisecond)
-	if w.limit() != 3 {
-		t.Fatalf("limit %d after a 10× slower round, want 3", w.limit())
+	w := newWindow(64)
+	now := t0
+	for range 5 { // 2+3+4+5+6 = 20 answers: warm
+		now = round(t, w, now, 10*time.Millisecond)
+	}
+	if w.best != 10*time.Millisecond || w.limit() != 7 {
+		t.Fatalf("best %v, limit %d after five rounds of 10ms; want 10ms and 7", w.best, w.limit())
+	}
+	for range 10 { // 10× slower: cut every second round, down to 1
+		now = round(t, w, now, 100*time.Millisecond)
+	}
+	if w.best != 10*time.Millisecond || w.limit() != 1 {
+		t.Fatalf("best %v, limit %d after ten rounds of 100ms; want 10ms and 1", w.best, w.limit())
 	}
 	now = now.Add(bestFor)
-	now = round(t, w, now, 100*time.Millisecond) // cut once more, and 100ms is the new best
-	round(t, w, now, 100*time.Millisecond)
-	if w.best != 100*time.Millisecond || w.limit() != 3 {
-		t.Errorf("best %v, limit %d; want 100ms, and growth again from 2 to 3", w.best, w.limit())
+	for range 4 {
+		now = round(t, w, now, 100*time.Millisecond)
+	}
+	if w.best < 90*time.Millisecond || w.limit() < 3 {
+		t.Errorf("best %v, limit %d once the 10ms best expired; want about 100ms, and growth again", w.best, w.limit())
 	}
 }
 

@@ -29,6 +29,22 @@ func (l *Limits) slots(h *hostState) int {
 	return l.cfg.PerHost
 }
 
+// atCeiling reports whether every host in keys is held back by PerHost
+// itself, not by a window below it.
+func (l *Limits) atCeiling(keys map[string]bool) bool {
+	if l.cfg.Throttle != ThrottleAuto {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for key := range keys {
+		if h := l.hosts[key]; h != nil && h.win != nil && h.win.limit() < int(h.win.max) {
+			return false
+		}
+	}
+	return true
+}
+
 // wakeIfRoom wakes whoever was refused a slot of host key, if there is room
 // now: waiters on h.wake, and the Scheduler through takeFreed. l.mu is
 // held.

@@ -162,6 +162,7 @@ var Fields = []Field{
 	{"headers", StringMap, Ops, func(r *Result) Value {
 		return Value{Type: StringMap, Map: r.Headers, Null: r.Headers == nil}
 	}},
+	{"method", String, Added, func(r *Result) Value { return known(r.Method) }},
 }
 
 // tlsValue is the tls field: null without a TLS connection.

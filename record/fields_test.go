@@ -54,6 +54,7 @@ func TestGetReadsItsField(t *testing.T) {
 		"ip": func(r *Result) { r.IP = "127.0.0.1:80" }, "server": func(r *Result) { r.Server = "s" },
 		"tls": func(r *Result) { r.TLS = &TLS{Version: "TLS 1.3"} }, "hash": func(r *Result) { r.Hash = "ab" },
 		"headers": func(r *Result) { r.Headers = map[string]string{"x-cache": "HIT"} },
+		"method":  func(r *Result) { r.Method = "HEAD" },
 	}
 	for _, f := range Fields {
 		setter, ok := set[f.Name]

@@ -5,8 +5,6 @@
 package record
 
 import (
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -84,6 +82,9 @@ type Result struct {
 	TLS     *TLS              `json:"tls"`
 	Hash    string            `json:"hash"`
 	Headers map[string]string `json:"headers"`
+	// Method is the request's method, in the record with -X HEAD (a
+	// HEAD's record has no title and size 0: no body was read).
+	Method string `json:"method"`
 
 	// Seq is the target's position in the run's input, for reports that
 	// keep input order. It is not part of the record.
@@ -138,13 +139,4 @@ func (r *Result) Failed() bool { return r.ErrorKind != "" }
 // RedactedURL is the record's URL with any password replaced by "xxxxx"
 // (url.URL.Redacted), for summaries and messages: the record itself keeps
 // the line as given.
-func (r *Result) RedactedURL() string {
-	if !strings.Contains(r.URL, "@") {
-		return r.URL
-	}
-	u, err := url.Parse(r.URL)
-	if err != nil || u.User == nil {
-		return r.URL
-	}
-	return u.Redacted()
-}
+func (r *Result) RedactedURL() string { return RedactURL(r.URL) }

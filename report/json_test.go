@@ -50,6 +50,7 @@ type oracleRecord struct {
 	TLS         *oracleTLS          `json:"tls"`
 	Hash        *string             `json:"hash"`
 	Headers     map[string]string   `json:"headers"`
+	Method      *string             `json:"method"`
 }
 
 // oracleTLS is the tls object as docs/ops.md says it.
@@ -97,7 +98,7 @@ func oracle(r *record.Result) oracleRecord {
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),
 		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From),
-		IP: s(r.IP), Server: s(r.Server), Hash: s(r.Hash), Headers: r.Headers}
+		IP: s(r.IP), Server: s(r.Server), Hash: s(r.Hash), Headers: r.Headers, Method: s(r.Method)}
 	if c := r.TLS; c != nil {
 		o.TLS = &oracleTLS{Version: s(c.Version), Cipher: s(c.Cipher), Subject: s(c.Subject), Issuer: s(c.Issuer), DNSNames: c.DNSNames,
 			NotBefore: oracleTime(c.NotBefore), NotAfter: oracleTime(c.NotAfter), DaysLeft: c.DaysLeft, Verified: c.Verified}
@@ -136,7 +137,7 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 		{URL: "https://a/", Status: 200, IP: "127.0.0.1:443", Server: "nginx <1>", Hash: "e3b0", Headers: map[string]string{"x-cache": "HIT", "b": ""},
 			TLS: &record.TLS{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Subject: "a\u2028", Issuer: "CA", DNSNames: []string{"a", "*.a"},
 				NotBefore: at, NotAfter: at.Add(90 * 24 * time.Hour), DaysLeft: -3, Verified: true}},
-		{URL: "https://a/", TLS: &record.TLS{Subject: "x"}},
+		{URL: "https://a/", TLS: &record.TLS{Subject: "x"}, Method: "HEAD"},
 		{URL: "u", ErrorKind: record.KindRobots, Error: "disallowed by robots.txt", RobotsTxt: "disallowed", Page: record.Page{OG: map[string]string{}}},
 	}
 	for i, r := range tests {

@@ -35,6 +35,7 @@ type Summary struct {
 	StatusOther int
 	Failed      int // an error kind other than canceled
 	Canceled    int
+	Filtered    int   // results counted but not written (--match-status, --filter-status)
 	Requests    int   // attempts made, retries included
 	Bytes       int64 // body bytes read
 	ByStatus    map[int]int
@@ -147,6 +148,7 @@ type summaryHead struct {
 }
 
 type summaryTail struct {
+	Filtered       int         `json:"filtered,omitempty"` // not written (--match-status, --filter-status)
 	Requests       int         `json:"requests"`
 	Bytes          int64       `json:"bytes"`
 	ElapsedMS      float64     `json:"elapsed_ms"`
@@ -175,7 +177,7 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 		head.ByError[string(kind)] = n
 	}
 	tail := summaryTail{
-		Requests: s.Requests, Bytes: s.Bytes,
+		Filtered: s.Filtered, Requests: s.Requests, Bytes: s.Bytes,
 		ElapsedMS: Millis(s.Elapsed), RequestsPerSec: round(s.RequestsPerSec(), 1),
 		LatencyMS: latencyJSON{
 			P50: Millis(s.Latency.Quantile(0.5)), P90: Millis(s.Latency.Quantile(0.9)),
@@ -272,6 +274,9 @@ func (s *Summary) Line() string {
 	if s.Canceled > 0 {
 		fmt.Fprintf(&b, "; %d canceled", s.Canceled)
 	}
+	if s.Filtered > 0 {
+		fmt.Fprintf(&b, "; %d filtered out", s.Filtered)
+	}
 	fmt.Fprintf(&b, "; %s, p50 %s, p99 %s", Plural(s.Requests, "request"),
 		s.Latency.Quantile(0.5).Round(100*time.Microsecond), s.Latency.Quantile(0.99).Round(100*time.Microsecond))
 	return b.String()
@@ -283,6 +288,9 @@ func (s *Summary) Line() string {
 func (s *Summary) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "URLs\t%d\t(%s)\n", s.Total, s.Counts())
+	if s.Filtered > 0 {
+		fmt.Fprintf(tw, "filtered out\t%d\t(counted, not written)\n", s.Filtered)
+	}
 	fmt.Fprintf(tw, "requests\t%d\t(%.1f/s)\n", s.Requests, s.RequestsPerSec())
 	fmt.Fprintf(tw, "elapsed\t%s\t\n", s.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(tw, "latency\tp50 %s\tp90 %s\tp99 %s\tmax %s\n", s.Latency.Quantile(0.5), s.Latency.Quantile(0.9), s.Latency.Quantile(0.99), s.Latency.Max())

@@ -43,6 +43,10 @@ type Writer struct {
 	// Now stamps each result's FetchedAt as it arrives, unless set
 	// already; nil is time.Now.
 	Now func() time.Time
+	// Filter says which records are written (--match-status,
+	// --filter-status); the summary, the store and the progress count
+	// every result, and the summary counts those left out.
+	Filter StatusFilter
 
 	buf      bytes.Buffer
 	first    bool
@@ -134,6 +138,10 @@ func (w *Writer) finish(start time.Time) (*Summary, error) {
 // mode in input order.
 func (w *Writer) emit(r *record.Result) {
 	w.sum.Add(r)
+	if !w.Filter.Keeps(r) {
+		w.sum.Filtered++
+		return
+	}
 	if w.outErr != nil {
 		return
 	}

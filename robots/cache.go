@@ -27,10 +27,14 @@ const MaxTTL = 24 * time.Hour
 
 // Config configures a Cache. Zero values take the defaults given.
 type Config struct {
-	Token    string           // the product token groups are matched on; default "fanout"
-	TTL      time.Duration    // how long fetched rules are kept; default and at most MaxTTL
-	Retry    time.Duration    // how long an unreachable robots.txt disallows all before it is fetched again; default 1 minute
-	MaxHosts int              // origins kept at most, least recently used dropped first; default 10,000
+	Token    string        // the product token groups are matched on; default "fanout"
+	TTL      time.Duration // how long fetched rules are kept; default and at most MaxTTL
+	Retry    time.Duration // how long an unreachable robots.txt disallows all before it is fetched again; default 1 minute
+	MaxHosts int           // origins kept at most, least recently used dropped first; default 10,000
+	// MaxBytes bounds the memory of the rules kept, all origins together
+	// (Rules.Size each), least recently used dropped first; default 64 MiB.
+	// One robots.txt of MaxBytes (512 KiB) of short rules takes about 2 MB.
+	MaxBytes int64
 	Now      func() time.Time // the clock; default time.Now
 	// Fetched, if set, hears of every robots.txt fetched (u is its URL)
 	// and the rules it gave, before any caller gets them: a run lowers
@@ -44,7 +48,9 @@ type Config struct {
 // fetch. Following RFC 9309: a 2xx status gives the file's rules; a 4xx, or
 // ErrUnavailable, allows everything; a 5xx or no response disallows
 // everything until Config.Retry has passed. A Cache is safe for concurrent
-// use; its memory is bounded by Config.MaxHosts.
+// use; its memory is bounded by Config.MaxHosts and Config.MaxBytes: a
+// host whose rules were dropped has its robots.txt fetched again when next
+// asked about.
 type Cache struct {
 	fetch Fetch
 	cfg   Config
@@ -52,6 +58,7 @@ type Cache struct {
 	mu      sync.Mutex
 	entries map[string]*entry
 	lru     *list.List // of *entry, most recently used first
+	bytes   int64      // the Size of every entry's rules
 }
 
 type entry struct {
@@ -75,6 +82,9 @@ func NewCache(fetch Fetch, cfg Config) *Cache {
 	}
 	if cfg.MaxHosts <= 0 {
 		cfg.MaxHosts = 10_000
+	}
+	if cfg.MaxBytes <= 0 {
+		cfg.MaxBytes = 64 << 20
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -139,16 +149,31 @@ func (c *Cache) Rules(ctx context.Context, u *url.URL) (*Rules, error) {
 // recently used when full. c.mu is held.
 func (c *Cache) insert(key string) *entry {
 	if old := c.entries[key]; old != nil {
-		c.lru.Remove(old.elem)
+		c.remove(old)
 	}
 	e := &entry{key: key, done: make(chan struct{})}
 	e.elem = c.lru.PushFront(e)
 	c.entries[key] = e
-	for len(c.entries) > c.cfg.MaxHosts {
-		last := c.lru.Remove(c.lru.Back()).(*entry)
-		delete(c.entries, last.key) // a fetch in flight still closes done
-	}
+	c.evict()
 	return e
+}
+
+// evict drops the least recently used entries while there are more than
+// MaxHosts or their rules take more than MaxBytes; the most recent one
+// stays. c.mu is held.
+func (c *Cache) evict() {
+	for c.lru.Len() > 1 && (len(c.entries) > c.cfg.MaxHosts || c.bytes > c.cfg.MaxBytes) {
+		c.remove(c.lru.Back().Value.(*entry)) // a fetch in flight still closes done
+	}
+}
+
+// remove drops e from the cache. c.mu is held.
+func (c *Cache) remove(e *entry) {
+	c.lru.Remove(e.elem)
+	delete(c.entries, e.key)
+	if e.rules != nil {
+		c.bytes -= e.rules.Size()
+	}
 }
 
 // load fetches e's robots.txt and settles e.
@@ -177,12 +202,15 @@ func (c *Cache) load(ctx context.Context, e *entry, u *url.URL) (*Rules, error) 
 	defer close(e.done)
 	if canceled {
 		if c.entries[e.key] == e {
-			c.lru.Remove(e.elem)
-			delete(c.entries, e.key)
+			c.remove(e)
 		}
 		return nil, ctx.Err()
 	}
 	e.rules, e.expires = rules, c.cfg.Now().Add(ttl)
+	if c.entries[e.key] == e { // not dropped while it was fetched
+		c.bytes += rules.Size()
+		c.evict()
+	}
 	return rules, nil
 }
 

@@ -8,6 +8,7 @@ package robots
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,19 @@ type Rules struct {
 	// Sitemaps are the Sitemap lines' URLs, in the order written, whatever
 	// the group.
 	Sitemaps []string
+	size     int64 // about the bytes these Rules take (Size)
 }
+
+// Size is about how many bytes of memory r takes: what a Cache counts
+// against Config.MaxBytes.
+func (r *Rules) Size() int64 { return r.size }
+
+// The bytes a Rules takes besides its patterns: the struct, and per rule
+// or sitemap a slice element, a string header and allocation rounding.
+const (
+	rulesBytes   = 128
+	perRuleBytes = 48
+)
 
 type rule struct {
 	pattern string // normalized: non-ASCII bytes and %xx escapes as %XX
@@ -38,11 +51,11 @@ type rule struct {
 
 // AllowAll returns Rules that allow every path: robots.txt was unavailable
 // (a 4xx status, or too many redirects).
-func AllowAll() *Rules { return &Rules{} }
+func AllowAll() *Rules { return &Rules{size: rulesBytes} }
 
 // DisallowAll returns Rules that disallow every path but /robots.txt:
 // robots.txt was unreachable (a 5xx status, or no response).
-func DisallowAll() *Rules { return &Rules{disallowAll: true} }
+func DisallowAll() *Rules { return &Rules{disallowAll: true, size: rulesBytes} }
 
 // Parse reads body, a robots.txt, for the crawler whose product token is
 // token (matched without regard to case): the rules of every group naming
@@ -78,7 +91,7 @@ func Parse(body []byte, token string) *Rules {
 				forOwn, forStar = false, false
 			}
 			inAgents = true
-			switch agent := productToken(value); {
+			switch agent := productToken(string(value)); {
 			case agent == "*":
 				forStar = true
 			case agent != "" && strings.EqualFold(agent, token):
@@ -89,19 +102,19 @@ func Parse(body []byte, token string) *Rules {
 			// section 2.2.4: other records must not interfere with
 			// groups), as in Google's parser; an empty one too.
 			inAgents = false
-			if value != "" {
-				r := rule{pattern: normalize(value), allow: key == "allow"}
+			if len(value) > 0 && (forOwn || forStar) { // a rule for no one is not kept
+				r := rule{pattern: normalize(string(value)), allow: key == "allow"}
 				own.add(forOwn, r)
 				star.add(forStar, r)
 			}
 		case "crawl-delay":
-			if d, ok := crawlDelay(value); ok {
+			if d, ok := crawlDelay(string(value)); ok {
 				own.delay(forOwn, d)
 				star.delay(forStar, d)
 			}
 		case "sitemap":
-			if value != "" {
-				sitemaps = append(sitemaps, value)
+			if len(value) > 0 {
+				sitemaps = append(sitemaps, string(value))
 			}
 		}
 	}
@@ -109,7 +122,14 @@ func Parse(body []byte, token string) *Rules {
 	if ownSeen {
 		g = own
 	}
-	return &Rules{rules: g.rules, CrawlDelay: g.crawlDelay, Sitemaps: sitemaps}
+	r := &Rules{rules: slices.Clip(g.rules), CrawlDelay: g.crawlDelay, Sitemaps: slices.Clip(sitemaps), size: rulesBytes}
+	for _, x := range r.rules {
+		r.size += int64(len(x.pattern)) + perRuleBytes
+	}
+	for _, s := range r.Sitemaps {
+		r.size += int64(len(s)) + perRuleBytes
+	}
+	return r
 }
 
 // groupRules gathers the rules of every group that applies to one agent:
@@ -131,25 +151,49 @@ func (g *groupRules) delay(on bool, d time.Duration) {
 	}
 }
 
-// splitLine splits a line into its lower-case key and its value, without the
-// comment and surrounding white space. ok is false for a line without a
-// colon (blank lines and comments included).
-func splitLine(line []byte) (key, value string, ok bool) {
+// splitLine splits a line into its key, as lineKey names it, and its
+// value, without the comment and surrounding white space. ok is false for
+// a line without a colon (blank lines and comments included). It
+// allocates nothing: a robots.txt of 512 KiB has tens of thousands of
+// lines, most of them for other crawlers.
+func splitLine(line []byte) (key string, value []byte, ok bool) {
 	if i := bytes.IndexByte(line, '#'); i >= 0 {
 		line = line[:i]
 	}
 	k, v, ok := bytes.Cut(line, []byte(":"))
 	if !ok {
-		return "", "", false
+		return "", nil, false
 	}
-	key = strings.ToLower(string(bytes.TrimSpace(k)))
-	switch key { // common misspellings, accepted as Google's parser does
-	case "useragent", "user agent":
-		key = "user-agent"
-	case "dissallow", "dissalow", "disalow", "diasllow", "disallaw":
-		key = "disallow"
+	return lineKey(bytes.TrimSpace(k)), bytes.TrimSpace(v), true
+}
+
+// lineKey is the key k names, lower-case: user-agent, allow, disallow,
+// crawl-delay or sitemap, common misspellings accepted as Google's parser
+// does; "" for any other.
+func lineKey(k []byte) string {
+	var buf [16]byte
+	if len(k) > len(buf) {
+		return ""
 	}
-	return key, string(bytes.TrimSpace(v)), true
+	for i, c := range k {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(k)]) {
+	case "user-agent", "useragent", "user agent":
+		return "user-agent"
+	case "allow":
+		return "allow"
+	case "disallow", "dissallow", "dissalow", "disalow", "diasllow", "disallaw":
+		return "disallow"
+	case "crawl-delay":
+		return "crawl-delay"
+	case "sitemap":
+		return "sitemap"
+	}
+	return ""
 }
 
 // productToken is the leading product token of a user-agent line's value

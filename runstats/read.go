@@ -183,7 +183,10 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at FROM results`)
+	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, depth, "from" FROM results`)
+	if err != nil { // a store made before fanout crawl has no depth and from
+		rows, err = db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, NULL, NULL FROM results`)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: not a fanout store: %w", path, err)
 	}
@@ -194,11 +197,17 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 			status      sql.NullInt64
 			msg, kind   sql.NullString
 			fetchedText string
+			depth       sql.NullInt64
+			from        sql.NullString
 		)
-		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText); err != nil {
+		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		rec.Status, rec.Error, rec.ErrorKind = int(status.Int64), msg.String, record.Kind(kind.String)
+		if depth.Valid {
+			d := int(depth.Int64)
+			rec.Depth, rec.From = &d, from.String
+		}
 		fetched, err := time.Parse(time.RFC3339Nano, fetchedText)
 		if err != nil {
 			return fmt.Errorf("%s: fetched_at of %s: %w", path, rec.URL, err)

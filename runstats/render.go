@@ -23,6 +23,7 @@ type Report struct {
 	Hosts         HostsInfo
 	Slowest       []Host
 	MostFailing   []Host
+	Crawl         *Crawl // records of fanout crawl: depths and broken links (links.go)
 	// Flags are the run's flags as given, when known (scrape --html).
 	Flags []Flag
 	// Sources names what was read.
@@ -107,6 +108,7 @@ type reportJSON struct {
 	Slowest       []Host          `json:"slowest_hosts"`
 	MostFailing   []Host          `json:"most_failing_hosts"`
 	Latency       []LatencyBar    `json:"latency_histogram"`
+	Crawl         *Crawl          `json:"crawl,omitempty"`
 	Flags         []Flag          `json:"flags,omitempty"`
 	Sources       []string        `json:"sources,omitempty"`
 }
@@ -116,7 +118,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	out := reportJSON{
 		Summary: r.Summary, StatusClasses: r.StatusClasses, Errors: nonNil(r.Errors),
 		Hosts: r.Hosts, Slowest: nonNil(r.Slowest), MostFailing: nonNil(r.MostFailing),
-		Latency: nonNil(r.Latency), Flags: r.Flags, Sources: r.Sources,
+		Latency: nonNil(r.Latency), Crawl: r.Crawl, Flags: r.Flags, Sources: r.Sources,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -161,7 +163,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	writeHosts(w, "slowest hosts (by p50)", r.Slowest)
 	writeHosts(w, "most failing hosts", r.MostFailing)
 	fmt.Fprintf(w, "\n%s\n", r.Hosts.note())
-	return nil
+	return r.Crawl.writeText(w)
 }
 
 // writeClassExamples lists each status class with URLs, and its examples.

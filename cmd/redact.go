@@ -1,0 +1,70 @@
+package cmd
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/record"
+)
+
+// One rule for secrets in flags (docs/report.md, "Secrets"): wherever a
+// flag's value is shown to a person or written to a file made to be
+// shared (the report page's flags table, errors, summaries), credential
+// headers (record.SecretHeader) and URL passwords (-u, -x) are shown as
+// record.Redacted. The resume line is the one exception: it is a command
+// to run, so it holds them as given, and a line before it says so.
+
+// shownValue is f's value as shown to a person or in a shared file.
+func shownValue(f *pflag.Flag) string {
+	switch v := f.Value.(type) {
+	case *headerList:
+		return v.redacted()
+	case pflag.SliceValue:
+		var vals []string
+		for _, s := range v.GetSlice() {
+			vals = append(vals, record.RedactURL(s))
+		}
+		return "[" + strings.Join(vals, ",") + "]"
+	}
+	return record.RedactURL(f.Value.String())
+}
+
+// resumeSecrets names the secrets a resume command built from flags holds
+// in clear: credential headers, a proxy's password, passwords in -u URLs.
+func resumeSecrets(flags *pflag.FlagSet) []string {
+	var secrets []string
+	flags.Visit(func(f *pflag.Flag) {
+		switch v := f.Value.(type) {
+		case *headerList:
+			for name := range v.h {
+				if record.SecretHeader(name) {
+					secrets = append(secrets, "-H "+name)
+				}
+			}
+		case *proxyURL:
+			if _, ok := v.u.User.Password(); ok {
+				secrets = append(secrets, "the --proxy password")
+			}
+		case pflag.SliceValue:
+			for _, s := range v.GetSlice() {
+				if record.RedactURL(s) != s {
+					secrets = append(secrets, fmt.Sprintf("the --%s password", f.Name))
+					break
+				}
+			}
+		}
+	})
+	return secrets
+}
+
+// resumeNote is the line printed before a resume command that holds
+// secrets, or "".
+func resumeNote(secrets []string) string {
+	if len(secrets) == 0 {
+		return ""
+	}
+	return "fanout: the command below holds " + strings.Join(secrets, ", ") +
+		" in clear, so that it works as printed: keep it private"
+}
