@@ -32,33 +32,52 @@ func (p *Plan) Add(key string) {
 
 // ShardTotals is one shard's line of a plan.
 type ShardTotals struct {
-	Hosts, URLs int
+	Index, Hosts, URLs int
 }
 
-// Totals returns the hosts and URLs of every shard, by index.
+// Totals returns the hosts and URLs of every shard that has any, by index:
+// one entry per host at most, however many shards there are.
 func (p *Plan) Totals() []ShardTotals {
-	t := make([]ShardTotals, p.Count)
+	by := map[int]*ShardTotals{}
+	at := func(i int) *ShardTotals {
+		if by[i] == nil {
+			by[i] = &ShardTotals{Index: i}
+		}
+		return by[i]
+	}
 	for key, n := range p.hosts {
-		s := &t[Of(key, p.Count)]
+		s := at(Of(key, p.Count))
 		s.Hosts++
 		s.URLs += n
 	}
-	t[0].URLs += p.invalid
+	if p.invalid > 0 {
+		at(0).URLs += p.invalid
+	}
+	t := make([]ShardTotals, 0, len(by))
+	for _, s := range by {
+		t = append(t, *s)
+	}
+	slices.SortFunc(t, func(a, b ShardTotals) int { return a.Index - b.Index })
 	return t
 }
 
-// WriteText writes the plan for people: a line per shard (hosts, URLs),
-// then every host of shard only (all shards when only < 0) with its URL
-// count, most URLs first.
+// WriteText writes the plan for people: a line per shard that has URLs
+// (hosts, URLs), and for shard only even if it has none, then every host
+// of shard only (all shards when only < 0) with its URL count, most URLs
+// first.
 func (p *Plan) WriteText(w io.Writer, only int) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "shard\thosts\tURLs\t")
-	for i, s := range p.Totals() {
+	totals := p.Totals()
+	if i, found := slices.BinarySearchFunc(totals, only, func(s ShardTotals, i int) int { return s.Index - i }); only >= 0 && !found {
+		totals = slices.Insert(totals, i, ShardTotals{Index: only})
+	}
+	for _, s := range totals {
 		mark := ""
-		if i == only {
+		if s.Index == only {
 			mark = " <"
 		}
-		fmt.Fprintf(tw, "%d/%d\t%d\t%d\t%s\n", i, p.Count, s.Hosts, s.URLs, mark)
+		fmt.Fprintf(tw, "%d/%d\t%d\t%d\t%s\n", s.Index, p.Count, s.Hosts, s.URLs, mark)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

@@ -23,7 +23,7 @@ type Spec struct {
 // given in the environment (JOB_COMPLETION_INDEX).
 var ErrNoIndex = errors.New("no shard index: give i/N, or set JOB_COMPLETION_INDEX")
 
-// maxCount bounds N: jump hash returns an int32 bucket.
+// maxCount bounds N: 2^31 buckets, as Lamping and Veach state jump hash.
 const maxCount = 1 << 31
 
 // Parse reads "i/N" (0 ≤ i < N), or "N" alone, whose index then comes from
@@ -63,7 +63,7 @@ func (s Spec) Keeps(key string) bool {
 
 // Of is the shard of host key key among n (n ≥ 1): Jump(FNV1a64(key), n).
 func Of(key string, n int) int {
-	return int(Jump(FNV1a64(key), int32(min(n, maxCount-1))))
+	return int(Jump(FNV1a64(key), int64(min(n, maxCount))))
 }
 
 // FNV-1a 64 parameters (Fowler, Noll, Vo; IETF draft-eastlake-fnv).
@@ -86,12 +86,12 @@ func FNV1a64(s string) uint64 {
 // Memory, Consistent Hash Algorithm", 2014): the bucket in [0, n) of key,
 // such that growing n to n+1 moves a key only into the new bucket, and
 // only 1/(n+1) of keys move. n < 1 is taken as 1.
-func Jump(key uint64, n int32) int32 {
+func Jump(key uint64, n int64) int64 {
 	var b, j int64 = -1, 0
-	for j < int64(max(n, 1)) {
+	for j < max(n, 1) {
 		b = j
 		key = key*2862933555777941757 + 1
 		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
 	}
-	return int32(b)
+	return b
 }

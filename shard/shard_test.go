@@ -1,8 +1,10 @@
 package shard
 
 import (
+	"fmt"
 	"hash/fnv"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -45,8 +47,8 @@ func TestJump(t *testing.T) {
 	tests := []struct {
 		name string
 		key  uint64
-		n    int32
-		want int32
+		n    int64
+		want int64
 	}{
 		{"one bucket", 1, 1, 0},
 		{"42 in 57", 42, 57, 43},
@@ -84,7 +86,7 @@ func TestJump(t *testing.T) {
 // 1/(n+1) of the keys move.
 func TestJumpMovesFewKeys(t *testing.T) {
 	const keys = 20000
-	for _, n := range []int32{1, 3, 4, 9, 31} {
+	for _, n := range []int64{1, 3, 4, 9, 31} {
 		moved := 0
 		for k := range keys {
 			key := FNV1a64("host" + strings.Repeat("x", k%7) + string(rune('a'+k%26)) + itoa(k) + ":443")
@@ -210,5 +212,31 @@ func TestREADMEVectors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPlanListsOnlyShardsWithURLs checks that a plan over millions of
+// shards holds and prints one line per shard that has URLs (and the one
+// asked for), not one per shard.
+func TestPlanListsOnlyShardsWithURLs(t *testing.T) {
+	for _, n := range []int{4_000_000, 1 << 31} {
+		plan := NewPlan(n)
+		for _, key := range []string{"a.test:443", "b.test:443", "c.test:80"} {
+			plan.Add(key)
+		}
+		plan.Add("")
+		if got := len(plan.Totals()); got > 4 {
+			t.Errorf("%d shards: %d totals for 3 hosts and an invalid line", n, got)
+		}
+		var b strings.Builder
+		if err := plan.WriteText(&b, 7); err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Count(b.String(), "\n"); lines > 12 {
+			t.Errorf("%d shards: %d lines of plan:\n%.500s", n, lines, b.String())
+		}
+		if want := regexp.MustCompile(fmt.Sprintf(`\b7/%d +0 +0 <`, n)); !want.MatchString(b.String()) {
+			t.Errorf("%d shards: the shard asked for is not listed as %q:\n%s", n, want, b.String())
+		}
 	}
 }
