@@ -61,6 +61,7 @@ func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) e
 	opts.CrawlFlags.AddFlags(f)
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
+	opts.addVerboseFlag(f)
 	opts.RunFlags.AddFlags(f)
 	opts.addOutputFlags(f)
 	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "a seed, repeatable")

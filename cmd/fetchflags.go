@@ -27,6 +27,7 @@ type FetchFlags struct {
 	Method       string
 	Proxy        proxyURL
 	Resolvers    resolverList
+	Verbose      bool // -v: scrape, crawl and sitemap only (verbose.go)
 }
 
 // newFetchFlags returns scrape's defaults; the User-Agent names this

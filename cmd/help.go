@@ -25,7 +25,7 @@ var scrapeFlagGroups = []flagGroup{
 	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
 	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "http1", "method", "proxy", "resolver"}},
-	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "match-status", "filter-status", "db", "resume", "quiet", "progress", "html"}},
+	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "match-status", "filter-status", "db", "resume", "quiet", "verbose", "progress", "html"}},
 	{"Run control", []string{"deadline", "fail-fast"}},
 }
 

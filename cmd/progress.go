@@ -324,15 +324,8 @@ func (p *progress) note(line string) {
 // robots.txt asks for, since that host's URLs then take at least that long
 // each, whatever --rate and -c say.
 func noteSlowed(errOut io.Writer, bar *progress) func(string, time.Duration) {
-	var mu sync.Mutex
+	note := noteOn(errOut, bar)
 	return func(host string, every time.Duration) {
-		line := fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every)
-		if bar != nil {
-			bar.note(line)
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		fmt.Fprintln(errOut, line)
+		note(fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every))
 	}
 }

@@ -93,6 +93,9 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err := checkReportInputs(ctx, opts.IO.ErrOut, st); err != nil {
 		return err
 	}
+	if st.TooLong > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)
+	}
 	if st.Malformed > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
 	}

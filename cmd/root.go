@@ -75,6 +75,10 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
+	// -v before any command is --version, as cobra and most tools make
+	// it, so `fanout -v` keeps working; after scrape, crawl or sitemap it
+	// is --verbose (verbose.go). The help says both.
+	root.Flags().BoolP("version", "v", false, "print the version (after scrape, crawl or sitemap, -v is --verbose)")
 	root.SuggestionsMinimumDistance = 2
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)

@@ -85,6 +85,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 	f := c.Flags()
 	opts.LimitFlags.AddFlags(f)
 	opts.FetchFlags.AddFlags(f)
+	opts.addVerboseFlag(f)
 	opts.RunFlags.AddFlags(f)
 	opts.addOutputFlags(f)
 	f.BoolVar(&opts.Resume, "resume", false, "with --db: skip URLs that already have a final result there")
@@ -209,6 +210,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if !opts.Quiet {
 		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
 	}
+	cfg.Fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, bar)
 	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	if opts.crawl != nil {

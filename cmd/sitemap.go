@@ -84,6 +84,7 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 	f.StringVarP(&opts.Output, "output", "o", "", "write to FILE instead of standard output")
 	opts.LimitFlags.addAdmissionFlags(f)
 	opts.FetchFlags.AddFlags(f)
+	opts.addVerboseFlag(f)
 	setFlagHelp(c, nil, map[string][]string{"format": {"text\tone URL per line", "jsonl\turl and lastmod per line"}})
 	return c
 }
@@ -117,7 +118,9 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 			return err
 		}
 	}
-	f := pipeline.NewFetcher(pipeline.Config{Limits: opts.LimitFlags.Options(), Fetch: opts.FetchFlags.Options()})
+	fetch := opts.FetchFlags.Options()
+	fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, nil)
+	f := pipeline.NewFetcher(pipeline.Config{Limits: opts.LimitFlags.Options(), Fetch: fetch})
 	defer f.Close()
 
 	locs := []string{opts.Source}

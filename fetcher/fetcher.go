@@ -80,7 +80,10 @@ type Options struct {
 	HeaderFields []string
 	// Method is GET (the default, "") or HEAD for pages: a HEAD reads no
 	// body, so no title. Read jobs (robots.txt, sitemaps) always GET.
-	Method     string
+	Method string
+	// Attempted, when set, is told of every attempt as it ends (-v); it
+	// is called from the goroutines making attempts, concurrently.
+	Attempted  func(Attempt)
 	Robots     RobotsRules // robots.txt verdicts; nil: robots.txt is not read
 	ObeyRobots bool        // with Robots: a disallowed URL is not fetched
 }
@@ -191,7 +194,7 @@ func (f *Fetcher) acquire(ctx context.Context, u *url.URL) (func(), error) {
 // failure, and (when traced) whether a connection was made. A Read job's
 // body goes to its read function (handOver), not into res. *release ends
 // the admission the attempt holds; each redirect hop replaces it (see do).
-func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func(), traced bool) (end attemptEnd) {
+func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func(), traced bool, w *attemptWatch) (end attemptEnd) {
 	res := &j.Result
 	res.Status, res.Title, res.HasTitle, res.FinalURL, res.Redirects, res.FirstStatus = 0, "", false, "", 0, 0
 	res.ContentType, res.Size, res.Truncated, res.Error, res.ErrorKind = "", 0, false, "", ""
@@ -201,9 +204,9 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 
 	actx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
-	rctx := actx
+	rctx := w.trace(actx)
 	if traced {
-		rctx = traceConnection(actx, &end)
+		rctx = traceConnection(rctx, &end)
 	}
 	if f.opts.Exchange&ExchangeIP != 0 {
 		rctx = traceIP(rctx, res)

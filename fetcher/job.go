@@ -105,7 +105,8 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 		release = rel
 	}
 	u := j.url
-	end := f.attempt(ctx, j, u, &release, j.target.Bare && u.Scheme == "https")
+	w := f.newWatch()
+	end := f.attempt(ctx, j, u, &release, j.target.Bare && u.Scheme == "https", w)
 	j.lastErr = end.err
 	retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
 	if retryAfter > 0 && f.gate != nil {
@@ -116,6 +117,15 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 	f.answered(ctx, end, res)
 	release()
 	res.Attempts++
+	wait, done = f.next(ctx, j, u, end, retryAfter)
+	f.tell(w, j, u, wait, done)
+	return wait, done
+}
+
+// next decides, after the attempt of j at u that ended so, whether j is
+// done, and if not, how long to wait before its next attempt (Step).
+func (f *Fetcher) next(ctx context.Context, j *Job, u *url.URL, end attemptEnd, retryAfter time.Duration) (wait time.Duration, done bool) {
+	res := &j.Result
 	switch {
 	case ctx.Err() != nil && res.ErrorKind != "":
 		res.ErrorKind, res.Error = record.KindCanceled, "canceled: the run stopped during the request"

@@ -38,6 +38,7 @@ type Aggregator struct {
 	seed     maphash.Seed
 	pending  map[uint64]canceled
 	crawl    crawlStats
+	certs    certStats
 	first    time.Time // earliest start known (stores only)
 	last     time.Time // latest end known
 }
@@ -83,6 +84,7 @@ func (a *Aggregator) Add(r *record.Result) {
 	}
 	a.hosts.add(hostOf(r.URL), r)
 	a.crawl.add(r)
+	a.certs.add(r)
 }
 
 // key is the held-back canceled records' key of r's URL.
@@ -153,6 +155,7 @@ func (a *Aggregator) Report() *Report {
 	}
 	rep.StatusClasses = statusClasses(sum.ByStatus, sum.Total, &a.classEx)
 	rep.Crawl = a.crawl.report()
+	rep.Certs = a.certs.report()
 	lines := a.hosts.lines()
 	rep.Slowest = top(lines, TopHosts, func(h *Host) bool { return h.P50MS > 0 || h.P99MS > 0 }, slowest)
 	rep.MostFailing = top(lines, TopHosts, func(h *Host) bool { return h.Failures > 0 }, mostFailing)

@@ -29,7 +29,11 @@ type ReadStats struct {
 	Records   int    // records counted, canceled ones included
 	Malformed int    // lines that were not JSON records
 	Example   string // the first malformed line's place, "file:line"
-	Inputs    []InputStats
+	// TooLong counts lines over maxLine, skipped; LongExample is the
+	// first one's place.
+	TooLong     int
+	LongExample string
+	Inputs      []InputStats
 
 	first string // the current input's first line that is not a record
 	store bool   // the current input is a store
@@ -49,8 +53,14 @@ type InputStats struct {
 // tell whether a store holds the same run (InStore).
 const SampleSize = 64
 
-// maxLine is the longest JSON line read; a record's URL is at most 64 KiB.
-const maxLine = 4 << 20
+// maxLine is the longest JSON line read: a record with -e values may
+// take several MiB (1,000 values of 1,024 characters, '<' as \u003c, is
+// over 6 MiB). A longer line is skipped and counted (ReadStats.TooLong),
+// without being held, and the records after it are read.
+const maxLine = 64 << 20
+
+// lineLimit is maxLine; tests lower it.
+var lineLimit = maxLine
 
 // Read adds every record of inputs to a, in order. When canceled records
 // are still held back at the end, the files and stores are read a second
@@ -124,36 +134,64 @@ func readOne(ctx context.Context, in Input, stdin io.Reader, st *ReadStats, add 
 }
 
 func readLines(ctx context.Context, name string, r io.Reader, st *ReadStats, add func(*record.Result)) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	br, ok := r.(*bufio.Reader)
+	if !ok {
+		br = bufio.NewReaderSize(r, 64<<10)
+	}
 	var rec record.Result
-	for line := 1; sc.Scan(); line++ {
+	var buf []byte
+	for line := 1; ; line++ {
 		if line%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		b := bytes.TrimSpace(sc.Bytes())
-		b = bytes.TrimSuffix(b, []byte(","))
-		if len(b) == 0 || isGatherFrame(b) {
-			continue
+		b, long, err := nextLine(br, buf[:0])
+		buf = b
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("reading %s: %w", name, err)
 		}
-		rec = record.Result{}
-		if err := json.Unmarshal(b, &rec); err != nil || rec.URL == "" {
-			if st.Malformed == 0 {
-				st.Example = fmt.Sprintf("%s:%d", name, line)
+		if long {
+			if st.TooLong == 0 {
+				st.LongExample = fmt.Sprintf("%s:%d", name, line)
 			}
-			if st.first == "" {
-				st.first = string(b[:min(len(b), 80)])
+			st.TooLong++
+		} else if b = bytes.TrimSuffix(bytes.TrimSpace(b), []byte(",")); len(b) > 0 && !isGatherFrame(b) {
+			rec = record.Result{}
+			if err := json.Unmarshal(b, &rec); err != nil || rec.URL == "" {
+				if st.Malformed == 0 {
+					st.Example = fmt.Sprintf("%s:%d", name, line)
+				}
+				if st.first == "" {
+					st.first = string(b[:min(len(b), 80)])
+				}
+				st.Malformed++
+			} else {
+				st.Records++
+				add(&rec)
 			}
-			st.Malformed++
-			continue
 		}
-		st.Records++
-		add(&rec)
+		if err == io.EOF {
+			return nil
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("reading %s: %w", name, err)
+}
+
+// nextLine appends the next line of br (with its newline) to buf. A
+// line over lineLimit is read to its end but not kept: long is true and
+// what it returns is not the line.
+func nextLine(br *bufio.Reader, buf []byte) (line []byte, long bool, err error) {
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !long {
+			if len(buf)+len(chunk) > lineLimit {
+				long, buf = true, buf[:0]
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			return buf, long, err
+		}
 	}
-	return nil
 }
 
 // isGatherFrame reports whether b is one of the lines of a gathered
@@ -183,10 +221,7 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, depth, "from" FROM results`)
-	if err != nil { // a store made before fanout crawl has no depth and from
-		rows, err = db.QueryContext(ctx, `SELECT url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at, NULL, NULL FROM results`)
-	}
+	rows, err := queryResults(ctx, db)
 	if err != nil {
 		return fmt.Errorf("%s: not a fanout store: %w", path, err)
 	}
@@ -198,15 +233,18 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 			msg, kind   sql.NullString
 			fetchedText string
 			depth       sql.NullInt64
-			from        sql.NullString
+			from, tls   sql.NullString
 		)
-		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from); err != nil {
+		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from, &tls); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		rec.Status, rec.Error, rec.ErrorKind = int(status.Int64), msg.String, record.Kind(kind.String)
 		if depth.Valid {
 			d := int(depth.Int64)
 			rec.Depth, rec.From = &d, from.String
+		}
+		if tls.Valid && json.Unmarshal([]byte(tls.String), &rec.TLS) != nil {
+			rec.TLS = nil // not the tls object: the report goes on without it
 		}
 		fetched, err := time.Parse(time.RFC3339Nano, fetchedText)
 		if err != nil {
@@ -219,6 +257,21 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// queryResults selects what a report reads of a store's results. A store
+// made before fanout crawl has no depth and from, one made before --fields
+// tls no tls: those columns are read as NULL.
+func queryResults(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
+	const cols = `url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at`
+	var err error
+	for _, more := range []string{`depth, "from", tls`, `depth, "from", NULL`, `NULL, NULL, NULL`} {
+		var rows *sql.Rows
+		if rows, err = db.QueryContext(ctx, "SELECT "+cols+", "+more+" FROM results"); err == nil {
+			return rows, nil
+		}
+	}
+	return nil, err
 }
 
 // InStore counts how many of urls have a row in the --db store at path.

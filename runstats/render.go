@@ -24,6 +24,7 @@ type Report struct {
 	Slowest       []Host
 	MostFailing   []Host
 	Crawl         *Crawl // records of fanout crawl: depths and broken links (links.go)
+	Certs         *Certs // certificates expiring soon, by host (certs.go); nil without tls records
 	// Flags are the run's flags as given, when known (scrape --html).
 	Flags []Flag
 	// Sources names what was read.
@@ -109,6 +110,7 @@ type reportJSON struct {
 	MostFailing   []Host          `json:"most_failing_hosts"`
 	Latency       []LatencyBar    `json:"latency_histogram"`
 	Crawl         *Crawl          `json:"crawl,omitempty"`
+	Certs         *Certs          `json:"certificates_expiring,omitempty"`
 	Flags         []Flag          `json:"flags,omitempty"`
 	Sources       []string        `json:"sources,omitempty"`
 }
@@ -118,7 +120,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	out := reportJSON{
 		Summary: r.Summary, StatusClasses: r.StatusClasses, Errors: nonNil(r.Errors),
 		Hosts: r.Hosts, Slowest: nonNil(r.Slowest), MostFailing: nonNil(r.MostFailing),
-		Latency: nonNil(r.Latency), Crawl: r.Crawl, Flags: r.Flags, Sources: r.Sources,
+		Latency: nonNil(r.Latency), Crawl: r.Crawl, Certs: r.Certs, Flags: r.Flags, Sources: r.Sources,
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -163,6 +165,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	writeHosts(w, "slowest hosts (by p50)", r.Slowest)
 	writeHosts(w, "most failing hosts", r.MostFailing)
 	fmt.Fprintf(w, "\n%s\n", r.Hosts.note())
+	if err := r.Certs.writeText(w); err != nil {
+		return err
+	}
 	return r.Crawl.writeText(w)
 }
 
