@@ -132,22 +132,6 @@ func (o *BenchOptions) Validate() error {
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
 }
 
-// genSource yields n targets, page i at urlOf(i), without any file.
-type genSource struct {
-	n, next int
-	urlOf   func(i int) string
-}
-
-func (g *genSource) Next() (input.Target, error) {
-	if g.next == g.n {
-		return input.Target{}, io.EOF
-	}
-	g.next++
-	t, _ := input.Parse([]byte(g.urlOf(g.next - 1)))
-	t.Line = g.next
-	return t, nil
-}
-
 func benchRun(ctx context.Context, opts *BenchOptions) error {
 	sites, err := startBenchSites(opts)
 	if err != nil {
@@ -173,12 +157,12 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	}
 	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
 	cfg.Fetch.RootCAs = sites.roots
-	cfg.Source = &genSource{n: opts.Pages, urlOf: sites.urlOf}
+	cfg.Source = input.Lines(opts.Pages, sites.urlOf)
 	watchThrottle(bar, opts.Throttle, &cfg)
 	heap := startHeapSampler(50 * time.Millisecond)
 	outcome := runPipeline(ctx, cfg, w)
 	if bar != nil {
-		bar.finish()
+		bar.Finish()
 	}
 	res := newBenchResult(opts, outcome.Summary)
 	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()

@@ -1,20 +1,17 @@
 package cmd
 
 import (
-	"bytes"
 	"fmt"
 	"net/http/httptest"
 	"regexp"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/internal/testsite"
-	"github.com/fanout-dev/fanout/record"
 )
 
 func TestVersionOf(t *testing.T) {
@@ -202,82 +199,6 @@ func TestBenchSaysWhatItRan(t *testing.T) {
 			code, out, errOut := run(t, "", tt.args...)
 			if code != tt.code || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantErr) {
 				t.Errorf("exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", code, tt.code, out, tt.wantOut, errOut, tt.wantErr)
-			}
-		})
-	}
-}
-
-func TestFormatETA(t *testing.T) {
-	tests := []struct {
-		name string
-		d    time.Duration
-		want string
-	}{
-		{"seconds", 15 * time.Second, "15s"},
-		{"rounds", 1400 * time.Millisecond, "1s"},
-		{"minutes", 125 * time.Second, "2m05s"},
-		{"hours", 3720 * time.Second, "1h02m"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := formatETA(tt.d); got != tt.want {
-				t.Errorf("formatETA(%v) = %q, want %q", tt.d, got, tt.want)
-			}
-		})
-	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the progress ticker and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// TestProgressCounts checks what the bar and the log lines say: URLs by
-// status class, failures, URLs per second, and nothing wider than the
-// terminal.
-func TestProgressCounts(t *testing.T) {
-	results := []record.Result{
-		{Status: 200}, {Status: 200}, {Status: 301}, {Status: 404}, {Status: 503},
-		{ErrorKind: record.KindTimeout, Error: "timeout"},
-	}
-	tests := []struct {
-		name  string
-		log   bool
-		width int
-		want  *regexp.Regexp
-	}{
-		{"bar", false, 200, regexp.MustCompile(`\r\[=+ +\] 6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx 1  1 failed  [0-9.]+ URL/s(  eta \S+)?\x1b\[K`)},
-		{"narrow bar", false, 40, regexp.MustCompile(`\r6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx\x1b\[K`)},
-		{"log", true, 0, regexp.MustCompile(`(?m)^fanout: 6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx 1  1 failed  [0-9.]+ URL/s.*, \d+s elapsed\n`)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var w syncBuffer
-			p := startProgress(&w, tt.log, 5*time.Millisecond, tt.width, 10)
-			for i := range results {
-				p.Add(&results[i])
-			}
-			deadline := time.Now().Add(10 * time.Second)
-			for !tt.want.MatchString(w.String()) && time.Now().Before(deadline) {
-				time.Sleep(5 * time.Millisecond) // polling a condition with a deadline
-			}
-			p.finish()
-			if !tt.want.MatchString(w.String()) {
-				out := w.String()
-				t.Errorf("progress wrote …%q, want a match for %s", out[max(0, len(out)-300):], tt.want)
 			}
 		})
 	}

@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"bytes"
 	"io"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -20,7 +23,7 @@ func (noTargets) Next() (input.Target, error) { return input.Target{}, io.EOF }
 // barFor attaches a bar (--progress always, on a terminal) to a run of
 // opts, as scrape does, and returns it with what it writes and the run's
 // config.
-func barFor(t *testing.T, inIsTTY bool, files []string, skip func(input.Target) bool) (*progress, *syncBuffer, *pipeline.Config) {
+func barFor(t *testing.T, inIsTTY bool, files []string, skip func(input.Target) bool) (*progress.Bar, *syncBuffer, *pipeline.Config) {
 	t.Helper()
 	errOut := &syncBuffer{}
 	opts := NewScrapeOptions(&IOStreams{In: nil, Out: io.Discard, ErrOut: errOut, InIsTTY: inIsTTY, ErrIsTTY: true, ErrWidth: 200})
@@ -30,8 +33,26 @@ func barFor(t *testing.T, inIsTTY bool, files []string, skip func(input.Target) 
 	if bar == nil {
 		t.Fatal("no bar on a terminal")
 	}
-	t.Cleanup(bar.finish)
+	t.Cleanup(bar.Finish)
 	return bar, errOut, cfg
+}
+
+// syncBuffer is a bytes.Buffer safe for the progress ticker and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // waitMatch polls what w holds until it matches re, for at most 10 s.
@@ -46,7 +67,7 @@ func waitMatch(w *syncBuffer, re *regexp.Regexp) bool {
 // TestBarCountsSkipped: URLs --resume skips are done in the bar, and said.
 func TestBarCountsSkipped(t *testing.T) {
 	bar, errOut, cfg := barFor(t, false, []string{"-"}, func(t input.Target) bool { return t.Line <= 3 })
-	bar.setTotal(5)
+	bar.SetTotal(5)
 	for line := 1; line <= 5; line++ {
 		if !cfg.Skip(input.Target{Line: line}) {
 			bar.Add(&record.Result{Status: 200})

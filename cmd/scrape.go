@@ -224,7 +224,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	res := runPipeline(ctx, cfg, w)
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
 	if bar != nil {
-		bar.finish()
+		bar.Finish()
 	}
 	if file, ok := out.(*os.File); ok && opts.Output != "" {
 		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {

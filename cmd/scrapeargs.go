@@ -7,12 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -116,44 +116,13 @@ func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	}
 }
 
-// urlSource yields the URLs given on the command line (-u and arguments),
-// numbered from 1 in the order given.
-type urlSource struct {
-	urls []string
-	next int
-}
-
-func (s *urlSource) Next() (input.Target, error) {
-	if s.next == len(s.urls) {
-		return input.Target{}, io.EOF
-	}
-	s.next++
-	t, _ := input.Parse([]byte(s.urls[s.next-1]))
-	t.Line = s.next
-	return t, nil
-}
-
-// chainSource reads its sources one after another.
-type chainSource []pipeline.Source
-
-func (c *chainSource) Next() (input.Target, error) {
-	for len(*c) > 0 {
-		t, err := (*c)[0].Next()
-		if err != io.EOF {
-			return t, err
-		}
-		*c = (*c)[1:]
-	}
-	return input.Target{}, io.EOF
-}
-
 // openSource opens what scrape reads: the command line's URLs first, then
 // the files (standard input when there are neither URLs nor files). The
 // function returned closes the files. When standard input is a terminal
 // and is to be read, it says so on stderr, so a user who typed no file is
 // not left waiting in silence.
-func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
-	urls := &urlSource{urls: opts.URLs}
+func openSource(opts *ScrapeOptions) (input.Source, func(), error) {
+	urls := input.Lines(len(opts.URLs), func(i int) string { return opts.URLs[i] })
 	if len(opts.Files) == 0 && len(opts.URLs) > 0 {
 		return urls, func() {}, nil
 	}
@@ -164,7 +133,7 @@ func openSource(opts *ScrapeOptions) (pipeline.Source, func(), error) {
 	if readsTerminal(opts) {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
-	return mayWaitSource{&chainSource{urls, files}, files}, files.Close, nil
+	return input.Chain(urls, files), files.Close, nil
 }
 
 // readsTerminal says whether the run reads URLs typed at a terminal:
@@ -178,15 +147,6 @@ func readsTerminal(opts *ScrapeOptions) bool {
 	}
 	return slices.Contains(opts.Files, "-")
 }
-
-// mayWaitSource is a source whose reads may wait when its files' may
-// (pipeline.MayWait: a pipe or terminal is not waited for at --deadline).
-type mayWaitSource struct {
-	pipeline.Source
-	files *input.Files
-}
-
-func (s mayWaitSource) MayWait() bool { return s.files.MayWait() }
 
 // targetCount is how many targets the run will have, or -1 when that is not
 // known (standard input).
@@ -212,14 +172,14 @@ func targetCount(opts *ScrapeOptions) int64 {
 // through the bar, which makes way for them. URLs --resume skips count as
 // done. While URLs are typed at the terminal, the bar waits for the end of
 // the input (Ctrl-D), so that it never lands on the line being typed.
-func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) *progress {
+func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config) *progress.Bar {
 	bar := newProgress(opts.IO, opts.Progress, -1)
 	if bar == nil {
 		return nil
 	}
 	w.Progress = bar
 	if opts.Output == "" && opts.IO.OutIsTTY {
-		w.Out = bar.resultsWriter(w.Out)
+		w.Out = bar.ResultsWriter(w.Out)
 	}
 	if skip := cfg.Skip; skip != nil {
 		cfg.Skip = func(t input.Target) bool {
@@ -231,32 +191,11 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config)
 		}
 	}
 	if readsTerminal(opts) {
-		bar.hold()
-		cfg.Source = &endSource{Source: cfg.Source, end: bar.release}
+		bar.Hold()
+		cfg.Source = input.OnEnd(cfg.Source, bar.Release)
 	}
-	go bar.setTotal(targetCount(opts))
+	go bar.SetTotal(targetCount(opts))
 	return bar
-}
-
-// endSource calls end once its source has ended, and keeps its MayWait.
-type endSource struct {
-	pipeline.Source
-	end  func()
-	once sync.Once
-}
-
-func (s *endSource) Next() (input.Target, error) {
-	t, err := s.Source.Next()
-	if err != nil {
-		s.once.Do(s.end)
-	}
-	return t, err
-}
-
-// MayWait is the source's own (pipeline.MayWait), or false.
-func (s *endSource) MayWait() bool {
-	mw, ok := s.Source.(pipeline.MayWait)
-	return ok && mw.MayWait()
 }
 
 // summaryToStderr writes the summary of a gathered CSV run on stderr, since

@@ -25,7 +25,7 @@ type fleetOptions struct {
 	flags *pflag.FlagSet
 	agg   *runstats.Aggregator
 	page  *os.File                  // --html, created before the run
-	key   func(input.Target) string // the shard key; nil: targetKey (crawl: its scope key)
+	key   func(input.Target) string // the shard key; nil: shard.TargetKey (crawl: its scope key)
 }
 
 // addFleetFlags registers the fleet flags on f.
@@ -75,50 +75,12 @@ func planRun(opts *ScrapeOptions) error {
 			}
 			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", err)}
 		}
-		plan.Add(targetKey(t))
+		plan.Add(shard.TargetKey(t))
 	}
 	if err := plan.WriteText(opts.IO.Out, spec.Index); err != nil && !isBrokenPipe(err) {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	return nil
-}
-
-// targetKey is t's shard key; "" for a line that is not a URL.
-func targetKey(t input.Target) string {
-	if t.URL == nil {
-		return ""
-	}
-	return input.HostKey(t.URL)
-}
-
-// shardSource keeps the targets of one shard. Line numbers stay those of
-// the whole list; lines that are not URLs go to shard 0.
-type shardSource struct {
-	src  pipeline.Source
-	spec shard.Spec
-	key  func(input.Target) string // nil: targetKey
-}
-
-func (s shardSource) Next() (input.Target, error) {
-	for {
-		t, err := s.src.Next()
-		if err != nil {
-			return t, err
-		}
-		keyOf := s.key
-		if keyOf == nil {
-			keyOf = targetKey
-		}
-		if key := keyOf(t); key == "" && s.spec.Index == 0 || key != "" && s.spec.Keeps(key) {
-			return t, nil
-		}
-	}
-}
-
-// MayWait forwards pipeline.MayWait from the source the shard reads.
-func (s shardSource) MayWait() bool {
-	w, ok := s.src.(pipeline.MayWait)
-	return ok && w.MayWait()
 }
 
 // prepare runs --plan instead of the run (done is then true), or creates
@@ -150,7 +112,7 @@ func (o *fleetOptions) closePage() {
 // and the report page's aggregator beside the writer's progress.
 func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 	if o.Shard.spec.Count > 1 {
-		cfg.Source = shardSource{src: cfg.Source, spec: o.Shard.spec, key: o.key}
+		cfg.Source = shard.Filter(cfg.Source, o.Shard.spec, o.key)
 	}
 	if o.agg != nil {
 		w.Progress = progressPair{w.Progress, o.agg}

@@ -3,23 +3,17 @@ package cmd
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
-	"github.com/fanout-dev/fanout/robots"
 	"github.com/fanout-dev/fanout/sitemap"
 )
 
@@ -32,6 +26,7 @@ type SitemapOptions struct {
 	Since      string
 	since      time.Time
 	Output     string
+	robotsURL  *url.URL // --from-robots's robots.txt
 
 	FetchFlags // -t, --retries, --max-body (per sitemap file), -A, -H… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host… but --window (limitflags.go)
@@ -102,6 +97,13 @@ func (o *SitemapOptions) Validate() error {
 	if err := validateGroups(&o.LimitFlags, &o.FetchFlags); err != nil {
 		return err
 	}
+	if o.FromRobots != "" {
+		u, err := sitemap.RobotsURL(o.FromRobots)
+		if err != nil {
+			return usageErr("--from-robots %v", err)
+		}
+		o.robotsURL = u
+	}
 	if o.Since != "" {
 		t, err := sitemap.ParseTime(o.Since)
 		if err != nil {
@@ -126,7 +128,7 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	locs := []string{opts.Source}
 	if opts.FromRobots != "" {
 		var err error
-		if locs, err = robotsSitemaps(ctx, f, opts.FromRobots); err != nil {
+		if locs, err = sitemap.FromRobots(ctx, f, opts.robotsURL); err != nil {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
 	}
@@ -148,8 +150,8 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: sitemap %s: %v\n", loc, err)
 	}}
-	err := sitemap.Walk(ctx, locs, sitemapOpener(f, opts.Source, opts.IO.In), walkOpts, func(e sitemap.Entry) error {
-		return writeEntry(bw, e, opts.Format)
+	err := sitemap.Walk(ctx, locs, sitemap.Opener(f, opts.Source, opts.IO.In), walkOpts, func(e sitemap.Entry) error {
+		return sitemap.WriteEntry(bw, e, opts.Format)
 	})
 	if err == nil {
 		err = bw.Flush()
@@ -171,38 +173,6 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	return nil
 }
 
-// sitemapOpener opens http(s) URLs with f, and source itself as a file
-// ("-": in) when it is not a URL. Only the file named on the command line
-// is read from disk: a sitemap naming a local path gets an error.
-func sitemapOpener(f *fetcher.Fetcher, source string, in io.Reader) sitemap.Open {
-	return func(ctx context.Context, loc string, read func(io.Reader) error) error {
-		if !input.IsHTTP(loc) {
-			if loc != source {
-				return fmt.Errorf("not an http or https URL")
-			}
-			if loc == "-" {
-				return read(in)
-			}
-			file, err := os.Open(loc)
-			if err != nil {
-				return err
-			}
-			defer file.Close()
-			return read(file)
-		}
-		u, err := url.Parse(loc)
-		if err != nil {
-			return err
-		}
-		return f.Read(ctx, u, 0, func(status int, body io.Reader) error {
-			if status < 200 || status > 299 {
-				return fmt.Errorf("HTTP status %d", status)
-			}
-			return read(body)
-		})
-	}
-}
-
 // sitemapSource is what sitemap reads for its argument: the argument
 // itself, or the https URL of a host and path that is not a file (by
 // scrape's rule, isURLArg).
@@ -211,63 +181,4 @@ func sitemapSource(arg string) string {
 		return "https://" + arg
 	}
 	return arg
-}
-
-// robotsSitemaps returns the Sitemap lines of host's robots.txt, resolved
-// against it. host is a host[:port] (https is used) or a URL.
-func robotsSitemaps(ctx context.Context, f *fetcher.Fetcher, host string) ([]string, error) {
-	base := "https://" + host
-	if input.IsHTTP(host) {
-		base = host
-	}
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" {
-		return nil, usageErr("--from-robots %q is not a host or URL", host)
-	}
-	u = &url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/robots.txt"}
-	var status int
-	var body []byte
-	err = f.Read(ctx, u, 5, func(s int, r io.Reader) error {
-		var rerr error
-		status = s
-		body, rerr = io.ReadAll(io.LimitReader(r, robots.MaxBytes))
-		return rerr
-	})
-	if err != nil {
-		return nil, fmt.Errorf("robots.txt: %w", err)
-	}
-	if status != http.StatusOK {
-		return nil, fmt.Errorf("%s: HTTP status %d", u, status)
-	}
-	var locs []string
-	for _, s := range robots.Parse(body, "fanout").Sitemaps {
-		if l, err := u.Parse(s); err == nil {
-			locs = append(locs, l.String())
-		}
-	}
-	if len(locs) == 0 {
-		return nil, fmt.Errorf("%s names no sitemap", u)
-	}
-	return locs, nil
-}
-
-// writeEntry writes one URL: the URL alone, or a JSON line with its lastmod.
-func writeEntry(w *bufio.Writer, e sitemap.Entry, format string) error {
-	if format == "text" {
-		loc := e.Loc
-		if strings.ContainsAny(loc, "\r\n") { // two lines for scrape: escape the breaks
-			loc = strings.NewReplacer("\n", "%0A", "\r", "%0D").Replace(loc)
-		}
-		w.WriteString(loc)
-		return w.WriteByte('\n')
-	}
-	line, err := json.Marshal(struct {
-		URL     string `json:"url"`
-		LastMod string `json:"lastmod,omitempty"`
-	}{e.Loc, e.LastMod})
-	if err != nil {
-		return err
-	}
-	w.Write(line)
-	return w.WriteByte('\n')
 }

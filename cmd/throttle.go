@@ -9,6 +9,7 @@ import (
 	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -50,9 +51,11 @@ const throttleHelp = "auto: each host gets a window of requests in flight, from 
 
 // watchThrottle has bar's log lines report the hosts' windows, under
 // --throttle auto.
-func watchThrottle(bar *progress, mode throttleMode, cfg *pipeline.Config) {
-	if bar != nil && bar.log && limiter.Throttle(mode) == limiter.ThrottleAuto {
-		cfg.WatchThrottle = bar.watchThrottle
+func watchThrottle(bar *progress.Bar, mode throttleMode, cfg *pipeline.Config) {
+	if bar != nil && bar.IsLog() && limiter.Throttle(mode) == limiter.ThrottleAuto {
+		cfg.WatchThrottle = func(report func(now time.Time) limiter.ThrottleReport) {
+			bar.WatchThrottle(func(now time.Time) string { return throttleStatus(report(now)) })
+		}
 	}
 }
 

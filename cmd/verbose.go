@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/progress"
 )
 
 // addVerboseFlag registers -v, --verbose on scrape, crawl and sitemap (not
@@ -22,7 +23,7 @@ func (o *FetchFlags) addVerboseFlag(f *pflag.FlagSet) {
 // attemptLogger is fetcher.Options.Attempted for -v: each attempt's line
 // (attemptLine) on errOut, through bar when there is one so that it never
 // lands inside a frame, or nil when verbose is off.
-func attemptLogger(verbose bool, errOut io.Writer, bar *progress) func(fetcher.Attempt) {
+func attemptLogger(verbose bool, errOut io.Writer, bar *progress.Bar) func(fetcher.Attempt) {
 	if !verbose {
 		return nil
 	}
@@ -32,9 +33,9 @@ func attemptLogger(verbose bool, errOut io.Writer, bar *progress) func(fetcher.A
 
 // noteOn returns a function writing a line on errOut, out of bar's way
 // (bar may be nil); it may be called from many goroutines.
-func noteOn(errOut io.Writer, bar *progress) func(string) {
+func noteOn(errOut io.Writer, bar *progress.Bar) func(string) {
 	if bar != nil {
-		return bar.note
+		return bar.Note
 	}
 	var mu sync.Mutex
 	return func(line string) {

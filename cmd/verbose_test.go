@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/record"
 )
 
@@ -144,11 +145,11 @@ func TestScrapeVerboseHead(t *testing.T) {
 // starts a line of its own and no frame is drawn into it.
 func TestVerboseClearsTheBar(t *testing.T) {
 	var term strings.Builder
-	bar := startProgress(&term, false, time.Hour, 80, 10)
+	bar := progress.Start(&term, progress.Options{Every: time.Hour, Width: 80, Total: 10})
 	bar.Add(&record.Result{Status: 200}) // the first result draws the bar
 	log := attemptLogger(true, &term, bar)
 	log(fetcher.Attempt{Method: "GET", URL: "http://h.test/", Status: 200, Took: time.Millisecond})
-	bar.finish()
+	bar.Finish()
 	got := term.String()
 	frame, line, ok := strings.Cut(got, "\r\x1b[Kfanout: GET http://h.test/ status=200 took=1ms\n")
 	if !ok || !strings.HasPrefix(frame, "\r[") || !strings.Contains(frame, "1/10 URLs") || strings.Contains(line, "fanout:") {

@@ -23,6 +23,26 @@ func (e *ReadError) Error() string { return fmt.Sprintf("%s: %s: %v", e.URL, e.K
 
 func (e *ReadError) Unwrap() error { return e.Err }
 
+// RobotsUnavailable reports whether, for robots.txt, this failure leaves
+// the file unavailable (a redirect that could not be followed: RFC 9309
+// then allows everything) rather than unreachable (robots.Fetch).
+func (e *ReadError) RobotsUnavailable() bool { return e.Kind == record.KindRedirect }
+
+// ReadRobots gets the robots.txt at u as RFC 9309 asks: through Read,
+// following at most five redirects, and at most maxBytes of its body. It
+// is the one way fanout reads robots.txt (the --robots cache, sitemap
+// --from-robots); its error for a redirect that could not be followed is
+// a *ReadError whose RobotsUnavailable is true.
+func (f *Fetcher) ReadRobots(ctx context.Context, u *url.URL, maxBytes int64) (status int, body []byte, err error) {
+	err = f.Read(ctx, u, 5, func(s int, r io.Reader) error {
+		var err error
+		status = s
+		body, err = io.ReadAll(io.LimitReader(r, maxBytes))
+		return err
+	})
+	return status, body, err
+}
+
 // Read fetches u as Fetch fetches a target, for files such as robots.txt
 // and sitemaps that fanout reads itself: the same attempts (Step), each
 // admitted by the gate and bounded by Options.Timeout (body included), with

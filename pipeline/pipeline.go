@@ -17,20 +17,6 @@ import (
 	"github.com/fanout-dev/fanout/record"
 )
 
-// Source yields targets; io.EOF ends it. input.Reader and input.Files are
-// sources.
-type Source interface {
-	Next() (input.Target, error)
-}
-
-// MayWait is implemented by a Source whose reads may wait on another
-// process (a pipe, a terminal): MayWait reports whether they may now. At
-// the deadline, such a source is not read on; any other is read to its
-// end, so that every line gets a result.
-type MayWait interface {
-	MayWait() bool
-}
-
 // Config is one run.
 type Config struct {
 	Limits limiter.Config
@@ -56,7 +42,7 @@ type Config struct {
 	// the run: --progress log shows it.
 	WatchThrottle func(report func(now time.Time) limiter.ThrottleReport)
 
-	Source Source
+	Source input.Source // input.MayWait says whether it may be read on at the deadline
 	// Skip, if set, is asked of every target before it is scheduled; a
 	// target it returns true for is dropped without a result (--resume).
 	Skip func(input.Target) bool
@@ -111,7 +97,7 @@ func (e *FailFastError) Error() string {
 // (--resume) adds one final record for each. At cfg.Deadline, every target
 // read gets a result: finished, or canceled (a URL waiting to retry keeps
 // its last attempt's); a source that cannot wait (a file) is read to its
-// end, and one that may wait (MayWait: a pipe, a terminal) is not read on.
+// end, and one that may wait (input.MayWait: a pipe, a terminal) is not read on.
 // The error is a *FailFastError, the source's read error, or nil; a write
 // error is in Outcome.WriteErr.
 //

@@ -2,16 +2,12 @@ package pipeline
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"net/url"
 	"time"
 
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/limiter"
-	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/robots"
 )
 
@@ -33,26 +29,6 @@ func newRobots(f **fetcher.Fetcher, lim *limiter.Limits, obey bool, hostRate flo
 		}
 	}
 	return robots.NewCache(func(ctx context.Context, u *url.URL) (int, []byte, error) {
-		return fetchRobots(ctx, *f, u)
+		return (*f).ReadRobots(ctx, u, robots.MaxBytes)
 	}, cfg)
-}
-
-// fetchRobots gets robots.txt at u with f, following at most five
-// redirects and reading at most robots.MaxBytes, as RFC 9309 asks. More
-// redirects than that, or one fanout does not follow, make robots.txt
-// unavailable.
-func fetchRobots(ctx context.Context, f *fetcher.Fetcher, u *url.URL) (int, []byte, error) {
-	var status int
-	var body []byte
-	err := f.Read(ctx, u, 5, func(s int, r io.Reader) error {
-		var err error
-		status = s
-		body, err = io.ReadAll(io.LimitReader(r, robots.MaxBytes))
-		return err
-	})
-	var re *fetcher.ReadError
-	if errors.As(err, &re) && re.Kind == record.KindRedirect {
-		return 0, nil, fmt.Errorf("%w: %w", robots.ErrUnavailable, err)
-	}
-	return status, body, err
 }

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,7 +45,7 @@ func TestFetchRobotsGoesThroughTheGate(t *testing.T) {
 	defer f.Close()
 
 	u, _ := url.Parse(srv.URL + "/robots.txt")
-	status, body, err := fetchRobots(context.Background(), f, u)
+	status, body, err := f.ReadRobots(context.Background(), u, robots.MaxBytes)
 	if err != nil || status != 200 || len(body) != robots.MaxBytes {
 		t.Errorf("status %d, %d bytes, %v; want 200 and the first %d bytes", status, len(body), err, robots.MaxBytes)
 	}
@@ -54,7 +53,7 @@ func TestFetchRobotsGoesThroughTheGate(t *testing.T) {
 		t.Errorf("%d admissions by the gate for robots.txt, want 1", n)
 	}
 	loop, _ := url.Parse(srv.URL + "/loop/robots.txt")
-	if _, _, err := fetchRobots(context.Background(), f, loop); !errors.Is(err, robots.ErrUnavailable) {
-		t.Errorf("a redirect loop: %v, want robots.ErrUnavailable", err)
+	if _, _, err := f.ReadRobots(context.Background(), loop, robots.MaxBytes); !robots.IsUnavailable(err) {
+		t.Errorf("a redirect loop: %v, want robots.txt unavailable", err)
 	}
 }

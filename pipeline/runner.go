@@ -148,10 +148,10 @@ func (r *runner) finish(ctx, runCtx context.Context) {
 
 // drainFeed reports the targets still to come from feed as canceled, and
 // counts them: all of them, until ctx ends, for a source that cannot wait;
-// only those already read, for one that may (MayWait).
+// only those already read, for one that may (input.MayWait).
 func (r *runner) drainFeed(ctx context.Context) (n int) {
 	mayWait := false
-	if w, ok := r.cfg.Source.(MayWait); ok {
+	if w, ok := r.cfg.Source.(input.MayWait); ok {
 		mayWait = w.MayWait()
 	}
 	for {

@@ -13,9 +13,11 @@ import (
 )
 
 // Fetch gets the robots.txt at u: the status of the final response (after
-// at most five redirects) and at most MaxBytes of its body. An error that
-// wraps ErrUnavailable (too many redirects, say) means the file is
-// unavailable; any other error means it was unreachable.
+// at most five redirects) and at most MaxBytes of its body
+// (fetcher.Fetcher.ReadRobots is one). An error that wraps ErrUnavailable,
+// or one with a method RobotsUnavailable that reports true (a
+// fetcher.ReadError for a redirect that could not be followed), means the
+// file is unavailable; any other error means it was unreachable.
 type Fetch func(ctx context.Context, u *url.URL) (status int, body []byte, err error)
 
 // ErrUnavailable marks a Fetch error after which robots.txt counts as
@@ -185,7 +187,7 @@ func (c *Cache) load(ctx context.Context, e *entry, u *url.URL) (*Rules, error) 
 	ttl := c.cfg.TTL
 	switch {
 	case canceled:
-	case errors.Is(err, ErrUnavailable):
+	case IsUnavailable(err):
 		rules = AllowAll()
 	case err != nil || status >= 500:
 		rules, ttl = DisallowAll(), c.cfg.Retry
@@ -219,4 +221,11 @@ func (c *Cache) load(ctx context.Context, e *entry, u *url.URL) (*Rules, error) 
 // 9309 keeps a robots.txt per origin.
 func originKey(u *url.URL) string {
 	return strings.ToLower(u.Scheme) + "://" + input.HostKey(u)
+}
+
+// IsUnavailable reports whether a Fetch error leaves robots.txt unavailable
+// (everything allowed) rather than unreachable.
+func IsUnavailable(err error) bool {
+	var u interface{ RobotsUnavailable() bool }
+	return errors.Is(err, ErrUnavailable) || errors.As(err, &u) && u.RobotsUnavailable()
 }

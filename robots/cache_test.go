@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,27 +18,14 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fanout-dev/fanout/fetcher"
-	"github.com/fanout-dev/fanout/record"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// fetchWith gets robots.txt with a real fetcher, as cmd wires it.
+// fetchWith gets robots.txt with a real fetcher, as a run does.
 func fetchWith(f *fetcher.Fetcher) Fetch {
 	return func(ctx context.Context, u *url.URL) (int, []byte, error) {
-		var status int
-		var body []byte
-		err := f.Read(ctx, u, 5, func(s int, r io.Reader) error {
-			status = s
-			var err error
-			body, err = io.ReadAll(io.LimitReader(r, MaxBytes))
-			return err
-		})
-		var re *fetcher.ReadError
-		if errors.As(err, &re) && re.Kind == record.KindRedirect {
-			return 0, nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
-		}
-		return status, body, err
+		return f.ReadRobots(ctx, u, MaxBytes)
 	}
 }
 

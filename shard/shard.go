@@ -8,6 +8,7 @@ package shard
 import (
 	"errors"
 	"fmt"
+	"github.com/fanout-dev/fanout/input"
 	"strconv"
 	"strings"
 )
@@ -94,4 +95,28 @@ func Jump(key uint64, n int64) int64 {
 		j = int64(float64(b+1) * (float64(int64(1)<<31) / float64((key>>33)+1)))
 	}
 	return b
+}
+
+// Filter yields the targets of src in shard spec: those whose key (by
+// key, TargetKey if nil) it keeps, and in shard 0 those without one (lines
+// that are not URLs). Line numbers stay those of the whole list.
+func Filter(src input.Source, spec Spec, key func(input.Target) string) input.Source {
+	if key == nil {
+		key = TargetKey
+	}
+	return input.Filter(src, func(t input.Target) bool {
+		if key := key(t); key != "" {
+			return spec.Keeps(key)
+		}
+		return spec.Index == 0
+	})
+}
+
+// TargetKey is t's shard key, its input.HostKey; "" for a line that is not
+// a URL.
+func TargetKey(t input.Target) string {
+	if t.URL == nil {
+		return ""
+	}
+	return input.HostKey(t.URL)
 }

@@ -1,4 +1,8 @@
-package cmd
+// Package progress shows how a run goes, on stderr: a bar redrawn in place
+// on a terminal, or a plain line every few seconds for CI logs and files.
+// It shares one lock with the writes of results, so no frame ever lands
+// inside a result line. It knows results, not HTTP.
+package progress
 
 import (
 	"fmt"
@@ -7,11 +11,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/record"
 )
 
-// progress shows how a run goes, on stderr: a bar redrawn in place on a
+// Bar shows how a run goes, on stderr: a bar redrawn in place on a
 // terminal, or (--progress log) a plain line every few seconds, for CI logs
 // and files. Both count URLs: done, by status class, failed, URLs per
 // second and, when the total is known, the time left.
@@ -24,7 +27,7 @@ import (
 // progressbar/v3 is not used: it cannot share a lock with the results (its
 // frames are two writes, and its spinner draws from its own goroutine), it
 // does not fit its line to the terminal, and it switches rate units.
-type progress struct {
+type Bar struct {
 	w     io.Writer
 	log   bool          // a line every `every`, not a bar
 	every time.Duration // between log lines, or between redraws of the bar
@@ -41,53 +44,40 @@ type progress struct {
 	lastAt  time.Time
 	over    bool
 	held    bool // not drawn yet: URLs are being typed at the terminal
-	// throttled reports the hosts' windows under --throttle auto, for log
-	// lines; nil: off.
-	throttled func(now time.Time) limiter.ThrottleReport
+	// throttled says what --throttle auto does to the hosts' windows, for
+	// log lines; nil: nothing.
+	throttled func(now time.Time) string
 
 	stop chan struct{}
 	tick sync.WaitGroup
 }
 
-// Progress modes, the values of --progress.
-var progressModes = []string{"auto", "always", "never", "log"}
+// LogEvery is how often Options.Log writes a line.
+const LogEvery = 5 * time.Second
 
-// logEvery is how often --progress log writes a line.
-const logEvery = 5 * time.Second
-
-// progressVisible decides from --progress and whether stderr is a terminal.
-func progressVisible(when string, errIsTTY bool) bool {
-	switch when {
-	case "always", "log":
-		return true
-	case "never":
-		return false
-	}
-	return errIsTTY
+// Options say how a Bar shows itself.
+type Options struct {
+	Log   bool          // a plain line every Every (LogEvery if 0), not a bar
+	Every time.Duration // between redraws of the bar (100ms if 0)
+	Width int           // the terminal's columns; lines are cut to fit (80 if 0)
+	Total int64         // URLs in all; -1: unknown (SetTotal may give it later)
 }
 
-// newProgress starts showing progress on streams.ErrOut, or returns nil when
-// none is to be shown. total is -1 when unknown; setTotal may give it later.
-// finish must be called to stop it.
-func newProgress(streams *IOStreams, when string, total int64) *progress {
-	if !progressVisible(when, streams.ErrIsTTY) {
-		return nil
+// Start starts showing progress on w, as o says; Finish must be called to
+// stop it.
+func Start(w io.Writer, o Options) *Bar {
+	every, width := o.Every, o.Width
+	switch {
+	case every <= 0 && o.Log:
+		every = LogEvery
+	case every <= 0:
+		every = 100 * time.Millisecond
 	}
-	every := 100 * time.Millisecond
-	if when == "log" {
-		every = logEvery
-	}
-	return startProgress(streams.ErrOut, when == "log", every, streams.ErrWidth, total)
-}
-
-// startProgress starts a bar (or log lines, if log) on w, drawn every
-// every, cut to width columns (80 if width <= 0).
-func startProgress(w io.Writer, log bool, every time.Duration, width int, total int64) *progress {
 	if width <= 0 {
 		width = 80
 	}
-	p := &progress{
-		w: w, log: log, every: every, width: width, start: time.Now(), total: total,
+	p := &Bar{
+		w: w, log: o.Log, every: every, width: width, start: time.Now(), total: o.Total,
 		stop: make(chan struct{}),
 	}
 	p.tick.Go(p.ticker)
@@ -96,7 +86,7 @@ func startProgress(w io.Writer, log bool, every time.Duration, width int, total 
 
 // ticker draws the bar (or writes a log line) every p.every, so elapsed time
 // and the estimate move even when no result arrives.
-func (p *progress) ticker() {
+func (p *Bar) ticker() {
 	t := time.NewTicker(p.every)
 	defer t.Stop()
 	for {
@@ -112,7 +102,7 @@ func (p *progress) ticker() {
 }
 
 // Add counts one result.
-func (p *progress) Add(r *record.Result) {
+func (p *Bar) Add(r *record.Result) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
@@ -126,7 +116,7 @@ func (p *progress) Add(r *record.Result) {
 }
 
 // Skip counts a URL --resume skipped: done, without a request.
-func (p *progress) Skip() {
+func (p *Bar) Skip() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
@@ -134,16 +124,16 @@ func (p *progress) Skip() {
 	p.show(time.Now(), false)
 }
 
-// hold keeps the bar off the screen until release: while the user types
+// Hold keeps the bar off the screen until Release: while the user types
 // URLs at the terminal, a bar redrawn in place would land on their line.
-func (p *progress) hold() {
+func (p *Bar) Hold() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.held = true
 }
 
-// release lets the bar be drawn again (the input has ended).
-func (p *progress) release() {
+// Release lets the bar be drawn again (the input has ended).
+func (p *Bar) Release() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.held = false
@@ -151,7 +141,7 @@ func (p *progress) release() {
 
 // show draws the bar if it is due (or forced by the ticker); log lines come
 // only from the ticker. p.mu is held.
-func (p *progress) show(now time.Time, fromTicker bool) {
+func (p *Bar) show(now time.Time, fromTicker bool) {
 	if p.over || p.held {
 		return
 	}
@@ -170,16 +160,16 @@ func (p *progress) show(now time.Time, fromTicker bool) {
 }
 
 // clear takes the bar off the screen. p.mu is held.
-func (p *progress) clear() {
+func (p *Bar) clear() {
 	if p.drawn {
 		io.WriteString(p.w, "\r\x1b[K")
 		p.drawn = false
 	}
 }
 
-// setTotal gives the total once it is known; it may come from another
+// SetTotal gives the total once it is known; it may come from another
 // goroutine.
-func (p *progress) setTotal(n int64) {
+func (p *Bar) SetTotal(n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if n >= 0 {
@@ -187,8 +177,8 @@ func (p *progress) setTotal(n int64) {
 	}
 }
 
-// finish stops the ticker and clears the bar.
-func (p *progress) finish() {
+// Finish stops the ticker and clears the bar.
+func (p *Bar) Finish() {
 	close(p.stop)
 	p.tick.Wait()
 	p.mu.Lock()
@@ -199,10 +189,10 @@ func (p *progress) finish() {
 	p.over = true
 }
 
-// resultsWriter returns out as a writer that makes way for the bar: each
+// ResultsWriter returns out as a writer that makes way for the bar: each
 // write clears the bar first and draws it again after. out must receive
 // whole lines per write (report.Writer writes whole records).
-func (p *progress) resultsWriter(out io.Writer) io.Writer {
+func (p *Bar) ResultsWriter(out io.Writer) io.Writer {
 	if p.log {
 		return out
 	}
@@ -223,7 +213,7 @@ type writerFunc func([]byte) (int, error)
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 // frame is the bar's line, cut to the terminal's width. p.mu is held.
-func (p *progress) frame(now time.Time) string {
+func (p *Bar) frame(now time.Time) string {
 	stats := p.counts(now)
 	room := p.width - 1 // the last column would wrap on some terminals
 	if barWidth := min(20, room-len(stats)-3); p.total > 0 && barWidth >= 8 {
@@ -237,25 +227,28 @@ func (p *progress) frame(now time.Time) string {
 }
 
 // status is a log line's text. p.mu is held.
-func (p *progress) status(now time.Time) string {
+func (p *Bar) status(now time.Time) string {
 	line := fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
 	if p.throttled != nil {
-		line += "; " + throttleStatus(p.throttled(now))
+		line += "; " + p.throttled(now)
 	}
 	return line
 }
 
-// watchThrottle has log lines report the hosts' windows (see
-// pipeline.Config.WatchThrottle).
-func (p *progress) watchThrottle(report func(now time.Time) limiter.ThrottleReport) {
+// IsLog reports whether p writes log lines rather than a bar.
+func (p *Bar) IsLog() bool { return p.log }
+
+// WatchThrottle has each log line end with what status says at the time
+// (what --throttle auto does to the hosts' windows).
+func (p *Bar) WatchThrottle(status func(now time.Time) string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.throttled = report
+	p.throttled = status
 }
 
 // counts says what is done, in plain ASCII (its length is its width). p.mu
 // is held.
-func (p *progress) counts(now time.Time) string {
+func (p *Bar) counts(now time.Time) string {
 	var b strings.Builder
 	if p.total >= 0 {
 		fmt.Fprintf(&b, "%d/%d URLs", p.done, p.total)
@@ -309,23 +302,12 @@ func formatETA(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", s/3600, s%3600/60)
 }
 
-// note writes line on p's stderr, out of the bar's way.
-func (p *progress) note(line string) {
+// Note writes line on p's stderr, out of the bar's way.
+func (p *Bar) Note(line string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.log {
 		p.clear()
 	}
 	io.WriteString(p.w, line+"\n")
-}
-
-// noteSlowed is pipeline.Config.Slowed for a run printing on errOut (and
-// bar, which may be nil): a line naming the host and the delay its
-// robots.txt asks for, since that host's URLs then take at least that long
-// each, whatever --rate and -c say.
-func noteSlowed(errOut io.Writer, bar *progress) func(string, time.Duration) {
-	note := noteOn(errOut, bar)
-	return func(host string, every time.Duration) {
-		note(fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every))
-	}
 }
