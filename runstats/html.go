@@ -28,11 +28,10 @@ var page = template.Must(template.New("page.html").Funcs(template.FuncMap{
 
 // Geometry of the drawn latency histogram, in SVG user units.
 const (
-	plotW, plotH  = 1000.0, 270.0
-	plotL, plotB  = 56.0, 36.0 // room for the axes' labels
-	barRowHeight  = 26.0
-	barLabelWidth = 130.0
-	barMaxWidth   = 700.0
+	plotW, plotH = 1000.0, 270.0
+	plotL, plotB = 56.0, 36.0 // room for the axes' labels
+	barRowHeight = 26.0
+	barMaxWidth  = 700.0
 )
 
 // pageData is what the template draws; every figure is computed here.
