@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/record"
 )
@@ -154,5 +155,45 @@ func TestVerboseClearsTheBar(t *testing.T) {
 	frame, line, ok := strings.Cut(got, "\r\x1b[Kfanout: GET http://h.test/ status=200 took=1ms\n")
 	if !ok || !strings.HasPrefix(frame, "\r[") || !strings.Contains(frame, "1/10 URLs") || strings.Contains(line, "fanout:") {
 		t.Errorf("terminal got %q; want the frame, then the bar cleared, then the line", got)
+	}
+}
+
+// TestSitemapAndCrawlVerbose: sitemap -v and crawl -v write a line per
+// attempt on stderr (sitemap files, robots.txt, pages), and stdout is
+// what it is without -v.
+func TestSitemapAndCrawlVerbose(t *testing.T) {
+	base := sitemapSite(t)
+	line := regexp.MustCompile(`^fanout: GET ` + regexp.QuoteMeta(base) + `/\S* addr=\S+ proto=HTTP/1.1 status=\d+ took=\S+$`)
+	tests := []struct {
+		name string
+		args []string
+		want string // a URL one of the lines must name
+	}{
+		{"sitemap", []string{"sitemap", base + testsite.PathSitemap}, base + testsite.PathSitemap + " "},
+		{"crawl", []string{"crawl", "-q", "--progress", "never", "-f", "text", "--depth", "0", base + "/page/0"}, base + "/page/0 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, plain, _ := run(t, "", tt.args...)
+			vcode, out, errOut := run(t, "", append(tt.args, "-v")...)
+			if code != 0 || vcode != 0 {
+				t.Fatalf("exit %d, with -v %d: %s", code, vcode, errOut)
+			}
+			var n int
+			for _, l := range strings.Split(strings.TrimSuffix(errOut, "\n"), "\n") {
+				if line.MatchString(l) {
+					n++
+				} else if strings.HasPrefix(l, "fanout: GET") {
+					t.Errorf("line %q does not match %s", l, line)
+				}
+			}
+			if n == 0 || !strings.Contains(errOut, "fanout: GET "+tt.want) {
+				t.Errorf("stderr %q: want a line per attempt, one for %s", errOut, tt.want)
+			}
+			mask := regexp.MustCompile(`\b\d+(\.\d+)?(µs|ms|s)\b`)
+			if mask.ReplaceAllString(out, "T") != mask.ReplaceAllString(plain, "T") {
+				t.Errorf("stdout with -v:\n%s\nwithout:\n%s", out, plain)
+			}
+		})
 	}
 }
