@@ -47,8 +47,9 @@ func TestBenchTLS(t *testing.T) {
 			if s.Protocol != tt.wantProto || strings.HasPrefix(s.URL, "https:") != tt.tls {
 				t.Errorf("server %s answered over %q, want %s", s.URL, s.Protocol, tt.wantProto)
 			}
-			if s.Conns < 1 || (tt.tls && s.Handshakes != s.Conns) || (!tt.tls && s.Handshakes != 0) {
-				t.Errorf("%d connections, %d TLS handshakes: want one handshake per TLS connection", s.Conns, s.Handshakes)
+			// A dial still in its handshake when the run ends is cut short.
+			if s.Conns < 1 || (tt.tls && (s.Handshakes < 1 || s.Handshakes > s.Conns)) || (!tt.tls && s.Handshakes != 0) {
+				t.Errorf("%d connections, %d TLS handshakes: want at most one handshake per TLS connection", s.Conns, s.Handshakes)
 			}
 		})
 	}
@@ -135,9 +136,10 @@ func waitForFile(t *testing.T, name string) []byte {
 // TestConnectionsPerHost checks, as the site counts them, how many
 // connections a run opens to one host: one over h2, whatever the streams
 // in flight; over HTTP/1.1, at most the requests that may be in flight to
-// it (--per-host, or -c without one) open at once. (In all, HTTP/1.1 may
-// open a few more on a loaded machine: net/http closes a connection whose
-// request write was not confirmed within 50 ms, maxWriteWaitBeforeConnReuse.)
+// it (--per-host, or -c without one) open at once, give or take one: on a
+// loaded machine net/http closes a connection whose request write was not
+// confirmed within 50 ms (maxWriteWaitBeforeConnReuse) and opens another,
+// and the server may see the new one before it sees the old one close.
 func TestConnectionsPerHost(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -154,7 +156,7 @@ func TestConnectionsPerHost(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"bench", "-n", "1000", "--format", "json", "--progress", "never"}, tt.args...)
+			args := append([]string{"bench", "-n", "400", "--format", "json", "--progress", "never"}, tt.args...)
 			code, out, errOut := run(t, "", args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
@@ -163,14 +165,18 @@ func TestConnectionsPerHost(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}
-			if res.OK != 1000 || len(res.Servers) != 1 {
-				t.Fatalf("ok %d, %d servers; want 1000 pages from one server", res.OK, len(res.Servers))
+			if res.OK != 400 || len(res.Servers) != 1 {
+				t.Fatalf("ok %d, %d servers; want 400 pages from one server", res.OK, len(res.Servers))
 			}
 			s := res.Servers[0]
-			if s.Protocol != tt.wantProto || s.MaxOpen < 1 || s.MaxOpen > tt.most || (tt.most == 1 && s.Conns != 1) {
+			slack := int64(1)
+			if tt.most == 1 {
+				slack = 0 // h2: one connection, and none closed
+			}
+			if s.Protocol != tt.wantProto || s.MaxOpen < 1 || s.MaxOpen > tt.most+slack || (tt.most == 1 && s.Conns != 1) {
 				t.Errorf("%s, %d connections, at most %d open at once; want %s over at most %d", s.Protocol, s.Conns, s.MaxOpen, tt.wantProto, tt.most)
 			}
-			if strings.HasPrefix(s.URL, "https:") && s.Handshakes != s.Conns {
+			if strings.HasPrefix(s.URL, "https:") && (s.Handshakes < 1 || s.Handshakes > s.Conns) {
 				t.Errorf("%d TLS handshakes for %d connections", s.Handshakes, s.Conns)
 			}
 		})

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -51,14 +50,18 @@ type conns struct {
 	dial         *dialer // the Transports' own
 	proxied      bool    // requests may go through a proxy: no dial of a first connection here
 
-	mu       sync.Mutex
+	mu       sync.RWMutex // read-locked on every request to a known host: nothing else
 	t        *http.Transport
-	known    map[string]struct{} // scheme://host:port that connected through t
-	first    map[string]*firstConn
+	known    map[connKey]struct{} // hosts that connected through t
+	first    map[connKey]*firstConn
 	failed   int // hosts whose first connection through t failed
 	maxKnown int // maxKnownHosts; tests set less
 	maxFail  int // maxFailedFirsts; tests set less
 }
+
+// connKey names a host as its connections do: scheme and input.HostKey.
+// Made per request without allocating (a string key would be built).
+type connKey struct{ scheme, host string }
 
 // firstConn is a host's first connection being made; done is closed once it
 // is made or has failed.
@@ -104,8 +107,8 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		dial:         d,
 		proxied:      proxied(opts),
 		t:            mk(),
-		known:        map[string]struct{}{},
-		first:        map[string]*firstConn{},
+		known:        map[connKey]struct{}{},
+		first:        map[connKey]*firstConn{},
 		maxKnown:     maxKnownHosts,
 		maxFail:      maxFailedFirsts,
 	}
@@ -115,13 +118,19 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 // through it yet, req either makes the host's first connection or waits
 // until another request made it (or failed), as its context allows.
 func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
-	key := req.URL.Scheme + "://" + input.HostKey(req.URL)
+	key := connKey{req.URL.Scheme, input.HostKey(req.URL)}
 	for {
-		c.mu.Lock()
+		c.mu.RLock()
 		t := c.t
-		if _, ok := c.known[key]; ok {
-			c.mu.Unlock()
+		_, known := c.known[key]
+		c.mu.RUnlock()
+		if known {
 			return t.RoundTrip(req)
+		}
+		c.mu.Lock()
+		if _, ok := c.known[key]; ok || t != c.t {
+			c.mu.Unlock()
+			continue // known, or t replaced, since the read
 		}
 		fc := c.first[key]
 		if fc == nil {
@@ -144,10 +153,10 @@ func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
 // the TCP connection itself, and hands it to t's dial: a host that cannot be
 // reached (no address, refused, unreachable, silent) then never reaches t,
 // and leaves nothing in it.
-func (c *conns) connectFirst(t *http.Transport, key string, fc *firstConn, req *http.Request) (*http.Response, error) {
+func (c *conns) connectFirst(t *http.Transport, key connKey, fc *firstConn, req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	if !c.proxied {
-		conn, err := c.dial.DialContext(ctx, "tcp", dialAddr(key))
+		conn, err := c.dial.DialContext(ctx, "tcp", key.host)
 		if err != nil {
 			c.endFirst(t, key, fc, false, false)
 			return nil, err
@@ -164,16 +173,10 @@ func (c *conns) connectFirst(t *http.Transport, key string, fc *firstConn, req *
 	return resp, err
 }
 
-// dialAddr is the host:port of a conns key (scheme://host:port).
-func dialAddr(key string) string {
-	_, addr, _ := strings.Cut(key, "://")
-	return addr
-}
-
 // endFirst ends a host's first connection, made or not, once: the host is
 // known to t, or (when t saw it fail) counted among its failures; either may
 // replace t.
-func (c *conns) endFirst(t *http.Transport, key string, fc *firstConn, connected, counted bool) {
+func (c *conns) endFirst(t *http.Transport, key connKey, fc *firstConn, connected, counted bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.first[key] != fc {
