@@ -101,8 +101,15 @@ func baseName(p string) string {
 
 // Write writes recs in order, each whole, with no other record between
 // them, in one file: once a file holding records has passed MaxSize, the
-// next call starts a new file.
+// next call starts a new file. The records are encoded (and compressed)
+// before the file is locked: writers only wait for each other's write.
 func (w *Writer) Write(recs ...Record) error {
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	for _, r := range recs {
+		w.encode(buf, r)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil || w.done {
@@ -117,17 +124,35 @@ func (w *Writer) Write(recs ...Record) error {
 			return w.err
 		}
 	}
-	for _, r := range recs {
-		if err := w.write(r); err != nil {
-			return err
-		}
-	}
 	w.used = true
-	return nil
+	return w.writeBytes(buf.Bytes())
 }
 
 // write encodes r and writes it with one write call; w.mu held.
 func (w *Writer) write(r Record) error {
+	var buf bytes.Buffer
+	w.encode(&buf, r)
+	return w.writeBytes(buf.Bytes())
+}
+
+// writeBytes writes encoded records; w.mu held.
+func (w *Writer) writeBytes(b []byte) error {
+	n, err := w.f.Write(b)
+	w.size += int64(n)
+	if err != nil {
+		w.err = fmt.Errorf("cannot write --warc: %w", err)
+	}
+	return w.err
+}
+
+var (
+	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+	gzPool  = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+)
+
+// encode appends r to out: its header, block and end, as one gzip member
+// for a .gz file.
+func (w *Writer) encode(out *bytes.Buffer, r Record) {
 	if r.ID == "" {
 		r.ID = NewID()
 	}
@@ -145,25 +170,19 @@ func (w *Writer) write(r Record) error {
 	}
 	head.WriteString("WARC-Block-Digest: " + Digest(r.Block) + "\r\n")
 	fmt.Fprintf(&head, "Content-Length: %d\r\n\r\n", len(r.Block))
-	var out bytes.Buffer
-	var dst interface{ Write([]byte) (int, error) } = &out
-	var zw *gzip.Writer
-	if w.gz {
-		zw = gzip.NewWriter(&out)
-		dst = zw
+	if !w.gz {
+		out.Write(head.Bytes())
+		out.Write(r.Block)
+		out.WriteString("\r\n\r\n")
+		return
 	}
-	dst.Write(head.Bytes())
-	dst.Write(r.Block)
-	dst.Write([]byte("\r\n\r\n"))
-	if zw != nil {
-		zw.Close()
-	}
-	n, err := w.f.Write(out.Bytes())
-	w.size += int64(n)
-	if err != nil {
-		w.err = fmt.Errorf("cannot write --warc: %w", err)
-	}
-	return w.err
+	zw := gzPool.Get().(*gzip.Writer)
+	defer gzPool.Put(zw)
+	zw.Reset(out)
+	zw.Write(head.Bytes())
+	zw.Write(r.Block)
+	zw.Write([]byte("\r\n\r\n"))
+	zw.Close()
 }
 
 // Close ends the file: no record is written after it.
