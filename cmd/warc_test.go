@@ -224,12 +224,15 @@ func TestWarcRecordsWhatWentOverTheWire(t *testing.T) {
 			}
 			path := filepath.Join(t.TempDir(), tt.file)
 			code, out, errOut := run(t, list.String(), "scrape", "-k", "--retries", "0", "-c", "2", "--max-body", "64K",
-				"-H", "Authorization: Bearer sekrit", "--warc", path, "-")
+				"-H", "Authorization: Bearer sekrit", "--fields", "+tls", "--warc", path, "-")
 			if code != 0 { // failed URLs are records, not a failed run
 				t.Fatalf("exit %d; stderr %s", code, errOut)
 			}
 			if n := len(parseLines(t, out)); n != 8 {
 				t.Fatalf("%d records, want 8", n)
+			}
+			if tls := strings.Contains(out, `"tls":{`); tls != (tt.cert != nil) {
+				t.Errorf("a tls object in the records: %v; want %v", tls, tt.cert != nil)
 			}
 			info, exchanges := readWarc(t, path)
 			for _, want := range []string{"format: WARC File Format 1.1\r\n", "software: fanout/", "--warc=" + path, "Authorization: xxxxx"} {

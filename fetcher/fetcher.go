@@ -6,6 +6,7 @@ package fetcher
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -247,6 +248,9 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	}
 	defer resp.Body.Close()
 
+	if t, ok := conn.(interface{ TLSState() *tls.ConnectionState }); ok && resp.TLS == nil {
+		resp.TLS = t.TLSState() // a Capturer's connection hides the *tls.Conn from net/http
+	}
 	res.Status = resp.StatusCode
 	res.ContentType = resp.Header.Get("Content-Type")
 	res.Proto = protoName(resp)

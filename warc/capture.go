@@ -3,6 +3,7 @@ package warc
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/http"
@@ -72,6 +73,17 @@ type conn struct {
 	peerEnded bool // a read failed before we closed: the peer ended the connection
 	ourClose  bool
 	cut       bool // the fetcher cut the response being read (--max-body)
+}
+
+// TLSState is the connection's TLS state, nil for plain HTTP: net/http
+// reads it only from a *tls.Conn, which a recorded connection wraps.
+func (c *conn) TLSState() *tls.ConnectionState {
+	tc, ok := c.Conn.(*tls.Conn)
+	if !ok {
+		return nil
+	}
+	cs := tc.ConnectionState()
+	return &cs
 }
 
 // Cut marks the response being read as cut short by the reader: its
