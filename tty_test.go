@@ -80,7 +80,7 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 		args []string
 		line *regexp.Regexp
 	}{
-		{"text", []string{"-f", "text"}, regexp.MustCompile(`^200 +(\d+ms|[\d.]+s) +2\.0K  http://127\.0\.0\.1:\d+/page/(\d+) +Page (\d+)$`)},
+		{"text", []string{"-f", "text"}, regexp.MustCompile(`^200 +(?:\d+ms|[\d.]+s) +2\.0K  http://127\.0\.0\.1:\d+/page/(\d+) +Page (\d+)$`)},
 		{"json lines", nil, regexp.MustCompile(`^\{"url":"http://127\.0\.0\.1:\d+/page/(\d+)".*"title":"Page (\d+)".*\}$`)},
 	}
 	for _, tt := range tests {
