@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -121,7 +122,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %s\n", report.Plural(int(site.Requests()), "request"))
 	if opts.Site.Capacity > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s\n", loadLine(opts.Site.Capacity, newSiteLoad(site.Load())))
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s\n", bench.LoadLine(opts.Site.Capacity, site.Load()))
 	}
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
