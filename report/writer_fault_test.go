@@ -68,10 +68,10 @@ func TestFullDiskLeavesWholeRecords(t *testing.T) {
 					w := &Writer{Out: out, Encoder: enc, Gather: gather, Store: st,
 						OnError: func(error) { calls++ }}
 					sum, err := w.Consume(resultsOf(n), time.Now())
-					defer sum.Close()
 					if !errors.Is(err, syscall.ENOSPC) || calls != 1 {
 						t.Fatalf("error %v, told %d times; want ENOSPC once", err, calls)
 					}
+					defer sum.Close()
 					whole := slices.Index(ends, len(out.data)) - 1 // records written whole
 					if whole < -1 {
 						t.Fatalf("the output (%d bytes) does not end at a record's end: %q", len(out.data), out.data[max(0, len(out.data)-60):])
