@@ -12,6 +12,7 @@ import (
 
 	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
 // BenchOptions are the flags of fanout bench.
@@ -22,7 +23,7 @@ type BenchOptions struct {
 	RunFlags   // --deadline, --progress, --fields… (runflags.go)
 
 	Pages      int
-	PageSize   byteSize
+	PageSize   flagvalue.Bytes
 	Latency    time.Duration
 	Jitter     time.Duration
 	ErrorRate  float64
@@ -69,8 +70,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
 	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
-	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
-	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
+	f.Var((*flagvalue.Duration)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*flagvalue.Duration)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests at once, before --latency (with --retries N, every page succeeds)")

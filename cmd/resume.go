@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
 // resumeCommand is the command line that resumes a scrape run stopped
@@ -32,10 +34,10 @@ func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string
 			for _, s := range v.GetSlice() {
 				words = append(words, "--"+f.Name+"="+s)
 			}
-		case *proxyURL: // the password as given: the command must work (cmd/redact.go)
-			words = append(words, "--"+f.Name+"="+v.u.String())
-		case *headerList:
-			for name, values := range v.h {
+		case *flagvalue.Proxy: // the password as given: the command must work (cmd/redact.go)
+			words = append(words, "--"+f.Name+"="+v.URL().String())
+		case *flagvalue.Headers:
+			for name, values := range v.Header() {
 				for _, value := range values {
 					words = append(words, "-H", name+": "+value)
 				}

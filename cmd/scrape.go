@@ -209,7 +209,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	attachStore(st, opts, w, &cfg)
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	if !opts.Quiet {
-		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
+		warnEncoding(opts.Headers.Header(), opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w, &cfg)
 	if !opts.Quiet {
