@@ -8,8 +8,8 @@ import (
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
-// resumeCommand is the command line that resumes a scrape run stopped
-// early: the same flags as given (--resume added, a repeatable flag once
+// resumeCommand is the command line that resumes a run of command (scrape
+// or crawl) stopped early: the same flags as given (--resume added, a repeatable flag once
 // per value) and the same files (standard input only if the run read it),
 // each word quoted for a POSIX shell where it needs it. appendTo, when not
 // "", is the --output file of a JSON-lines stream: the command appends to
@@ -19,8 +19,8 @@ import (
 // the command goes on to write the page of the whole run from the store,
 // with fanout report. Secrets are given as they were (cmd/redact.go), so
 // the command works; resumeNote says so.
-func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
-	words := []string{"fanout", "scrape"}
+func resumeCommand(command string, flags *pflag.FlagSet, files []string, appendTo string) string {
+	words := []string{"fanout", command}
 	flags.Visit(func(f *pflag.Flag) {
 		if appendTo != "" && f.Name == "output" || f.Name == "html" {
 			return

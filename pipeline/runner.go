@@ -198,7 +198,7 @@ type pool struct {
 	// (docs/ARCHITECTURE.md, pipeline), which nothing outside can see. It
 	// costs a compare-and-swap per worker started, at most -c + 8 a run.
 	peak atomic.Int64
-	idle    atomic.Int64 // workers waiting for a target
+	idle atomic.Int64 // workers waiting for a target
 }
 
 func (p *pool) spawn(ctx context.Context) {
