@@ -3,23 +3,16 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"maps"
-	"math"
+	"errors"
 	"os"
 	"runtime/pprof"
-	"slices"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/record"
-	"github.com/fanout-dev/fanout/report"
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
 // BenchOptions are the flags of fanout bench.
@@ -30,7 +23,7 @@ type BenchOptions struct {
 	RunFlags   // --deadline, --progress, --fields… (runflags.go)
 
 	Pages      int
-	PageSize   byteSize
+	PageSize   flagvalue.Bytes
 	Latency    time.Duration
 	Jitter     time.Duration
 	ErrorRate  float64
@@ -77,8 +70,8 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 	f := c.Flags()
 	f.IntVarP(&opts.Pages, "pages", "n", opts.Pages, "pages (requests) to fetch")
 	f.Var(&opts.PageSize, "page-size", "bytes of each generated page")
-	f.Var((*seconds)(&opts.Latency), "latency", "server delay before each response")
-	f.Var((*seconds)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
+	f.Var((*flagvalue.Duration)(&opts.Latency), "latency", "server delay before each response")
+	f.Var((*flagvalue.Duration)(&opts.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Float64Var(&opts.ErrorRate, "error-rate", 0, "share of responses that are 500 (0 to 1)")
 	f.Float64Var(&opts.DropRate, "drop-rate", 0, "share of connections dropped without a response (0 to 1)")
 	f.IntVar(&opts.FailFirst, "fail-first", 0, "reset the connection of each page's first N requests at once, before --latency (with --retries N, every page succeeds)")
@@ -133,11 +126,6 @@ func (o *BenchOptions) Validate() error {
 }
 
 func benchRun(ctx context.Context, opts *BenchOptions) error {
-	sites, err := startBenchSites(opts)
-	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	defer sites.Close()
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {
@@ -150,163 +138,46 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		defer pprof.StopCPUProfile()
 	}
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
-	w := &report.Writer{Out: io.Discard, Encoder: mustEncoder("jsonl")}
+	cfg := opts.config()
 	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {
-		w.Progress = bar
+		cfg.Progress = bar
 	}
-	cfg := opts.RunFlags.Options(&opts.LimitFlags, &opts.FetchFlags)
-	cfg.Fetch.RootCAs = sites.roots
-	cfg.Source = input.Lines(opts.Pages, sites.urlOf)
-	watchThrottle(bar, opts.Throttle, &cfg)
-	heap := startHeapSampler(50 * time.Millisecond)
-	outcome := runPipeline(ctx, cfg, w)
+	watchThrottle(bar, opts.Throttle, &cfg.Pipeline)
+	res, err := bench.Run(ctx, cfg)
 	if bar != nil {
 		bar.Finish()
 	}
-	res := newBenchResult(opts, outcome.Summary)
-	res.PeakHeapBytes, res.PeakRSSBytes = heap.Stop(), peakRSS()
-	res.Servers = sites.stats()
-	res.setThrottle(opts, sites, outcome)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	res.Throttle = throttleLine(opts.Throttle == throttleAuto, res.Outcome.Throttle)
 	if opts.Format == "json" {
 		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
-		err = res.writeText(opts.IO.Out)
+		err = res.WriteText(opts.IO.Out)
 	}
-	if err != nil && !isBrokenPipe(err) {
+	var sig *SignalError
+	switch {
+	case err != nil && !isBrokenPipe(err):
 		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	if outcome.Signal != nil {
-		return &ExitError{Code: outcome.Signal.Code()}
-	}
-	if opts.DeadHosts > 0 {
+	case errors.As(context.Cause(ctx), &sig):
+		return &ExitError{Code: sig.Code()}
+	case opts.DeadHosts > 0:
 		return nil // failures are the scenario
 	}
-	return res.noSuccess()
-}
-
-func mustEncoder(format string) report.Encoder {
-	enc, err := report.NewEncoder(format, false)
-	if err != nil {
-		panic(err)
-	}
-	return enc
-}
-
-// benchResult is what bench reports; its JSON form is for scripts.
-type benchResult struct {
-	Requests       int                `json:"requests"`
-	URLs           int                `json:"urls"`
-	OK             int                `json:"ok"`         // as the summary's: answered 2xx or 3xx
-	Status4xx      int                `json:"status_4xx"` // answered 4xx, as the summary's
-	Status5xx      int                `json:"status_5xx"`
-	ByError        map[string]int     `json:"by_error"`
-	ByStatus       map[string]int     `json:"by_status"`
-	Bytes          int64              `json:"bytes"`
-	ElapsedMS      float64            `json:"elapsed_ms"`
-	RequestsPerSec float64            `json:"requests_per_sec"`
-	LatencyMS      map[string]float64 `json:"latency_ms"`
-	Histogram      []histBar          `json:"histogram"`
-	FloorMS        float64            `json:"floor_ms"`
-	Efficiency     float64            `json:"efficiency"`
-	Concurrency    int                `json:"concurrency"`
-	Rate           float64            `json:"rate,omitempty"`
-	ServerLatency  float64            `json:"server_latency_ms"`
-	Ran            benchSetup         `json:"ran"`
-	PeakHeapBytes  uint64             `json:"peak_heap_bytes"`     // live heap objects, sampled every 50ms
-	PeakRSSBytes   uint64             `json:"peak_rss_bytes"`      // the whole process's, 0 where unknown
-	Servers        []benchServer      `json:"servers,omitempty"`   // what each in-process server saw (none with --target)
-	Site           *siteLoad          `json:"site_load,omitempty"` // with --capacity: what the site saw
-	Throttle       string             `json:"throttle,omitempty"`  // with --throttle auto: what it did, in words
-}
-
-type histBar struct {
-	UpToMS float64 `json:"up_to_ms"`
-	Count  uint64  `json:"count"`
-}
-
-func newBenchResult(opts *BenchOptions, s *report.Summary) *benchResult {
-	r := &benchResult{
-		Requests: s.Requests, URLs: s.Total, OK: s.OK, Status4xx: s.Status4xx, Status5xx: s.Status5xx, ByError: map[string]int{}, ByStatus: map[string]int{},
-		Bytes: s.Bytes, ElapsedMS: report.Millis(s.Elapsed), RequestsPerSec: s.RequestsPerSec(),
-		Concurrency: opts.Concurrency, Rate: opts.Rate, ServerLatency: report.Millis(opts.Latency),
-		LatencyMS: map[string]float64{
-			"min": report.Millis(s.Latency.Min()), "mean": report.Millis(s.Latency.Mean()),
-			"p50": report.Millis(s.Latency.Quantile(0.5)), "p90": report.Millis(s.Latency.Quantile(0.9)),
-			"p95": report.Millis(s.Latency.Quantile(0.95)), "p99": report.Millis(s.Latency.Quantile(0.99)), "max": report.Millis(s.Latency.Max()),
-		},
-	}
-	r.Ran = newBenchSetup(opts)
-	for code, n := range s.ByStatus {
-		r.ByStatus[strconv.Itoa(code)] = n
-	}
-	for kind, n := range s.ByError {
-		r.ByError[string(kind)] = n
-	}
-	for _, b := range s.Latency.Bars(10) {
-		r.Histogram = append(r.Histogram, histBar{report.Millis(b.Upper), b.Count})
-	}
-	floor := benchFloor(opts)
-	r.FloorMS = report.Millis(floor)
-	if s.Elapsed > 0 && floor > 0 {
-		r.Efficiency = math.Round(float64(floor)/float64(s.Elapsed)*1000) / 1000
-	}
-	return r
-}
-
-// benchFloor is the least time the run could take: ceil(n/c)·L for server
-// latency L at concurrency c (per-host limits and --capacity counted), or
-// n/rate.
-func benchFloor(opts *BenchOptions) time.Duration {
-	c := opts.Concurrency
-	if hosts := max(len(opts.Targets), opts.Hosts); opts.PerHost > 0 {
-		c = min(c, opts.PerHost*hosts)
-	}
-	if opts.Capacity > 0 {
-		c = min(c, opts.Capacity) // more in flight waits longer: the site answers Capacity per --latency at best
-	}
-	floor := time.Duration(math.Ceil(float64(opts.Pages)/float64(c))) * opts.Latency // with --target, --latency says the server's
-	if opts.Rate > 0 {
-		floor = max(floor, time.Duration(float64(opts.Pages-opts.Burst)/opts.Rate*float64(time.Second)))
-	}
-	return floor
-}
-
-func (r *benchResult) writeText(w io.Writer) error {
-	fmt.Fprintln(w, r.Ran)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "requests\t%d\t(%d URLs, %d ok (2xx/3xx), %d 4xx, %d 5xx)\n", r.Requests, r.URLs, r.OK, r.Status4xx, r.Status5xx)
-	fmt.Fprintf(tw, "elapsed\t%.3fs\t\n", r.ElapsedMS/1000)
-	fmt.Fprintf(tw, "requests/sec\t%.1f\t\n", r.RequestsPerSec)
-	fmt.Fprintf(tw, "bytes\t%d\t\n", r.Bytes)
-	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
-		fmt.Fprintf(tw, "status %s\t%d\t\n", code, r.ByStatus[code])
-	}
-	for _, kind := range record.Kinds {
-		if n := r.ByError[string(kind)]; n > 0 {
-			fmt.Fprintf(tw, "error %s\t%d\t\n", kind, n)
-		}
-	}
-	l := r.LatencyMS
-	fmt.Fprintf(tw, "latency ms\tmin %.2f\tmean %.2f\tp50 %.2f\tp90 %.2f\tp95 %.2f\tp99 %.2f\tmax %.2f\n",
-		l["min"], l["mean"], l["p50"], l["p90"], l["p95"], l["p99"], l["max"])
-	writeServers(tw, r.Servers)
-	r.writeThrottle(tw)
-	fmt.Fprintf(tw, "peak heap\t%.1f MB\tpeak RSS %.1f MB\n", float64(r.PeakHeapBytes)/1e6, float64(r.PeakRSSBytes)/1e6)
-	if r.FloorMS > 0 {
-		fmt.Fprintf(tw, "floor\t%.3fs\tefficiency %.1f%%\n", r.FloorMS/1000, r.Efficiency*100)
-	}
-	tw.Flush()
-	var peak uint64
-	for _, b := range r.Histogram {
-		peak = max(peak, b.Count)
-	}
-	for _, b := range r.Histogram {
-		width := 0
-		if peak > 0 {
-			width = int(40 * b.Count / peak)
-		}
-		fmt.Fprintf(w, "  <= %9.2f ms %8d %s\n", b.UpToMS, b.Count, strings.Repeat("#", width))
+	if err := res.NoSuccess(); err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	return nil
+}
+
+// config is the bench run the options ask for.
+func (o *BenchOptions) config() bench.Config {
+	return bench.Config{
+		Pages: o.Pages, PageSize: int(o.PageSize), PageSizeName: o.PageSize.String(), Latency: o.Latency, Jitter: o.Jitter,
+		ErrorRate: o.ErrorRate, DropRate: o.DropRate, FailFirst: o.FailFirst, Pieces: o.Pieces, Capacity: o.Capacity,
+		Hosts: o.Hosts, Targets: o.Targets, DeadHosts: o.DeadHosts, TLS: o.TLS, HTTP2: o.HTTP2,
+		Pipeline: o.RunFlags.Options(&o.LimitFlags, &o.FetchFlags),
+	}
 }

@@ -51,6 +51,7 @@ func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) e
 			if err := opts.Validate(); err != nil {
 				return err
 			}
+			opts.noteResume(c, args)
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -64,6 +65,7 @@ func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) e
 	opts.addVerboseFlag(f)
 	opts.RunFlags.AddFlags(f)
 	opts.addOutputFlags(f)
+	f.BoolVar(&opts.Resume, "resume", false, "with --db: go on with the crawl stopped there (its frontier and seen set are in the store)")
 	f.StringArrayVarP(&opts.URLs, "url", "u", nil, "a seed, repeatable")
 	addFleetFlags(f, &opts.Fleet)
 	opts.Fleet.key = opts.shardKey
@@ -80,9 +82,6 @@ var crawlFlagGroups = append([]flagGroup{
 func (o *CrawlOptions) Validate() error {
 	if len(o.Files) == 0 && len(o.URLs) == 0 && o.IO.InIsTTY {
 		return usageErr("crawl needs at least one seed: a URL, -u URL, or a FILE of them")
-	}
-	if o.Resume {
-		return usageErr("crawl --resume is not built yet: a stopped crawl starts again from its seeds")
 	}
 	if err := o.ScrapeOptions.Validate(); err != nil {
 		return err

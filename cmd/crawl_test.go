@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/crawlmodel"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -22,97 +22,6 @@ type crawlRecord struct {
 	ErrorKind string `json:"error_kind"`
 	Depth     *int   `json:"depth"`
 	From      string `json:"from"`
-}
-
-// graphModel is the crawl of the site graph by another road: a plain
-// breadth-first search over the links the site means (benchsite.GraphLinks),
-// with the crawl's rules written out here: depth, host scope, robots.txt
-// (/private/ is disallowed: recorded, not fetched), nofollow, dedupe, a
-// redirect's landing page counted as seen. It returns each URL recorded
-// (a path on the site, or an external URL) with its depth, and the paths
-// the site must see once each.
-type graphModel struct {
-	pages, maxDepth int
-	external        string // the other host's base URL; "" without --check-external
-}
-
-type modelNode struct {
-	kind benchsite.LinkKind
-	n    int
-}
-
-func (m graphModel) url(nd modelNode) string {
-	switch nd.kind {
-	case benchsite.LinkPage:
-		return fmt.Sprintf("/site/p/%d", nd.n)
-	case benchsite.LinkRedirect:
-		return fmt.Sprintf("/site/r/%d", nd.n)
-	case benchsite.LinkMissing:
-		return fmt.Sprintf("/site/missing/%d", nd.n)
-	case benchsite.LinkPrivate:
-		return fmt.Sprintf("/private/site/%d", nd.n)
-	case benchsite.LinkExternal:
-		return fmt.Sprintf("%s/x/%d", m.external, nd.n)
-	case benchsite.LinkOther:
-		return "/site/p/" // href="" under <base href="/site/p/">: the base itself (a 404)
-	}
-	return fmt.Sprintf("/site/cal/%d", nd.n)
-}
-
-// links are a node's links as the crawl may follow them, and the paths
-// its fetch makes the site see.
-func (m graphModel) links(nd modelNode) (links []benchsite.GraphLink, seen []string) {
-	switch nd.kind {
-	case benchsite.LinkPage:
-		meta, header := benchsite.GraphNofollow(nd.n)
-		if meta || header {
-			return nil, []string{m.url(nd)}
-		}
-		var links []benchsite.GraphLink
-		for _, l := range benchsite.GraphLinks(m.pages, nd.n) {
-			// mailto:, javascript: and fragments are no pages; href="" is
-			// the page itself, or the base where the page has one (n%4 == 0)
-			if l.Kind != benchsite.LinkOther || nd.n%4 == 0 {
-				links = append(links, l)
-			}
-		}
-		return links, []string{m.url(nd)}
-	case benchsite.LinkRedirect:
-		return []benchsite.GraphLink{{Kind: benchsite.LinkPage, N: (nd.n + 2) % m.pages}}, []string{m.url(nd), fmt.Sprintf("/site/land/%d", nd.n)}
-	case benchsite.LinkCalendar:
-		return []benchsite.GraphLink{{Kind: benchsite.LinkCalendar, N: nd.n + 1}, {Kind: benchsite.LinkPage, N: 0}}, []string{m.url(nd)}
-	case benchsite.LinkMissing, benchsite.LinkOther:
-		return nil, []string{m.url(nd)}
-	}
-	return nil, nil // private: not fetched; external: another host's
-}
-
-func (m graphModel) crawl() (depths map[string]int, sitePaths []string) {
-	depths = map[string]int{}
-	start := modelNode{benchsite.LinkPage, 0}
-	depths[m.url(start)] = 0
-	queue := []modelNode{start}
-	for len(queue) > 0 {
-		nd := queue[0]
-		queue = queue[1:]
-		links, seen := m.links(nd)
-		sitePaths = append(sitePaths, seen...)
-		d := depths[m.url(nd)]
-		if d >= m.maxDepth {
-			continue
-		}
-		for _, l := range links {
-			next := modelNode{l.Kind, l.N}
-			if l.Kind == benchsite.LinkExternal && m.external == "" {
-				continue
-			}
-			if _, ok := depths[m.url(next)]; !ok {
-				depths[m.url(next)] = d + 1
-				queue = append(queue, next)
-			}
-		}
-	}
-	return depths, sitePaths
 }
 
 // crawlGraph crawls the site graph with args and returns the records by
@@ -163,7 +72,7 @@ func TestCrawlGraph(t *testing.T) {
 			defer srv.Close()
 			before := ext.Requests()
 			recs := crawlGraph(t, srv.URL, extSrv.URL, tc.args...)
-			wantDepths, sitePaths := graphModel{pages: pages, maxDepth: tc.depth}.crawl()
+			wantDepths, sitePaths := crawlmodel.Model{Pages: pages, MaxDepth: tc.depth}.Crawl()
 			if got, want := slices.Sorted(maps.Keys(recs)), slices.Sorted(maps.Keys(wantDepths)); !slices.Equal(got, want) {
 				t.Fatalf("crawled %d URLs, the model %d:\n got %q\nwant %q", len(got), len(want), got, want)
 			}
@@ -208,7 +117,7 @@ func TestCrawlCheckExternal(t *testing.T) {
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 	recs := crawlGraph(t, srv.URL, extSrv.URL, "-c", "4", "--check-external")
-	wantDepths, _ := graphModel{pages: pages, maxDepth: 10, external: extSrv.URL}.crawl()
+	wantDepths, _ := crawlmodel.Model{Pages: pages, MaxDepth: 10, External: extSrv.URL}.Crawl()
 	if got, want := slices.Sorted(maps.Keys(recs)), slices.Sorted(maps.Keys(wantDepths)); !slices.Equal(got, want) {
 		t.Fatalf("crawled\n got %q\nwant %q", got, want)
 	}

@@ -12,7 +12,9 @@ import (
 	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/store"
 )
 
 // CrawlFlags are what fanout crawl adds to a run: which links it follows
@@ -76,8 +78,10 @@ func (o *CrawlFlags) shardKey(t input.Target) string {
 
 // wire makes the run a crawl: the seeds are read from cfg.Source, the
 // source becomes the crawler, and every result goes back to it for its
-// links. The caller closes the crawler once the run is over.
-func (o *CrawlFlags) wire(cfg *pipeline.Config) (*crawl.Crawler, error) {
+// links. With a store, the crawl keeps its state there, and resume takes
+// back a stopped crawl's. The caller closes the crawler once the run is
+// over.
+func (o *CrawlFlags) wire(cfg *pipeline.Config, st *store.SQLite, resume bool) (*crawl.Crawler, error) {
 	var seeds []input.Target
 	for {
 		t, err := cfg.Source.Next()
@@ -87,14 +91,29 @@ func (o *CrawlFlags) wire(cfg *pipeline.Config) (*crawl.Crawler, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading the seeds: %w", err)
 		}
+		if t.URL == nil && resume && st != nil {
+			if done, err := st.Done(t.Raw); err == nil && done {
+				continue // a seed that is no URL, recorded by the stopped run
+			}
+		}
 		seeds = append(seeds, t)
 	}
 	mode, _ := crawl.ParseScope(o.Scope)
+	var keep crawl.Store
+	if st != nil {
+		if err := st.BeginCrawl(resume); err != nil {
+			return nil, err
+		}
+		keep = st
+	}
+	cfg.Skip = nil // the crawl table says what is done, not the results
 	c, err := crawl.New(crawl.Config{
 		Scope: crawl.Scope{Mode: mode}, Allow: o.Allow.res, Deny: o.Deny.res,
 		MaxDepth: o.Depth, MaxPages: o.MaxPages, StripQuery: o.StripQuery,
 		CheckExternal: o.CheckExternal, CheckResources: o.CheckResources,
 		ObeyNofollow: cfg.Fetch.ObeyRobots, Frontier: &crawl.Frontier{Mem: o.FrontierMem},
+		MaxInFlight: 2 * max(cfg.Window, limiter.Window(cfg.Limits.Concurrency)),
+		Store:       keep, Resume: resume,
 	}, seeds)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
 // FetchFlags are the flags that say what each request is and how long it
@@ -18,14 +19,14 @@ type FetchFlags struct {
 	Timeout      time.Duration
 	Retries      int
 	MaxRetryWait time.Duration
-	MaxBody      byteSize
+	MaxBody      flagvalue.Bytes
 	MaxRedirects int
 	UserAgent    string
-	Headers      headerList
+	Headers      flagvalue.Headers
 	Insecure     bool
 	HTTP1        bool
 	Method       string
-	Proxy        proxyURL
+	Proxy        flagvalue.Proxy
 	Resolvers    resolverList
 	Verbose      bool // -v: scrape, crawl and sitemap only (verbose.go)
 }
@@ -41,9 +42,9 @@ func newFetchFlags() FetchFlags {
 
 // AddFlags registers the group's flags on f; each default is o's value.
 func (o *FetchFlags) AddFlags(f *pflag.FlagSet) {
-	f.VarP((*seconds)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
+	f.VarP((*flagvalue.Duration)(&o.Timeout), "timeout", "t", "one attempt, the whole exchange including the body: 5 (seconds), 1.5, 500ms, 2m")
 	f.IntVar(&o.Retries, "retries", o.Retries, "extra attempts after timeouts, connection errors, resets, 429, 502, 503, 504 (a refused connection is final, as in curl)")
-	f.Var((*seconds)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
+	f.Var((*flagvalue.Duration)(&o.MaxRetryWait), "max-retry-wait", "longest wait before a retry, Retry-After included")
 	f.Var(&o.MaxBody, "max-body", "bytes read per response at most, after decompression (e.g. 512K, 4MiB)")
 	f.IntVar(&o.MaxRedirects, "max-redirects", o.MaxRedirects, "redirects followed at most (http and https only; 0: none, the 3xx is the result)")
 	f.StringVarP(&o.UserAgent, "user-agent", "A", o.UserAgent, "User-Agent header")
@@ -82,7 +83,7 @@ func (o *FetchFlags) Options() fetcher.Options {
 	return fetcher.Options{
 		Timeout: o.Timeout, Retries: o.Retries, MaxRetryWait: o.MaxRetryWait,
 		MaxBody: int64(o.MaxBody), MaxRedirects: maxRedirects,
-		UserAgent: o.UserAgent, Header: o.Headers.h, Insecure: o.Insecure, HTTP1: o.HTTP1, Proxy: o.Proxy.u,
+		UserAgent: o.UserAgent, Header: o.Headers.Header(), Insecure: o.Insecure, HTTP1: o.HTTP1, Proxy: o.Proxy.URL(),
 		Resolvers: o.Resolvers, Method: strings.ToUpper(o.Method),
 	}
 }

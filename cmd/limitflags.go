@@ -3,6 +3,7 @@ package cmd
 import (
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/limiter"
 )
 
@@ -38,10 +39,10 @@ func (o *LimitFlags) AddFlags(f *pflag.FlagSet) {
 // time: it holds no pending URLs).
 func (o *LimitFlags) addAdmissionFlags(f *pflag.FlagSet) {
 	f.IntVarP(&o.Concurrency, "concurrency", "c", o.Concurrency, "requests in flight at most, all hosts together")
-	f.VarP((*perSecond)(&o.Rate), "rate", "r", "requests started per second at most, all hosts, retries included: 10, 10/s, 600/min, 5/sec, 100/hour, 1/day (0: no limit)")
+	f.VarP((*flagvalue.Rate)(&o.Rate), "rate", "r", "requests started per second at most, all hosts, retries included: 10, 10/s, 600/min, 5/sec, 100/hour, 1/day (0: no limit)")
 	f.IntVar(&o.Burst, "burst", o.Burst, "token-bucket burst for --rate (1: smooth pacing)")
 	f.IntVar(&o.PerHost, "per-host", o.PerHost, "requests in flight per host (host:port) at most (0: no limit)")
-	f.Var((*perSecond)(&o.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
+	f.Var((*flagvalue.Rate)(&o.HostRate), "host-rate", "requests started per second per host at most, as --rate (0: no limit)")
 }
 
 // Validate checks the group's values, naming the flag at fault.

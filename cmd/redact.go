@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/record"
 )
 
@@ -19,8 +20,8 @@ import (
 // shownValue is f's value as shown to a person or in a shared file.
 func shownValue(f *pflag.Flag) string {
 	switch v := f.Value.(type) {
-	case *headerList:
-		return v.redacted()
+	case *flagvalue.Headers:
+		return v.Redacted()
 	case pflag.SliceValue:
 		var vals []string
 		for _, s := range v.GetSlice() {
@@ -37,14 +38,14 @@ func resumeSecrets(flags *pflag.FlagSet) []string {
 	var secrets []string
 	flags.Visit(func(f *pflag.Flag) {
 		switch v := f.Value.(type) {
-		case *headerList:
-			for name := range v.h {
+		case *flagvalue.Headers:
+			for name := range v.Header() {
 				if record.SecretHeader(name) {
 					secrets = append(secrets, "-H "+name)
 				}
 			}
-		case *proxyURL:
-			if _, ok := v.u.User.Password(); ok {
+		case *flagvalue.Proxy:
+			if _, ok := v.URL().User.Password(); ok {
 				secrets = append(secrets, "the --proxy password")
 			}
 		case pflag.SliceValue:

@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
-// resumeCommand is the command line that resumes a scrape run stopped
-// early: the same flags as given (--resume added, a repeatable flag once
+// resumeCommand is the command line that resumes a run of command (scrape
+// or crawl) stopped early: the same flags as given (--resume added, a repeatable flag once
 // per value) and the same files (standard input only if the run read it),
 // each word quoted for a POSIX shell where it needs it. appendTo, when not
 // "", is the --output file of a JSON-lines stream: the command appends to
@@ -17,8 +19,8 @@ import (
 // the command goes on to write the page of the whole run from the store,
 // with fanout report. Secrets are given as they were (cmd/redact.go), so
 // the command works; resumeNote says so.
-func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string {
-	words := []string{"fanout", "scrape"}
+func resumeCommand(command string, flags *pflag.FlagSet, files []string, appendTo string) string {
+	words := []string{"fanout", command}
 	flags.Visit(func(f *pflag.Flag) {
 		if appendTo != "" && f.Name == "output" || f.Name == "html" {
 			return
@@ -32,10 +34,10 @@ func resumeCommand(flags *pflag.FlagSet, files []string, appendTo string) string
 			for _, s := range v.GetSlice() {
 				words = append(words, "--"+f.Name+"="+s)
 			}
-		case *proxyURL: // the password as given: the command must work (cmd/redact.go)
-			words = append(words, "--"+f.Name+"="+v.u.String())
-		case *headerList:
-			for name, values := range v.h {
+		case *flagvalue.Proxy: // the password as given: the command must work (cmd/redact.go)
+			words = append(words, "--"+f.Name+"="+v.URL().String())
+		case *flagvalue.Headers:
+			for name, values := range v.Header() {
 				for _, value := range values {
 					words = append(words, "-H", name+": "+value)
 				}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
 )
 
@@ -28,7 +29,7 @@ func newRunFlags() RunFlags {
 
 // AddFlags registers the group's flags on f; each default is o's value.
 func (o *RunFlags) AddFlags(f *pflag.FlagSet) {
-	f.Var((*seconds)(&o.Deadline), "deadline", "bound on the whole run; what has not finished then is canceled (0: none)")
+	f.Var((*flagvalue.Duration)(&o.Deadline), "deadline", "bound on the whole run; what has not finished then is canceled (0: none)")
 	f.BoolVar(&o.FailFast, "fail-fast", o.FailFast, "the first failed URL cancels the rest; exit status 1")
 	f.StringVar(&o.Progress, "progress", o.Progress, "progress on stderr: auto (a bar when stderr is a terminal), always, never, log (a line every 5s)")
 	addPageFlags(f, &o.Page)

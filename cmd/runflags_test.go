@@ -73,7 +73,7 @@ func TestRunFlags(t *testing.T) {
 			return o.Deadline == time.Minute && o.Window == 99
 		}},
 		{"requests", []string{"-A", "bot/1", "-H", "X-A: 1", "--insecure"}, func(o runGroups) bool {
-			return o.UserAgent == "bot/1" && o.Headers.h.Get("X-A") == "1" && o.Insecure
+			return o.UserAgent == "bot/1" && o.Headers.Header().Get("X-A") == "1" && o.Insecure
 		}},
 	}
 	for _, tt := range tests {

@@ -73,10 +73,7 @@ func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions)
 			if err := opts.Validate(); err != nil {
 				return err
 			}
-			if opts.DB != "" {
-				opts.resume = resumeCommand(c.Flags(), args, opts.appendTarget())
-				opts.resumeNote = resumeNote(resumeSecrets(c.Flags()))
-			}
+			opts.noteResume(c, args)
 			if runF != nil {
 				return runF(c.Context(), opts)
 			}
@@ -118,6 +115,15 @@ func (l *statusList) Type() string { return "list" }
 func (l *statusList) Set(s string) (err error) {
 	l.set, err = report.ParseStatusSet(s)
 	return err
+}
+
+// noteResume keeps, with --db, the command line that resumes the run c
+// is about to start (printed if it stops early).
+func (o *ScrapeOptions) noteResume(c *cobra.Command, args []string) {
+	if o.DB != "" {
+		o.resume = resumeCommand(c.Name(), c.Flags(), args, o.appendTarget())
+		o.resumeNote = resumeNote(resumeSecrets(c.Flags()))
+	}
 }
 
 // appendTarget is the --output file a resumed run appends to: set only
@@ -209,7 +215,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	attachStore(st, opts, w, &cfg)
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	if !opts.Quiet {
-		warnEncoding(opts.Headers.h, opts.IO.ErrOut)
+		warnEncoding(opts.Headers.Header(), opts.IO.ErrOut)
 	}
 	bar := attachProgress(opts, w, &cfg)
 	if !opts.Quiet {
@@ -219,7 +225,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	watchThrottle(bar, opts.Throttle, &cfg)
 	opts.Fleet.wire(&cfg, w)
 	if opts.crawl != nil {
-		c, err := opts.crawl.wire(&cfg)
+		c, err := opts.crawl.wire(&cfg, st, opts.Resume)
 		if err != nil {
 			closeStore(st)
 			return &ExitError{Code: ExitFailure, Err: err}

@@ -11,7 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -20,7 +22,7 @@ type ServeOptions struct {
 	IO     *IOStreams
 	Listen []string
 	Site   benchsite.Options
-	PageSz byteSize
+	PageSz flagvalue.Bytes
 	TLS    bool   // serve HTTPS with a certificate made at start
 	HTTP2  bool   // with TLS, offer h2 as well as http/1.1
 	CertTo string // with TLS, write the certificate (PEM) here, for SSL_CERT_FILE
@@ -51,15 +53,15 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 	}
 	f := c.Flags()
 	f.StringArrayVar(&opts.Listen, "listen", []string{"127.0.0.1:8080"}, "loopback address to serve on, repeatable")
-	f.Var((*seconds)(&opts.Site.Latency), "latency", "delay before each page")
+	f.Var((*flagvalue.Duration)(&opts.Site.Latency), "latency", "delay before each page")
 	f.IntVar(&opts.Site.GraphPages, "site-pages", 10_000, "pages of the site graph under /site/ (/site/p/0 links on: relative and absolute links, <base>, redirects, 404s, a calendar trap, nofollow, a robots.txt section), for fanout crawl")
-	f.Var((*seconds)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
+	f.Var((*flagvalue.Duration)(&opts.Site.Jitter), "jitter", "plus a uniform random delay up to this")
 	f.Var(&opts.PageSz, "page-size", "bytes of each page")
 	f.Float64Var(&opts.Site.ErrorRate, "error-rate", 0, "share of pages answered 500")
 	f.Float64Var(&opts.Site.DropRate, "drop-rate", 0, "share of connections dropped")
 	f.IntVar(&opts.Site.Capacity, "capacity", 0, capacityHelp)
 	f.IntVar(&opts.Site.Pieces, "pieces", 0, "send every body in flushed pieces of at most N bytes, as a real network splits it (0: whole)")
-	f.Var((*seconds)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
+	f.Var((*flagvalue.Duration)(&opts.Site.Gap), "gap", "with --pieces, the pause between pieces")
 	f.BoolVar(&opts.TLS, "tls", false, "serve HTTPS, with a certificate made at start (ECDSA, for 127.0.0.1, ::1 and localhost, valid a day)")
 	f.BoolVar(&opts.HTTP2, "h2", opts.HTTP2, "with --tls, offer HTTP/2 as well as HTTP/1.1 (--h2=false: HTTP/1.1 only)")
 	f.StringVar(&opts.CertTo, "cert-file", "", "with --tls, write the certificate (PEM) to this file, for clients' SSL_CERT_FILE")
@@ -121,7 +123,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: served %s\n", report.Plural(int(site.Requests()), "request"))
 	if opts.Site.Capacity > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s\n", loadLine(opts.Site.Capacity, newSiteLoad(site.Load())))
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %s\n", bench.LoadLine(opts.Site.Capacity, site.Load()))
 	}
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))

@@ -2,15 +2,12 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
-	"github.com/fanout-dev/fanout/internal/benchsite"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
-	"github.com/fanout-dev/fanout/report"
 )
 
 // throttleMode is the value of --throttle: auto or off.
@@ -97,42 +94,3 @@ func roundDuration(d time.Duration) string {
 // capacityHelp is --capacity's line in serve's and bench's help.
 const capacityHelp = "the site copes with N requests at once (all its addresses together): a page waits --latency × in-flight/N " +
 	"(at least --latency), and a request arriving with more than 2N in flight gets 503 at once; for --throttle (0: no limit)"
-
-// loadLine says what a site with a capacity saw, from its side.
-func loadLine(capacity int, l siteLoad) string {
-	return fmt.Sprintf("site with capacity %d: %d pages answered, %d 503s (%.1f%%), median wait %gms, peak %d in flight",
-		capacity, l.Answered, l.Rejected, 100*l.RejectedShare, l.MedianWaitMS, l.Peak)
-}
-
-// siteLoad is benchsite.Load in bench's JSON.
-type siteLoad struct {
-	Answered      int     `json:"answered"`
-	Rejected      int     `json:"rejected"` // 503s
-	RejectedShare float64 `json:"rejected_share"`
-	MedianWaitMS  float64 `json:"median_wait_ms"`
-	Peak          int     `json:"peak_in_flight"`
-}
-
-func newSiteLoad(l benchsite.Load) siteLoad {
-	return siteLoad{l.Answered, l.Rejected, l.RejectedShare(), report.Millis(l.MedianWait), l.Peak}
-}
-
-// setThrottle adds to a bench report what the site saw (with --capacity)
-// and what --throttle auto did.
-func (r *benchResult) setThrottle(opts *BenchOptions, sites *benchSites, out runResult) {
-	if opts.Capacity > 0 && sites.site != nil {
-		l := newSiteLoad(sites.site.Load())
-		r.Site = &l
-	}
-	r.Throttle = throttleLine(out.Throttle, out.Outcome.Throttle)
-}
-
-// writeThrottle writes setThrottle's lines of bench's text report.
-func (r *benchResult) writeThrottle(w io.Writer) {
-	if r.Site != nil {
-		fmt.Fprintf(w, "site\t%s\n", strings.TrimPrefix(loadLine(r.Ran.Capacity, *r.Site), "site "))
-	}
-	if r.Throttle != "" {
-		fmt.Fprintf(w, "throttle\t%s\n", strings.TrimPrefix(r.Throttle, "fanout: --throttle auto "))
-	}
-}

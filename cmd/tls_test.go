@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
@@ -36,7 +37,7 @@ func TestBenchTLS(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			var res benchResult
+			var res bench.Result
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}
@@ -161,7 +162,7 @@ func TestConnectionsPerHost(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			var res benchResult
+			var res bench.Result
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("%v in %s", err, out)
 			}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/warc"
 )
@@ -15,7 +16,7 @@ import (
 // --db in scrape's and crawl's output flags.
 type warcOptions struct {
 	File    string
-	MaxSize byteSize
+	MaxSize flagvalue.Bytes
 	info    []warc.Field // the warcinfo record's fields, set by noteWarcInfo
 }
 
@@ -31,7 +32,7 @@ func (o *warcOptions) validate(fetch *FetchFlags) error {
 		return usageErr("--warc-max-size must not be negative")
 	case o.MaxSize > 0 && o.File == "":
 		return usageErr("--warc-max-size needs --warc")
-	case o.File != "" && fetch.Proxy.u != nil:
+	case o.File != "" && fetch.Proxy.URL() != nil:
 		return usageErr("--warc does not record through a proxy (--proxy): its exchanges would be the proxy's")
 	}
 	return nil

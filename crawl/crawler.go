@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"regexp"
@@ -35,7 +36,33 @@ type Config struct {
 	ObeyNofollow bool
 	// Frontier holds the URLs waiting; its zero value is ready.
 	Frontier *Frontier
+	// MaxInFlight is how many URLs are handed out and not yet answered at
+	// most (0: DefaultMaxInFlight). The run reads its source ahead into a
+	// window of its own (and spills what one host cannot take yet): without
+	// this bound it would drain the frontier, and every URL handed out is
+	// held here until its result comes back.
+	MaxInFlight int
+	// Store, if set, keeps what the crawl finds: each result carries the
+	// URLs it added to the seen set (record.Result.Found), and New gives
+	// the store the seeds it queues. With Resume, New first takes back
+	// what the store kept of a stopped crawl.
+	Store  Store
+	Resume bool
 }
+
+// Store keeps a crawl's frontier and seen set (store.SQLite with --db), so
+// that a stopped crawl can go on where it was.
+type Store interface {
+	// Found calls yield with every URL the crawl had found, in the order
+	// found; done says it has a final result (a landing is always done).
+	Found(yield func(e Entry, done bool) error) error
+	// Queue keeps entries queued before the run (seeds), at once.
+	Queue(entries []Entry) error
+}
+
+// DefaultMaxInFlight bounds the URLs a crawl hands out ahead of their
+// results by default: enough to keep the run's window full at -c 1024.
+const DefaultMaxInFlight = 4096
 
 // The bounds every crawl has unless told otherwise (fanout crawl --help).
 const (
@@ -70,8 +97,18 @@ func New(cfg Config, seeds []input.Target) (*Crawler, error) {
 	if cfg.Frontier == nil {
 		cfg.Frontier = &Frontier{}
 	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
 	c := &Crawler{cfg: cfg, frontier: cfg.Frontier, inflight: map[string]Entry{}}
 	c.wake.L = &c.mu
+	if cfg.Store != nil && cfg.Resume {
+		if err := cfg.Store.Found(c.restore); err != nil {
+			c.frontier.Close()
+			return nil, fmt.Errorf("reading the stopped crawl: %w", err)
+		}
+	}
+	var queued []Entry
 	for _, t := range seeds {
 		if t.Err != nil || t.URL == nil {
 			c.seeds = append(c.seeds, t)
@@ -80,12 +117,34 @@ func New(cfg Config, seeds []input.Target) (*Crawler, error) {
 		c.cfg.Scope.AddSeed(t.URL)
 		n := Normalize(t.URL, cfg.StripQuery)
 		if c.seen.Add(Fingerprint(n)) {
-			if err := c.frontier.Push(Entry{URL: n, Kind: KindPage}); err != nil {
+			e := Entry{URL: n, Kind: KindPage}
+			if err := c.frontier.Push(e); err != nil {
+				c.frontier.Close()
 				return nil, err
 			}
+			queued = append(queued, e)
+		}
+	}
+	if cfg.Store != nil && len(queued) > 0 {
+		if err := cfg.Store.Queue(queued); err != nil {
+			c.frontier.Close()
+			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// restore takes back a URL a stopped crawl had found: seen, and queued
+// unless it is done; what was fetched counts against --max-pages.
+func (c *Crawler) restore(e Entry, done bool) error {
+	if !c.seen.Add(Fingerprint(e.URL)) || e.Kind == KindLanding {
+		return nil
+	}
+	if done {
+		c.handed++
+		return nil
+	}
+	return c.frontier.Push(e)
 }
 
 // Next hands out the next URL to fetch (pipeline.Source).
@@ -103,6 +162,9 @@ func (c *Crawler) Next() (input.Target, error) {
 			return t, nil
 		case c.cfg.MaxPages > 0 && c.handed >= c.cfg.MaxPages:
 			return input.Target{}, io.EOF
+		case len(c.inflight) >= c.cfg.MaxInFlight:
+			c.wake.Wait() // Done makes room
+			continue
 		}
 		e, ok, err := c.frontier.Pop()
 		if err != nil {
@@ -168,7 +230,9 @@ func (c *Crawler) Done(res *record.Result) {
 	if res.FinalURL != "" && res.FinalURL != res.URL {
 		if u, err := url.Parse(res.FinalURL); err == nil {
 			n := Normalize(u, c.cfg.StripQuery)
-			c.seen.Add(Fingerprint(n))
+			if c.seen.Add(Fingerprint(n)) {
+				c.found(res, n, KindLanding)
+			}
 			if !c.cfg.Scope.In(u, n) {
 				return // redirected out of scope: its links are not ours to follow
 			}
@@ -178,17 +242,26 @@ func (c *Crawler) Done(res *record.Result) {
 		return
 	}
 	for _, l := range res.Outlinks {
-		c.offer(l, e, false)
+		c.offer(res, l, e, false)
 	}
 	if c.cfg.CheckResources {
 		for _, l := range res.Resources {
-			c.offer(l, e, true)
+			c.offer(res, l, e, true)
 		}
 	}
 }
 
-// offer queues link, found on the page of e, if the crawl fetches it.
-func (c *Crawler) offer(link string, from Entry, resource bool) {
+// found tells the store, with res, that the crawl took the URL n into its
+// seen set.
+func (c *Crawler) found(res *record.Result, n string, kind Kind) {
+	if c.cfg.Store != nil {
+		res.Found = append(res.Found, record.Found{URL: n, Kind: uint8(kind)})
+	}
+}
+
+// offer queues link, found on the page of e (whose result is res), if the
+// crawl fetches it.
+func (c *Crawler) offer(res *record.Result, link string, from Entry, resource bool) {
 	if c.err != nil {
 		return
 	}
@@ -213,6 +286,7 @@ func (c *Crawler) offer(link string, from Entry, resource bool) {
 	if err := c.frontier.Push(Entry{URL: n, Depth: from.Depth + 1, From: from.URL, Kind: kind}); err != nil {
 		c.err = errors.Join(c.err, err)
 	}
+	c.found(res, n, kind)
 }
 
 // allowed applies --allow and --deny to a link's normal form.

@@ -27,6 +27,7 @@ const (
 	KindPage     Kind = iota // in scope: fetched, and its links followed
 	KindExternal             // out of scope, --check-external: fetched, not followed
 	KindResource             // --check-resources: fetched, not followed
+	KindLanding              // a redirect's final URL: seen, never fetched
 )
 
 // Frontier is a first-in first-out queue of entries that holds at most

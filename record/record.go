@@ -99,6 +99,20 @@ type Result struct {
 	// robots or X-Robots-Tag forbid following them. Not part of the record.
 	Outlinks, Resources []string `json:"-"`
 	Nofollow            bool     `json:"-"`
+	// Found are the URLs a crawl with a store took into its seen set from
+	// this result: the links it queued, and a redirect's final URL. The
+	// store keeps them in the transaction that keeps the result, so that a
+	// resumed crawl finds its frontier whole (docs/crawl.md, "Stopping and
+	// resuming"). Not part of the record.
+	Found []Found `json:"-"`
+}
+
+// Found is a URL a crawl found on a page: its normal form, and what it is
+// fetched for (crawl.Kind: 0 a page, 1 an external check, 2 a resource
+// check, 3 a redirect's final URL, seen and never fetched).
+type Found struct {
+	URL  string
+	Kind uint8
 }
 
 // Page is what --fields reads from a page beyond the title (docs/seo.md,

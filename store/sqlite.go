@@ -53,6 +53,9 @@ type SQLite struct {
 	batch int         // counts batches, so a stale timer knows its batch is gone
 	timer *time.Timer // commits the open batch at maxAge
 	err   error       // the timer's failed commit, not yet returned
+
+	crawl      bool         // BeginCrawl was called: results keep the crawl table (crawl.go)
+	crawlStmts [2]*sql.Stmt // the batch's crawlFound and crawlDone, prepared at first use
 }
 
 // Open opens the store at path, a file name taken literally (never an
@@ -131,8 +134,10 @@ func (s *SQLite) Put(r *record.Result) error {
 			return err
 		}
 	}
-	_, err := s.stmt.Exec(args(r)...)
-	if err != nil {
+	if _, err := s.stmt.Exec(args(r)...); err != nil {
+		return err
+	}
+	if err := s.putCrawl(r); err != nil {
 		return err
 	}
 	s.rows++
@@ -193,6 +198,7 @@ func (s *SQLite) commit() error {
 	}
 	s.timer.Stop()
 	s.stmt.Close()
+	s.closeCrawlStmts()
 	err := s.tx.Commit()
 	s.tx, s.stmt, s.rows, s.timer = nil, nil, 0, nil
 	return err

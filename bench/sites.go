@@ -1,4 +1,4 @@
-package cmd
+package bench
 
 import (
 	"crypto/x509"
@@ -10,9 +10,9 @@ import (
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
 
-// benchSites are the URLs bench fetches: its in-process servers, --target
-// or --dead-hosts.
-type benchSites struct {
+// sites are the URLs a bench fetches: its in-process servers, the targets
+// or the dead hosts.
+type sites struct {
 	urlOf   func(i int) string // the URL of page i
 	roots   *x509.CertPool     // with --tls: the site's certificate, the only root trusted
 	servers []*benchsite.Server
@@ -20,23 +20,23 @@ type benchSites struct {
 	site    *benchsite.Site // the in-process servers' site; nil with --target or --dead-hosts
 }
 
-// startBenchSites starts the in-process servers, one per --hosts, unless
-// --target or --dead-hosts say where the pages are.
-func startBenchSites(opts *BenchOptions) (*benchSites, error) {
+// startSites starts the in-process servers, one per Config.Hosts, unless
+// Config.Targets or Config.DeadHosts say where the pages are.
+func startSites(opts Config) (*sites, error) {
 	if opts.DeadHosts > 0 {
-		return &benchSites{urlOf: deadHostURL}, nil
+		return &sites{urlOf: deadHostURL}, nil
 	}
 	if len(opts.Targets) > 0 {
-		return &benchSites{urlOf: func(i int) string {
+		return &sites{urlOf: func(i int) string {
 			return strings.ReplaceAll(opts.Targets[i%len(opts.Targets)], "{n}", strconv.Itoa(i))
 		}}, nil
 	}
 	site := benchsite.New(benchsite.Options{
-		PageSize: int(opts.PageSize), Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
+		PageSize: opts.PageSize, Latency: opts.Latency, Jitter: opts.Jitter, Lean: true,
 		ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, FailFirst: opts.FailFirst, Pieces: opts.Pieces,
 		Capacity: opts.Capacity,
 	})
-	s := &benchSites{site: site}
+	s := &sites{site: site}
 	var cert *benchsite.Cert
 	if opts.TLS {
 		var err error
@@ -59,22 +59,22 @@ func startBenchSites(opts *BenchOptions) (*benchSites, error) {
 }
 
 // Close stops the in-process servers.
-func (s *benchSites) Close() {
+func (s *sites) Close() {
 	for _, srv := range s.servers {
 		srv.Close()
 	}
 }
 
-// benchServer is what one in-process server saw: how many connections and
+// Server is what one in-process server saw: how many connections and
 // TLS handshakes the run cost it, and over which protocol it answered.
-type benchServer struct {
+type Server struct {
 	URL string `json:"url"`
 	benchsite.ConnStats
 	Protocol string `json:"protocol"` // HTTP/1.1, HTTP/2, both ("HTTP/1.1 and HTTP/2") or "" (no request)
 }
 
-func (s *benchSites) stats() []benchServer {
-	var out []benchServer
+func (s *sites) stats() []Server {
+	var out []Server
 	for i, srv := range s.servers {
 		st := srv.Stats()
 		var protos []string
@@ -84,13 +84,13 @@ func (s *benchSites) stats() []benchServer {
 		if st.HTTP2 > 0 {
 			protos = append(protos, "HTTP/2")
 		}
-		out = append(out, benchServer{URL: s.bases[i], ConnStats: st, Protocol: strings.Join(protos, " and ")})
+		out = append(out, Server{URL: s.bases[i], ConnStats: st, Protocol: strings.Join(protos, " and ")})
 	}
 	return out
 }
 
-// writeServers writes a line per server of bench's text report.
-func writeServers(w io.Writer, servers []benchServer) {
+// writeServers writes a line per server of the text report.
+func writeServers(w io.Writer, servers []Server) {
 	for _, s := range servers {
 		fmt.Fprintf(w, "server %s\t%s\t%d connections (at most %d open at once)", s.URL, s.Protocol, s.Conns, s.MaxOpen)
 		if strings.HasPrefix(s.URL, "https:") {

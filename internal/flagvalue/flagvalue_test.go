@@ -1,13 +1,12 @@
-package cmd
+package flagvalue
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestSeconds(t *testing.T) {
+func TestDuration(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -34,7 +33,7 @@ func TestSeconds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var d seconds
+			var d Duration
 			err := d.Set(tt.in)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -52,7 +51,7 @@ func TestSeconds(t *testing.T) {
 	}
 }
 
-func TestPerSecond(t *testing.T) {
+func TestRate(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -84,7 +83,7 @@ func TestPerSecond(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var r perSecond
+			var r Rate
 			err := r.Set(tt.in)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -99,7 +98,7 @@ func TestPerSecond(t *testing.T) {
 	}
 }
 
-func TestProxyURL(t *testing.T) {
+func TestProxy(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      string
@@ -119,7 +118,7 @@ func TestProxyURL(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p proxyURL
+			var p Proxy
 			err := p.Set(tt.in)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
@@ -134,69 +133,46 @@ func TestProxyURL(t *testing.T) {
 	}
 }
 
-// TestFlagErrors checks usage errors as the user sees them: the flag named,
-// what it takes, no Go internals, suggestions, and the command's own help.
-func TestFlagErrors(t *testing.T) {
+func TestBytes(t *testing.T) {
 	tests := []struct {
-		name string
-		args []string
-		want []string
+		in      string
+		want    int64
+		wantStr string
+		wantErr bool
 	}{
-		{"rate nan", []string{"scrape", "-r", "NaN"}, []string{`--rate: "NaN" is not a rate`}},
-		{"host rate nan", []string{"scrape", "--host-rate", "NaN"}, []string{`--host-rate: "NaN" is not a rate`}},
-		{"rate too low", []string{"scrape", "--rate", "1/w"}, []string{`--rate: "1/w" is not a rate`}},
-		{"host rate too low", []string{"scrape", "--host-rate", "0.000001"}, []string{"--host-rate", "below the lowest rate"}},
-		{"timeout word", []string{"scrape", "-t", "soon"}, []string{`--timeout: "soon" is not a duration`}},
-		{"deadline", []string{"scrape", "--deadline", "-1s"}, []string{`--deadline: "-1s" is negative`}},
-		{"max retry wait", []string{"scrape", "--max-retry-wait", "x"}, []string{"--max-retry-wait", "not a duration"}},
-		{"int", []string{"scrape", "-c", "many"}, []string{`--concurrency: "many" is not a whole number`}},
-		{"int range", []string{"scrape", "--retries", "99999999999999999999"}, []string{"--retries", "out of range"}},
-		{"bool", []string{"scrape", "--fail-fast=maybe"}, []string{`--fail-fast: "maybe" is not true or false`}},
-		{"misspelled", []string{"scrape", "--concurency", "5"}, []string{"unknown flag --concurency; did you mean --concurrency?"}},
-		{"prefix", []string{"scrape", "--insec"}, []string{"did you mean --insecure?"}},
-		{"curl name", []string{"scrape", "--max-time", "5"}, []string{"did you mean --timeout?"}},
-		{"nothing near", []string{"scrape", "--zzzzzzzz"}, []string{"unknown flag --zzzzzzzz\n"}},
-		{"short", []string{"scrape", "-Z"}, []string{"unknown flag -Z\n"}},
-		{"bench duration", []string{"bench", "--latency", "fast"}, []string{"--latency", "not a duration", "Run 'fanout bench --help'"}},
-		{"bench rate", []string{"bench", "-r", "NaN"}, []string{"--rate", "not a rate", "Run 'fanout bench --help'"}},
-		{"bench share nan", []string{"bench", "--error-rate", "NaN"}, []string{"--error-rate"}},
-		{"serve duration", []string{"serve", "--jitter", "1x"}, []string{"--jitter", "not a duration", "Run 'fanout serve --help'"}},
-		{"serve gap", []string{"serve", "--gap", "NaN"}, []string{"--gap", "not a duration"}},
-		{"proxy", []string{"scrape", "-x", "ftp://127.0.0.1"}, []string{"--proxy", "ftp"}},
-		{"subcommand help", []string{"scrape", "--bogus"}, []string{"Run 'fanout scrape --help' for usage."}},
-		{"root help", []string{"scrap"}, []string{"Run 'fanout --help' for usage."}},
+		{"4096", 4096, "4KiB", false},
+		{"512K", 512 << 10, "512KiB", false},
+		{"4MiB", 4 << 20, "4MiB", false},
+		{"4mb", 4 << 20, "4MiB", false},
+		{"1G", 1 << 30, "1GiB", false},
+		{"1000", 1000, "1000", false},
+		{"0", 0, "", true},
+		{"-1", 0, "", true},
+		{"lots", 0, "", true},
+		{"4TB", 0, "", true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := run(t, "", tt.args...)
-			if code != ExitUsage || out != "" {
-				t.Fatalf("exit %d, stdout %q; want %d and nothing", code, out, ExitUsage)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(errOut, w) {
-					t.Errorf("stderr %q does not say %q", errOut, w)
-				}
-			}
-			for _, internal := range []string{"strconv", "time:", "invalid argument", "ParseFloat"} {
-				if strings.Contains(errOut, internal) {
-					t.Errorf("stderr shows %q: %q", internal, errOut)
-				}
-			}
-		})
+		var b Bytes
+		err := b.Set(tt.in)
+		if (err != nil) != tt.wantErr || (err == nil && (int64(b) != tt.want || b.String() != tt.wantStr)) {
+			t.Errorf("Set(%q) = %d %q, %v; want %d %q, error %v", tt.in, int64(b), b.String(), err, tt.want, tt.wantStr, tt.wantErr)
+		}
 	}
 }
 
-// TestFlagForms checks that the new forms reach the options.
-func TestFlagForms(t *testing.T) {
-	streams, _, _ := TestStreams("")
-	var got *ScrapeOptions
-	c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error { got = o; return nil })
-	c.SetArgs([]string{"-t", "1.5", "--deadline", "90", "--max-retry-wait", "2m", "-r", "600/m", "--host-rate", "30/m", "-k", "-x", "socks5://127.0.0.1:1080"})
-	if err := c.Execute(); err != nil {
-		t.Fatal(err)
+func TestHeaders(t *testing.T) {
+	var h Headers
+	for _, v := range []string{"X-A: 1", "x-a:2", "Accept:  text/html "} {
+		if err := h.Set(v); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if got.Timeout != 1500*time.Millisecond || got.Deadline != 90*time.Second || got.MaxRetryWait != 2*time.Minute ||
-		got.Rate != 10 || got.HostRate != 0.5 || !got.Insecure || got.Proxy.u.String() != "socks5://127.0.0.1:1080" {
-		t.Errorf("options %+v", got)
+	if got := h.h.Values("X-A"); len(got) != 2 || got[0] != "1" || got[1] != "2" || h.h.Get("Accept") != "text/html" {
+		t.Errorf("headers %v", h.h)
+	}
+	for _, bad := range []string{"no colon", ": empty name", "X Y: space", "X: a\r\nInjected: 1"} {
+		if err := h.Set(bad); err == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
 	}
 }

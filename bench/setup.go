@@ -1,4 +1,4 @@
-package cmd
+package bench
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fanout-dev/fanout/limiter"
 )
 
-// benchSetup is what a bench run did, said with its results, because
-// bench's defaults differ from scrape's (no per-host limit, no retries).
-type benchSetup struct {
+// Setup is what a bench run did, said with its results, because bench's
+// defaults differ from scrape's (no per-host limit, no retries).
+type Setup struct {
 	Pages       int      `json:"pages"`
 	Concurrency int      `json:"concurrency"`
 	PageSize    string   `json:"page_size"` // "" with --target: the server decides
@@ -30,12 +32,16 @@ type benchSetup struct {
 	Site        string   `json:"site,omitempty"` // the in-process site's protocols: "http", "https h2+http/1.1", "https http/1.1"
 }
 
-func newBenchSetup(opts *BenchOptions) benchSetup {
-	s := benchSetup{
-		Pages: opts.Pages, Concurrency: opts.Concurrency, PageSize: opts.PageSize.String(), Hosts: opts.Hosts, Targets: opts.Targets,
-		PerHost: opts.PerHost, Retries: opts.Retries, Timeout: opts.Timeout.String(), Latency: opts.Latency.String(),
-		HostRate: opts.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
-		Capacity: opts.Capacity, Throttle: opts.Throttle.String(),
+func newSetup(opts Config) Setup {
+	lim, fetch := opts.Pipeline.Limits, opts.Pipeline.Fetch
+	s := Setup{
+		Pages: opts.Pages, Concurrency: lim.Concurrency, PageSize: opts.PageSizeName, Hosts: opts.Hosts, Targets: opts.Targets,
+		PerHost: lim.PerHost, Retries: fetch.Retries, Timeout: fetch.Timeout.String(), Latency: opts.Latency.String(),
+		HostRate: lim.HostRate, ErrorRate: opts.ErrorRate, DropRate: opts.DropRate, DeadHosts: opts.DeadHosts,
+		Capacity: opts.Capacity, Throttle: "off",
+	}
+	if lim.Throttle == limiter.ThrottleAuto {
+		s.Throttle = "auto"
 	}
 	switch {
 	case len(opts.Targets) > 0 || opts.DeadHosts > 0: // not the in-process site
@@ -64,7 +70,7 @@ func hostsOf(targets []string) map[string]bool {
 }
 
 // String is the first line of bench's text report.
-func (s benchSetup) String() string {
+func (s Setup) String() string {
 	where := fmt.Sprintf("%d in-process %s server(s), pages of %s", s.Hosts, s.Site, s.PageSize)
 	if len(s.Targets) > 0 {
 		where = fmt.Sprintf("--target on %d host(s)", s.Hosts)
@@ -86,10 +92,9 @@ func (s benchSetup) String() string {
 		s.Pages, where, s.Latency, s.Concurrency, perHost, s.Retries, s.Timeout)
 }
 
-// noSuccess is an error when no request succeeded (no 2xx or 3xx
-// response): a bench whose every request failed measured nothing, and says
-// so with exit status 1.
-func (r *benchResult) noSuccess() error {
+// NoSuccess is an error when no request succeeded (no 2xx or 3xx
+// response): a bench whose every request failed measured nothing.
+func (r *Result) NoSuccess() error {
 	var what []string
 	for _, code := range slices.Sorted(maps.Keys(r.ByStatus)) {
 		if n, _ := strconv.Atoi(code); n < 400 {
@@ -100,6 +105,5 @@ func (r *benchResult) noSuccess() error {
 	for _, k := range slices.Sorted(maps.Keys(r.ByError)) {
 		what = append(what, fmt.Sprintf("%s %d", k, r.ByError[k]))
 	}
-	return &ExitError{Code: ExitFailure, Err: fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures",
-		r.URLs, strings.Join(what, ", "))}
+	return fmt.Errorf("no request succeeded (of %d URLs: %s): the figures measure failures", r.URLs, strings.Join(what, ", "))
 }
