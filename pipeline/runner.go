@@ -193,8 +193,12 @@ type pool struct {
 	mu      sync.Mutex  // one worker in sched.Next at a time
 	workers sync.WaitGroup
 	total   atomic.Int64
-	peak    atomic.Int64 // the most workers at once
-	idle    atomic.Int64 // workers waiting for a target
+	// peak is the most workers at once. Only TestRetriesHoldNoWorker reads
+	// it: it is how the invariant "workers never exceed -c + 8" is checked
+	// (docs/ARCHITECTURE.md, pipeline), which nothing outside can see. It
+	// costs a compare-and-swap per worker started, at most -c + 8 a run.
+	peak atomic.Int64
+	idle atomic.Int64 // workers waiting for a target
 }
 
 func (p *pool) spawn(ctx context.Context) {
@@ -229,7 +233,9 @@ func (p *pool) spawn(ctx context.Context) {
 type jobs struct {
 	mu      sync.Mutex
 	waiting map[int]*fetcher.Job
-	peak    int // the most waiting at once
+	// peak is the most waiting at once; only the same test reads it, to
+	// know it made many URLs wait. One compare under the lock put holds.
+	peak int
 }
 
 func (js *jobs) put(seq int, j *fetcher.Job) {
