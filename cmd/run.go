@@ -49,7 +49,10 @@ func exitFor(out runResult, errOut io.Writer, quiet bool, resume, note string) e
 	if out.Outcome.WriteErr != nil && isBrokenPipe(out.Outcome.WriteErr) {
 		return &ExitError{Code: ExitOK} // the reader went away: stop quietly
 	}
-	early := out.Signal != nil || out.Outcome.Deadline || out.Err != nil
+	// A failed write (a full disk) stops the run early too: the output ends
+	// with a whole record and the store holds just what it holds, so the
+	// resume line fetches exactly what is missing.
+	early := out.Signal != nil || out.Outcome.Deadline || out.Err != nil || out.Outcome.WriteErr != nil
 	if !quiet || early {
 		fmt.Fprintln(errOut, summaryLine(out))
 	}

@@ -35,14 +35,18 @@ type Summary struct {
 	StatusOther int
 	Failed      int // an error kind other than canceled
 	Canceled    int
-	Filtered    int   // results counted but not written (--match-status, --filter-status)
-	Requests    int   // attempts made, retries included
-	Bytes       int64 // body bytes read
-	ByStatus    map[int]int
-	ByError     map[record.Kind]int
-	Errors      *ErrorList // if set, every failed URL, in the order added (gather: input order)
-	Elapsed     time.Duration
-	Latency     Histogram // per URL, of those that made a request and were not canceled
+	Filtered    int // results counted but not written (--match-status, --filter-status)
+	// Unwritten counts results whose records were not written because
+	// writing the output failed (a full disk); in stream mode the store
+	// lacks them too, so --resume fetches them again.
+	Unwritten int
+	Requests  int   // attempts made, retries included
+	Bytes     int64 // body bytes read
+	ByStatus  map[int]int
+	ByError   map[record.Kind]int
+	Errors    *ErrorList // if set, every failed URL, in the order added (gather: input order)
+	Elapsed   time.Duration
+	Latency   Histogram // per URL, of those that made a request and were not canceled
 }
 
 // ErrorEntry is one failed URL in the summary; URL has its password, if
@@ -276,6 +280,9 @@ func (s *Summary) Line() string {
 	}
 	if s.Filtered > 0 {
 		fmt.Fprintf(&b, "; %d filtered out", s.Filtered)
+	}
+	if s.Unwritten > 0 {
+		fmt.Fprintf(&b, "; %d not written (the output failed)", s.Unwritten)
 	}
 	fmt.Fprintf(&b, "; %s, p50 %s, p99 %s", Plural(s.Requests, "request"),
 		s.Latency.Quantile(0.5).Round(100*time.Microsecond), s.Latency.Quantile(0.99).Round(100*time.Microsecond))

@@ -38,7 +38,8 @@ type Writer struct {
 	Progress Progress
 	// OnError is called once, from the writer's goroutine, when writing to
 	// Out or the Store fails; the writer then keeps consuming (and counting)
-	// without writing there, so senders never block.
+	// without writing there (nor, in stream mode after Out failed, to the
+	// Store), so senders never block.
 	OnError func(error)
 	// Now stamps each result's FetchedAt as it arrives, unless set
 	// already; nil is time.Now.
@@ -49,6 +50,8 @@ type Writer struct {
 	Filter StatusFilter
 
 	buf      bytes.Buffer
+	ends     []mark    // where each record, the header and each footer piece end in buf
+	stored   []pending // stream mode: results waiting for their record to be written
 	first    bool
 	sum      *Summary
 	outErr   error
@@ -57,14 +60,37 @@ type Writer struct {
 	heldInMemory int
 }
 
-// flushAt is how many encoded bytes are written at once at most.
-const flushAt = 64 << 10
+// flushAt is how many encoded bytes are written at once at most, and
+// pendingAt how many results wait for the store at most.
+const (
+	flushAt   = 64 << 10
+	pendingAt = 1024
+)
+
+// mark is where a whole piece of output ends in buf, and whether the
+// piece is a record.
+type mark struct {
+	end    int
+	record bool
+}
+
+// pending is a result that goes to the store once the bytes of buf up to
+// end (its record, or nothing when the filter left it out) are written.
+type pending struct {
+	r   record.Result
+	end int
+}
 
 // Consume reads results until the channel is closed, and returns the
 // summary with Elapsed measured from start, and the first write or store
-// error. Records are written whole: the output never ends inside one. In
-// gather mode the summary's error list may keep a temporary file: the
-// caller closes the summary when done with it.
+// error. Records are written whole: the output never ends inside one, even
+// when a write fails part way (a full disk), since what was written of a
+// record is then cut off again when Out is a file. In stream mode a result
+// goes to the store only once its record is written, so the store is never
+// ahead of the output and --resume fetches exactly what the output lacks
+// (docs/store.md); in gather mode, whose output a resumed run writes anew,
+// results go to the store as they arrive. The summary's error list may
+// keep a temporary file: the caller closes the summary when done with it.
 func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summary, error) {
 	w.sum, w.first = &Summary{}, true
 	var order *reorder
@@ -78,6 +104,7 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		defer order.close()
 	}
 	w.Encoder.Header(&w.buf)
+	w.ends = append(w.ends, mark{w.buf.Len(), false})
 	now := w.Now
 	if now == nil {
 		now = time.Now
@@ -86,10 +113,8 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		if r.FetchedAt.IsZero() {
 			r.FetchedAt = now().UTC().Truncate(time.Millisecond)
 		}
-		if w.Store != nil && w.storeErr == nil {
-			if err := w.Store.Put(&r); err != nil {
-				w.fail(&w.storeErr, err)
-			}
+		if order != nil {
+			w.put(&r)
 		}
 		if w.Progress != nil {
 			w.Progress.Add(&r)
@@ -99,7 +124,7 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		} else if err := order.add(r); err != nil {
 			w.fail(&w.outErr, err)
 		}
-		if w.buf.Len() >= flushAt || len(results) == 0 {
+		if w.buf.Len() >= flushAt || len(w.stored) >= pendingAt || len(results) == 0 {
 			w.flush()
 		}
 	}
@@ -140,17 +165,43 @@ func (w *Writer) emit(r *record.Result) {
 	w.sum.Add(r)
 	if !w.Filter.Keeps(r) {
 		w.sum.Filtered++
-		return
 	}
 	if w.outErr != nil {
+		if w.Filter.Keeps(r) {
+			w.sum.Unwritten++
+		}
 		return
 	}
-	if err := w.Encoder.Record(&w.buf, r, w.first); err != nil {
-		w.fail(&w.outErr, err)
+	w.record(r)
+}
+
+// record encodes r into buf, or nothing when the filter leaves it out, and
+// in stream mode makes it wait there for the store.
+func (w *Writer) record(r *record.Result) {
+	if w.Filter.Keeps(r) {
+		start := w.buf.Len()
+		if err := w.Encoder.Record(&w.buf, r, w.first); err != nil {
+			w.buf.Truncate(start) // never half a record
+			w.fail(&w.outErr, err)
+			return
+		}
+		w.first = false
+		w.ends = append(w.ends, mark{w.buf.Len(), true})
 	}
-	w.first = false
+	if !w.Gather {
+		w.stored = append(w.stored, pending{*r, w.buf.Len()})
+	}
 	if w.buf.Len() >= flushAt {
 		w.flushOut() // gather mode may emit thousands at once
+	}
+}
+
+// put gives r to the store.
+func (w *Writer) put(r *record.Result) {
+	if w.Store != nil && w.storeErr == nil {
+		if err := w.Store.Put(r); err != nil {
+			w.fail(&w.storeErr, err)
+		}
 	}
 }
 
@@ -163,16 +214,63 @@ func (w *Writer) flush() {
 	w.flushOut()
 }
 
+// flushOut writes buf to Out and then gives the store the results whose
+// records it held. When the write fails part way, the output is cut back
+// to its last whole record, and only the results written whole go to the
+// store; nothing goes there after.
 func (w *Writer) flushOut() {
-	if w.buf.Len() == 0 {
-		return
-	}
-	if w.outErr == nil {
-		if _, err := w.Out.Write(w.buf.Bytes()); err != nil {
+	written := w.buf.Len()
+	if w.outErr == nil && written > 0 {
+		n, err := w.Out.Write(w.buf.Bytes())
+		if err != nil {
+			written = w.wholeUpTo(n)
+			w.unwrite(n - written)
 			w.fail(&w.outErr, err)
 		}
 	}
+	for i := range w.stored {
+		if w.stored[i].end > written {
+			break
+		}
+		w.put(&w.stored[i].r)
+	}
+	clear(w.stored) // let the results go
+	w.stored, w.ends = w.stored[:0], w.ends[:0]
 	w.buf.Reset()
+}
+
+// wholeUpTo is how many of buf's first n bytes are whole pieces; it
+// counts the records after them as not written.
+func (w *Writer) wholeUpTo(n int) int {
+	whole := 0
+	for _, m := range w.ends {
+		switch {
+		case m.end <= n:
+			whole = m.end
+		case m.record:
+			w.sum.Unwritten++
+		}
+	}
+	return whole
+}
+
+// unwrite takes the last n bytes written back out of Out when Out is a
+// file that can be cut (a regular file); elsewhere they stay.
+func (w *Writer) unwrite(n int) {
+	f, ok := w.Out.(interface {
+		Seek(offset int64, whence int) (int64, error)
+		Truncate(size int64) error
+	})
+	if n == 0 || !ok {
+		return
+	}
+	end, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || end < int64(n) {
+		return
+	}
+	if f.Truncate(end-int64(n)) == nil {
+		f.Seek(end-int64(n), io.SeekStart)
+	}
 }
 
 func (w *Writer) fail(slot *error, err error) {
@@ -193,6 +291,7 @@ func (c chunks) Write(p []byte) (int, error) {
 		return 0, c.w.outErr
 	}
 	c.w.buf.Write(p)
+	c.w.ends = append(c.w.ends, mark{c.w.buf.Len(), false})
 	if c.w.buf.Len() >= flushAt {
 		c.w.flushOut()
 	}
