@@ -307,7 +307,7 @@ func TestProgress(t *testing.T) {
 			if n := len(parseLines(t, out.String())); n != want {
 				t.Fatalf("%d records, want %d", n, want)
 			}
-			if hasBar := strings.Contains(errOut.String(), " URL/s\x1b[K"); hasBar != tt.wantBar {
+			if hasBar := strings.Contains(errOut.String(), " URL/s ") && strings.Contains(errOut.String(), "\x1b[0K"); hasBar != tt.wantBar { // a frame: "\r … 12 URL/s  eta 3s \x1b[0K"
 				t.Errorf("bar on stderr: %v, want %v: %q", hasBar, tt.wantBar, errOut.String())
 			}
 		})
