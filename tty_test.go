@@ -18,13 +18,17 @@ import (
 // screen is the text a terminal shows after it is sent out: enough of a
 // terminal to read fanout's output (printable text, \r, \n, erase to the
 // end of the line, wrapping at the last column; other escape sequences are
-// ignored). Every line that ever scrolled by is kept.
+// ignored). Every line that ever scrolled by is kept; a row the text wrapped
+// onto is joined to the row before it, so a long line reads as one, and a
+// frame too wide for the terminal leaves its head joined to what follows.
 func screen(out []byte, cols int) []string {
 	lines := [][]rune{nil}
+	wrapped := map[int]bool{} // rows the text wrapped onto
 	row, col := 0, 0
 	put := func(r rune) {
 		if col >= cols {
 			row, col = row+1, 0
+			wrapped[row] = true
 		}
 		for row >= len(lines) {
 			lines = append(lines, nil)
@@ -59,8 +63,15 @@ func screen(out []byte, cols int) []string {
 		}
 	}
 	var s []string
-	for _, l := range lines {
-		s = append(s, strings.TrimRight(string(l), " "))
+	for i, l := range lines {
+		if wrapped[i] && len(s) > 0 {
+			s[len(s)-1] += string(l)
+			continue
+		}
+		s = append(s, string(l))
+	}
+	for i := range s {
+		s[i] = strings.TrimRight(s[i], " ")
 	}
 	return s
 }
@@ -74,19 +85,21 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 	defer srv.Close()
 	const n = 3000
 	list := writeList(t, srv.URL, n)
-	const cols = 440 // wide enough for a JSON record on one line
+	text := regexp.MustCompile(`^200 +(?:\d+ms|[\d.]+s) +2\.0K  http://127\.0\.0\.1:\d+/page/(\d+) +Page (\d+)$`)
 	tests := []struct {
 		name string
+		cols uint16 // 440: wide enough for a JSON record on one line
 		args []string
 		line *regexp.Regexp
 	}{
-		{"text", []string{"-f", "text"}, regexp.MustCompile(`^200 +(?:\d+ms|[\d.]+s) +2\.0K  http://127\.0\.0\.1:\d+/page/(\d+) +Page (\d+)$`)},
-		{"json lines", nil, regexp.MustCompile(`^\{"url":"http://127\.0\.0\.1:\d+/page/(\d+)".*"title":"Page (\d+)".*\}$`)},
+		{"text", 440, []string{"-f", "text"}, text},
+		{"json lines", 440, nil, regexp.MustCompile(`^\{"url":"http://127\.0\.0\.1:\d+/page/(\d+)".*"title":"Page (\d+)".*\}$`)},
+		{"text, 80 columns", 80, []string{"-f", "text"}, text}, // the frame fits the terminal, or its head is left behind
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := fanout(append([]string{"scrape", "-c", "20", "--per-host", "0", list}, tt.args...)...)
-			tty, err := pty.StartWithSize(c, &pty.Winsize{Rows: 40, Cols: cols})
+			tty, err := pty.StartWithSize(c, &pty.Winsize{Rows: 40, Cols: tt.cols})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +115,7 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 				t.Fatal("no progress bar was drawn: the test proves nothing")
 			}
 			results, summary := 0, 0
-			for _, line := range screen(raw.Bytes(), cols) {
+			for _, line := range screen(raw.Bytes(), int(tt.cols)) {
 				switch m := tt.line.FindStringSubmatch(line); {
 				case line == "":
 				case m != nil && m[1] == m[2]:
@@ -110,7 +123,7 @@ func TestProgressBarNeverInsideResults(t *testing.T) {
 				case strings.HasPrefix(line, fmt.Sprintf("fanout: %d URLs in ", n)):
 					summary++
 				case strings.HasPrefix(line, "fanout: --throttle auto slowed "): // the summary's, when a host was slowed
-				case tt.name == "text" && strings.HasPrefix(line, "status ") && results == 0:
+				case strings.HasPrefix(tt.name, "text") && strings.HasPrefix(line, "status ") && results == 0:
 					// -f text's header, before any result
 				default:
 					t.Errorf("a line on the screen is neither a result nor the summary: %q", line)

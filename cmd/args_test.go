@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -123,4 +124,75 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestURLsOnTheCommandLine checks what a user tries first: URLs as
+// arguments and with -u, mixed with list files, and stdin left alone when
+// URLs were given.
+func TestURLsOnTheCommandLine(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	defer srv.Close()
+	list := writeFile(t, "urls.txt", srv.URL+"/page/10\n"+srv.URL+"/page/11\n")
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  []string // the records' url fields, in any order
+	}{
+		{"a URL argument", srv.URL + "/page/99\n", []string{srv.URL + "/page/1"}, []string{srv.URL + "/page/1"}},
+		{"-u, repeated", "", []string{"-u", srv.URL + "/page/1", "-u", srv.URL + "/page/2"},
+			[]string{srv.URL + "/page/1", srv.URL + "/page/2"}},
+		{"a file and a URL", "", []string{list, srv.URL + "/page/3"},
+			[]string{srv.URL + "/page/3", srv.URL + "/page/10", srv.URL + "/page/11"}},
+		{"a URL and stdin as -", srv.URL + "/page/4\n", []string{srv.URL + "/page/3", "-"},
+			[]string{srv.URL + "/page/3", srv.URL + "/page/4"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, tt.stdin, append([]string{"scrape"}, tt.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			got := map[string]bool{}
+			for _, r := range parseLines(t, out) {
+				if r.Status != 200 {
+					t.Errorf("%s: status %d, error %q", r.URL, r.Status, r.Error)
+				}
+				got[r.URL] = true
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("fetched %v, want %v", got, tt.want)
+			}
+			for _, u := range tt.want {
+				if !got[u] {
+					t.Errorf("%s not fetched; fetched %v", u, got)
+				}
+			}
+		})
+	}
+}
+
+// TestStdinHint checks that a user who gave no list, at a terminal, is told
+// that fanout is reading standard input, and that a pipe is read silently.
+func TestStdinHint(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		inIsTTY  bool
+		wantHint bool
+	}{
+		{"a terminal", true, true},
+		{"a pipe", false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			streams, _, errOut := testStreams("")
+			streams.InIsTTY = tt.inIsTTY
+			if code := Execute(context.Background(), streams, []string{"scrape"}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			hint := strings.Contains(errOut.String(), "reading URLs from standard input, one per line (Ctrl-D ends")
+			if hint != tt.wantHint {
+				t.Errorf("hint on stderr: %v, want %v: %q", hint, tt.wantHint, errOut)
+			}
+		})
+	}
 }

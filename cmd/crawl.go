@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -24,9 +23,8 @@ func NewCrawlOptions(streams *IOStreams) *CrawlOptions {
 	return o
 }
 
-// NewCmdCrawl returns the crawl command. runF replaces the run function in
-// tests; nil runs the crawl.
-func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) error) *cobra.Command {
+// NewCmdCrawl returns the crawl command.
+func NewCmdCrawl(streams *IOStreams) *cobra.Command {
 	opts := NewCrawlOptions(streams)
 	c := &cobra.Command{
 		Use:   "crawl SEED... [flags]",
@@ -52,9 +50,6 @@ func NewCmdCrawl(streams *IOStreams, runF func(context.Context, *CrawlOptions) e
 				return err
 			}
 			opts.noteResume(c, args)
-			if runF != nil {
-				return runF(c.Context(), opts)
-			}
 			return scrapeRun(c.Context(), opts.ScrapeOptions)
 		},
 	}

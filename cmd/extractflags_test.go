@@ -43,7 +43,7 @@ func TestPageFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *ScrapeOptions
-			streams, _, errOut := TestStreams("")
+			streams, _, errOut := testStreams("")
 			c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error {
 				got = o
 				return nil

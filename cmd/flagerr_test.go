@@ -61,7 +61,7 @@ func TestFlagErrors(t *testing.T) {
 
 // TestFlagForms checks that the new forms reach the options.
 func TestFlagForms(t *testing.T) {
-	streams, _, _ := TestStreams("")
+	streams, _, _ := testStreams("")
 	var got *ScrapeOptions
 	c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error { got = o; return nil })
 	c.SetArgs([]string{"-t", "1.5", "--deadline", "90", "--max-retry-wait", "2m", "-r", "600/m", "--host-rate", "30/m", "-k", "-x", "socks5://127.0.0.1:1080"})

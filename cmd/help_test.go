@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/spf13/pflag"
 )
 
 // helpCommands are the commands whose help a user reads.
@@ -128,5 +130,65 @@ func TestPluralsInMessages(t *testing.T) {
 	_, _, errOut = run(t, "", "scrape", site.URL+"/")
 	if !strings.Contains(errOut, "fanout: 1 URL in ") || !strings.Contains(errOut, "; 1 request, p50") {
 		t.Errorf("scrape: %q, want \"1 URL in\" and \"1 request,\"", errOut)
+	}
+}
+
+// TestScrapeHelp checks the grouped help: every flag listed once, with a
+// placeholder for its value, and no default said twice.
+func TestScrapeHelp(t *testing.T) {
+	_, out, _ := run(t, "", "scrape", "--help")
+	for _, want := range []string{
+		"Limits (politeness):", "Requests:", "Output:", "Run control:",
+		"-o, --output FILE", "-c, --concurrency N", "--deadline DURATION", "--progress MODE",
+		"-f, --format FORMAT", "--max-body BYTES", "-u, --url URL", "is a URL or a host as a list line may be",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	c := NewCmdScrape(&IOStreams{}, nil)
+	c.InitDefaultHelpFlag()
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if n := len(regexp.MustCompile(`(?m)^ +(-., )?--`+f.Name+`([^-\w]|$)`).FindAllString(out, -1)); n != 1 {
+			t.Errorf("--%s listed %d times among the flags", f.Name, n)
+		}
+	})
+	for _, args := range [][]string{{"scrape", "--help"}, {"bench", "--help"}, {"serve", "--help"}} {
+		_, out, _ := run(t, "", args...)
+		if regexp.MustCompile(`\(default [^)]*\) \(default`).MatchString(out) {
+			t.Errorf("%v: a default said twice: %s", args, out)
+		}
+	}
+}
+
+func TestServeHelpListsEndpoints(t *testing.T) {
+	_, out, _ := run(t, "", "serve", "--help")
+	for _, want := range []string{"/page/N", "any other path answers 404", "--listen ADDR"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("serve --help does not say %q", want)
+		}
+	}
+}
+
+// TestCompletion checks that the shell completion offers the values of the
+// flags that take one of a few words.
+func TestCompletion(t *testing.T) {
+	tests := []struct {
+		flag string
+		want []string
+	}{
+		{"--format", []string{"jsonl", "csv", "text"}},
+		{"--report", []string{"stream", "gather"}},
+		{"--progress", []string{"auto", "always", "never", "log"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.flag, func(t *testing.T) {
+			_, out, _ := run(t, "", "__complete", "scrape", tt.flag, "")
+			for _, w := range tt.want {
+				if !strings.Contains(out, "\n"+w+"\t") && !strings.HasPrefix(out, w+"\t") {
+					t.Errorf("completion of %s lacks %q: %q", tt.flag, w, out)
+				}
+			}
+		})
 	}
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bytes"
 	"io"
 	"os"
 
@@ -37,10 +36,4 @@ func System() *IOStreams {
 		}
 	}
 	return s
-}
-
-// TestStreams returns streams over buffers, for tests.
-func TestStreams(in string) (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
-	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: bytes.NewBufferString(in), Out: out, ErrOut: errOut}, out, errOut
 }

@@ -179,23 +179,6 @@ func TestResolverFlag(t *testing.T) {
 	}
 }
 
-// TestBenchDeadHosts checks that bench --dead-hosts fetches that many
-// refused hosts and reports the memory it took.
-func TestBenchDeadHosts(t *testing.T) {
-	code, out, errOut := run(t, "", "bench", "--dead-hosts", "300", "--format", "json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	for _, want := range []string{`"urls":300`, `"by_error":{"connect":300}`, `"peak_heap_bytes":`} {
-		if !strings.Contains(out, want) {
-			t.Errorf("bench output does not have %s: %s", want, out)
-		}
-	}
-	if strings.Contains(out, `"peak_heap_bytes":0,`) {
-		t.Errorf("no peak heap measured: %s", out)
-	}
-}
-
 // The limiter is the gate the fetcher asks for a global pause after a
 // local resource failure.
 var _ fetcher.GlobalPauser = (*limiter.Limits)(nil)

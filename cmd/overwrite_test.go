@@ -49,7 +49,7 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 			must(t, os.WriteFile(filepath.Join(dir, "other.txt"), []byte(list), 0o644))
 			must(t, os.Link(filepath.Join(dir, "list.txt"), filepath.Join(dir, "hard.txt")))
 			must(t, os.Symlink(filepath.Join(dir, "list.txt"), filepath.Join(dir, "sym.txt")))
-			streams, out, errOut := TestStreams("")
+			streams, out, errOut := testStreams("")
 			if tt.stdin != "" {
 				f, err := os.Open(filepath.Join(dir, tt.stdin))
 				must(t, err)
@@ -109,7 +109,7 @@ func TestReportAndSitemapRefuseOverwritingInput(t *testing.T) {
 			for name, body := range files {
 				must(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
 			}
-			streams, _, errOut := TestStreams("")
+			streams, _, errOut := testStreams("")
 			if tt.stdin != "" {
 				f, err := os.Open(filepath.Join(dir, tt.stdin))
 				must(t, err)

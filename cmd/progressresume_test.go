@@ -73,7 +73,7 @@ func TestBarCountsSkipped(t *testing.T) {
 			bar.Add(&record.Result{Status: 200})
 		}
 	}
-	if want := regexp.MustCompile(`5/5 URLs 100%  2xx 2  0 failed  3 skipped  `); !waitMatch(errOut, want) {
+	if want := regexp.MustCompile(`100% \[=+\]  5/5 URLs  2xx 2  0 failed  3 skipped  `); !waitMatch(errOut, want) {
 		t.Errorf("bar: …%q, want a match for %s", errOut.String()[max(0, len(errOut.String())-200):], want)
 	}
 }

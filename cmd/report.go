@@ -22,9 +22,8 @@ type ReportOptions struct {
 	formatSet bool
 }
 
-// NewCmdReport returns the report command. runF replaces the run function
-// in tests; nil runs reportRun.
-func NewCmdReport(streams *IOStreams, runF func(context.Context, *ReportOptions) error) *cobra.Command {
+// NewCmdReport returns the report command.
+func NewCmdReport(streams *IOStreams) *cobra.Command {
 	opts := &ReportOptions{IO: streams, Format: "text"}
 	c := &cobra.Command{
 		Use:   "report [FILE|DB ...]",
@@ -41,9 +40,6 @@ func NewCmdReport(streams *IOStreams, runF func(context.Context, *ReportOptions)
 			opts.formatSet = c.Flags().Changed("format")
 			if err := opts.Validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
 			}
 			return reportRun(c.Context(), opts)
 		},

@@ -86,8 +86,8 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetFlagErrorFunc(flagError)
 	root.SetHelpFunc(writeHelp)
 	root.SetUsageFunc(func(c *cobra.Command) error { return writeUsage(c.OutOrStderr(), c, nil) })
-	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams, nil), NewCmdBench(streams, nil), NewCmdServe(streams),
-		NewCmdVersion(streams, version), NewCmdReport(streams, nil), NewCmdSitemap(streams, nil))
+	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams), NewCmdBench(streams, nil), NewCmdServe(streams),
+		NewCmdVersion(streams, version), NewCmdReport(streams), NewCmdSitemap(streams))
 	return root
 }
 

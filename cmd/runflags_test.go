@@ -15,7 +15,7 @@ import (
 // options the run function would get, without running anything.
 func parseScrape(t *testing.T, args ...string) *ScrapeOptions {
 	t.Helper()
-	streams, _, _ := TestStreams("")
+	streams, _, _ := testStreams("")
 	var got *ScrapeOptions
 	c := NewCmdScrape(streams, func(_ context.Context, o *ScrapeOptions) error { got = o; return nil })
 	c.SetArgs(args)
@@ -28,7 +28,7 @@ func parseScrape(t *testing.T, args ...string) *ScrapeOptions {
 // parseBench is parseScrape for fanout bench.
 func parseBench(t *testing.T, args ...string) *BenchOptions {
 	t.Helper()
-	streams, _, _ := TestStreams("")
+	streams, _, _ := testStreams("")
 	var got *BenchOptions
 	c := NewCmdBench(streams, func(_ context.Context, o *BenchOptions) error { got = o; return nil })
 	c.SetArgs(args)

@@ -13,14 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/fanout-dev/fanout/internal/dnstest"
 	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/report"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // userRecord is the JSON record as a user's script reads it.
 type userRecord struct {
@@ -35,26 +31,6 @@ type userRecord struct {
 	Attempts   int     `json:"attempts"`
 	Error      string  `json:"error"`
 	ErrorKind  string  `json:"error_kind"`
-}
-
-// run runs fanout with args and stdin, as a user would, and returns its exit
-// status, stdout and stderr. scrape, bench and sitemap always get --resolver naming a
-// DNS server of the test's own on 127.0.0.1, so that no test can send a DNS
-// query anywhere else.
-func run(t testing.TB, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	return runDNS(t, dnstest.Start(t), stdin, args...)
-}
-
-// runDNS is run with the test's DNS server given.
-func runDNS(t testing.TB, dns *dnstest.Server, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	if len(args) > 0 && (args[0] == "scrape" || args[0] == "bench" || args[0] == "sitemap" || args[0] == "crawl") {
-		args = append([]string{args[0], "--resolver", dns.Addr}, args[1:]...)
-	}
-	streams, out, errOut := TestStreams(stdin)
-	code := Execute(context.Background(), streams, args)
-	return code, out.String(), errOut.String()
 }
 
 func parseLines(t testing.TB, out string) []userRecord {
@@ -322,7 +298,7 @@ func TestProgress(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			streams, out, errOut := TestStreams(list)
+			streams, out, errOut := testStreams(list)
 			streams.ErrIsTTY = tt.tty
 			args := []string{"scrape", "--resolver", dnstest.Start(t).Addr, "--progress", tt.when}
 			if code := Execute(context.Background(), streams, args); code != 0 {
@@ -331,7 +307,7 @@ func TestProgress(t *testing.T) {
 			if n := len(parseLines(t, out.String())); n != want {
 				t.Fatalf("%d records, want %d", n, want)
 			}
-			if hasBar := strings.Contains(errOut.String(), " URL/s\x1b[K"); hasBar != tt.wantBar {
+			if hasBar := strings.Contains(errOut.String(), " URL/s ") && strings.Contains(errOut.String(), "\x1b[0K"); hasBar != tt.wantBar { // a frame: "\r … 12 URL/s  eta 3s \x1b[0K"
 				t.Errorf("bar on stderr: %v, want %v: %q", hasBar, tt.wantBar, errOut.String())
 			}
 		})

@@ -43,9 +43,8 @@ func newSitemapOptions(streams *IOStreams) *SitemapOptions {
 	return o
 }
 
-// NewCmdSitemap returns the sitemap command. runF replaces the run function
-// in tests; nil runs sitemapRun.
-func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOptions) error) *cobra.Command {
+// NewCmdSitemap returns the sitemap command.
+func NewCmdSitemap(streams *IOStreams) *cobra.Command {
 	opts := newSitemapOptions(streams)
 	c := &cobra.Command{
 		Use:   "sitemap [URL|FILE]",
@@ -65,9 +64,6 @@ func NewCmdSitemap(streams *IOStreams, runF func(context.Context, *SitemapOption
 			}
 			if err := opts.Validate(); err != nil {
 				return err
-			}
-			if runF != nil {
-				return runF(c.Context(), opts)
 			}
 			return sitemapRun(c.Context(), opts)
 		},

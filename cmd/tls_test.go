@@ -62,7 +62,7 @@ func TestServeTLSCertFile(t *testing.T) {
 	certFile := filepath.Join(t.TempDir(), "site.pem")
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	streams, _, _ := TestStreams("")
+	streams, _, _ := testStreams("")
 	done := make(chan int)
 	go func() {
 		done <- Execute(ctx, streams, []string{"serve", "--tls", "--cert-file", certFile, "--listen", addr})

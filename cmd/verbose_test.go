@@ -153,7 +153,7 @@ func TestVerboseClearsTheBar(t *testing.T) {
 	bar.Finish()
 	got := term.String()
 	frame, line, ok := strings.Cut(got, "\r\x1b[Kfanout: GET http://h.test/ status=200 took=1ms\n")
-	if !ok || !strings.HasPrefix(frame, "\r[") || !strings.Contains(frame, "1/10 URLs") || strings.Contains(line, "fanout:") {
+	if !ok || !strings.HasPrefix(frame, "\r  10% [") || !strings.Contains(frame, "1/10 URLs") || strings.Contains(line, "fanout:") {
 		t.Errorf("terminal got %q; want the frame, then the bar cleared, then the line", got)
 	}
 }

@@ -20,19 +20,17 @@ import (
 // second and, when the total is known, the time left.
 //
 // The bar and the results may share a terminal. Every write of results then
-// goes through resultsWriter, which, under the same lock as the drawing,
+// goes through ResultsWriter, which, under the same lock as the drawing,
 // clears the bar, writes, and leaves the bar to be drawn again after, so no
-// frame ever lands inside a result line. Each frame is one Write.
-//
-// progressbar/v3 is not used: it cannot share a lock with the results (its
-// frames are two writes, and its spinner draws from its own goroutine), it
-// does not fit its line to the terminal, and it switches rate units.
+// frame ever lands inside a result line. progressbar/v3 renders each
+// frame, which goes to the terminal in one Write (render.go says how).
 type Bar struct {
-	w     io.Writer
-	log   bool          // a line every `every`, not a bar
-	every time.Duration // between log lines, or between redraws of the bar
-	width int           // columns; lines are cut to fit
-	start time.Time
+	w      io.Writer
+	frames frames        // the frame renderer, writing to w
+	log    bool          // a line every `every`, not a bar
+	every  time.Duration // between log lines, or between redraws of the bar
+	width  int           // columns; lines are cut to fit
+	start  time.Time
 
 	mu      sync.Mutex
 	total   int64 // -1: unknown
@@ -77,7 +75,7 @@ func Start(w io.Writer, o Options) *Bar {
 		width = 80
 	}
 	p := &Bar{
-		w: w, log: o.Log, every: every, width: width, start: time.Now(), total: o.Total,
+		w: w, frames: frames{out: w}, log: o.Log, every: every, width: width, start: time.Now(), total: o.Total,
 		stop: make(chan struct{}),
 	}
 	p.tick.Go(p.ticker)
@@ -155,8 +153,7 @@ func (p *Bar) show(now time.Time, fromTicker bool) {
 		return
 	}
 	p.lastAt = now
-	p.drawn = true
-	io.WriteString(p.w, "\r"+p.frame(now)+"\x1b[K")
+	p.drawn = p.frame(now) || p.drawn
 }
 
 // clear takes the bar off the screen. p.mu is held.
@@ -212,23 +209,22 @@ type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
-// frame is the bar's line, cut to the terminal's width. p.mu is held.
-func (p *Bar) frame(now time.Time) string {
-	stats := p.counts(now)
+// frame draws the bar's line, fitted to the terminal's width: a bar with
+// the percentage and the counts beside it, or, when no bar fits, the counts
+// with the percentage in them. It reports whether it wrote. p.mu is held.
+func (p *Bar) frame(now time.Time) bool {
 	room := p.width - 1 // the last column would wrap on some terminals
-	if barWidth := min(20, room-len(stats)-3); p.total > 0 && barWidth >= 8 {
-		fill := int(int64(barWidth) * min(p.done, p.total) / p.total)
-		stats = "[" + strings.Repeat("=", fill) + strings.Repeat(" ", barWidth-fill) + "] " + stats
+	text := p.counts(now, false)
+	w := barWidth(p.total, text, room)
+	if w == 0 {
+		text = p.counts(now, true)
 	}
-	if len(stats) > room {
-		stats = stats[:max(room, 0)]
-	}
-	return stats
+	return p.frames.draw(p.done, p.total, text, w, room)
 }
 
 // status is a log line's text. p.mu is held.
 func (p *Bar) status(now time.Time) string {
-	line := fmt.Sprintf("%s, %s elapsed", p.counts(now), now.Sub(p.start).Round(time.Second))
+	line := fmt.Sprintf("%s, %s elapsed", p.counts(now, true), now.Sub(p.start).Round(time.Second))
 	if p.throttled != nil {
 		line += "; " + p.throttled(now)
 	}
@@ -246,13 +242,13 @@ func (p *Bar) WatchThrottle(status func(now time.Time) string) {
 	p.throttled = status
 }
 
-// counts says what is done, in plain ASCII (its length is its width). p.mu
-// is held.
-func (p *Bar) counts(now time.Time) string {
+// counts says what is done, in plain ASCII (its length is its width), with
+// the percentage when percent is set (a bar shows its own). p.mu is held.
+func (p *Bar) counts(now time.Time, percent bool) string {
 	var b strings.Builder
 	if p.total >= 0 {
 		fmt.Fprintf(&b, "%d/%d URLs", p.done, p.total)
-		if p.total > 0 {
+		if p.total > 0 && percent {
 			fmt.Fprintf(&b, " %d%%", 100*min(p.done, p.total)/p.total)
 		}
 	} else if p.done == 1 {

@@ -67,8 +67,8 @@ func TestProgressCounts(t *testing.T) {
 		width int
 		want  *regexp.Regexp
 	}{
-		{"bar", false, 200, regexp.MustCompile(`\r\[=+ +\] 6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx 1  1 failed  [0-9.]+ URL/s(  eta \S+)?\x1b\[K`)},
-		{"narrow bar", false, 40, regexp.MustCompile(`\r6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx\x1b\[K`)},
+		{"bar", false, 200, regexp.MustCompile(`\r  60% \[=+ +\]  6/10 URLs  2xx 2  3xx 1  4xx 1  5xx 1  1 failed  [0-9.]+ URL/s(  eta \S+)? \x1b\[0K`)},
+		{"narrow: no bar, the text cut", false, 40, regexp.MustCompile(`\r 6/10 URLs 60%  2xx 2  3xx 1  4xx 1 +\x1b\[0K`)},
 		{"log", true, 0, regexp.MustCompile(`(?m)^fanout: 6/10 URLs 60%  2xx 2  3xx 1  4xx 1  5xx 1  1 failed  [0-9.]+ URL/s.*, \d+s elapsed\n`)},
 	}
 	for _, tt := range tests {

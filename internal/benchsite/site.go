@@ -1,8 +1,9 @@
 // Package benchsite is the local web site that fanout bench and fanout serve
 // fetch from, and the one the tests build on: generated pages under /page/
 // with optional latency, jitter, errors and dropped connections. Every Site
-// counts what it sees: requests, requests in flight and the most ever in
-// flight, and (when asked) each arrival's time. The hostile endpoints live
+// counts what it sees, for tests and benchmarks to measure from the
+// server's side: requests, the most ever in flight, and (when asked) each
+// arrival's time. The hostile endpoints live
 // in internal/testsite, which only tests import, so they are not part of the
 // released binary.
 package benchsite
@@ -87,10 +88,8 @@ func New(opts Options) *Site {
 // Requests is how many requests arrived.
 func (s *Site) Requests() int64 { return s.requests.Load() }
 
-// InFlight is how many requests are being served now.
-func (s *Site) InFlight() int64 { return s.inFlight.Load() }
-
-// MaxInFlight is the most requests ever served at once.
+// MaxInFlight is the most requests ever served at once: tests read it to
+// check a limit from the server's side, as the package's doc says.
 func (s *Site) MaxInFlight() int64 { return s.maxIn.Load() }
 
 // Arrivals returns a copy of every arrival time, if Options.RecordTime.
