@@ -86,8 +86,12 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err != nil {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	if err := checkReportInputs(ctx, opts.IO.ErrOut, st); err != nil {
-		return err
+	warnings, err := runstats.CheckInputs(ctx, st)
+	for _, w := range warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "fanout: "+w)
+	}
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	if st.TooLong > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)

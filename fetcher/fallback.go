@@ -19,11 +19,11 @@ type attemptEnd struct {
 	last       exchange      // the last request sent
 }
 
-// traceConnection returns ctx with a trace that sets end.connected once the
+// traceConnection returns ctx with a trace that sets *connected once the
 // request has a connection: for https, after the TLS handshake.
-func traceConnection(ctx context.Context, end *attemptEnd) context.Context {
+func traceConnection(ctx context.Context, connected *bool) context.Context {
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		GotConn: func(httptrace.GotConnInfo) { end.connected = true },
+		GotConn: func(httptrace.GotConnInfo) { *connected = true },
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,17 +21,14 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/resolve"
 )
 
-// Version names this build in the default User-Agent.
-var Version = "0.1.0"
-
-// DefaultUserAgent is sent unless Options.UserAgent says otherwise.
-func DefaultUserAgent() string {
-	return "fanout/" + Version + " (+https://github.com/fanout-dev/fanout)"
-}
+// DefaultUserAgent is sent unless Options.UserAgent says otherwise: the
+// build's (buildinfo.Version.UserAgent), the one fanout version names.
+func DefaultUserAgent() string { return buildinfo.Read().UserAgent() }
 
 // Gate admits attempts to a host. Acquire blocks until host (a
 // input.HostKey) may start one, and returns the function that ends it. Pause
@@ -113,8 +111,11 @@ type Fetcher struct {
 	opts      Options
 	transport *conns
 	gate      Gate
-	userAgent []string
-	host      string // -H 'Host: …': the first request's Host, "" for the URL's
+	// header is every first request's header (Options.Header and the
+	// User-Agent), one map shared by all of them: nothing writes to it
+	// (a hop gets a header of its own, see do and setBasicAuth).
+	header http.Header
+	host   string // -H 'Host: …': the first request's Host, "" for the URL's
 	// userEncoding is set when the user sent Accept-Encoding: the Transport
 	// then leaves bodies as sent, and the fetcher decodes what it can.
 	userEncoding bool
@@ -145,8 +146,11 @@ func New(opts Options, gate Gate) *Fetcher {
 	if opts.TreeBudget <= 0 {
 		opts.TreeBudget = DefaultTreeBudget
 	}
-	f := &Fetcher{opts: opts, gate: gate, userAgent: []string{opts.UserAgent}, trees: semaphore.NewWeighted(opts.TreeBudget)}
+	f := &Fetcher{opts: opts, gate: gate, trees: semaphore.NewWeighted(opts.TreeBudget)}
 	f.opts.Header, f.host, f.userEncoding = splitHeader(opts.Header)
+	f.header = make(http.Header, len(f.opts.Header)+1)
+	maps.Copy(f.header, f.opts.Header)
+	f.header["User-Agent"] = []string{opts.UserAgent}
 	f.transport = newConns(opts, resolve.New(resolve.Config{Servers: opts.Resolvers, Timeout: lookupTimeout(opts.Timeout)}))
 	return f
 }
@@ -219,24 +223,22 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	defer cancel()
 	rctx := w.trace(actx)
 	if traced {
-		rctx = traceConnection(rctx, &end)
+		j.connected = false
+		rctx = traceConnection(rctx, &j.connected)
 	}
 	if f.opts.Exchange&ExchangeIP != 0 {
 		rctx = traceIP(rctx, res)
 	}
-	var conn net.Conn // with Capture: the final response's connection
+	var conn *net.Conn // with Capture: the final response's connection
 	if f.opts.Capture != nil {
-		rctx = traceConn(rctx, &conn)
+		conn = new(net.Conn)
+		rctx = traceConn(rctx, conn)
 	}
-	req := newGet(rctx, u, len(f.opts.Header)+1)
+	req := newGet(rctx, u, f.header)
 	if f.opts.Method == http.MethodHead && j.read == nil { // robots.txt and sitemaps are read with GET
 		req.Method = http.MethodHead
 	}
 	res.Method = req.Method
-	for k, vs := range f.opts.Header {
-		req.Header[k] = vs
-	}
-	req.Header["User-Agent"] = f.userAgent
 	if f.host != "" {
 		req.Host = f.host
 	}
@@ -248,7 +250,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	}
 	defer resp.Body.Close()
 
-	if t, ok := conn.(interface{ TLSState() *tls.ConnectionState }); ok && resp.TLS == nil {
+	if t, ok := captured(conn).(interface{ TLSState() *tls.ConnectionState }); ok && resp.TLS == nil {
 		resp.TLS = t.TLSState() // a Capturer's connection hides the *tls.Conn from net/http
 	}
 	res.Status = resp.StatusCode
@@ -276,7 +278,9 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	}
 	decoded, sum := f.hashing(decoded, res)
 	defer sum()
-	body := &cappedReader{r: decoded, left: f.opts.MaxBody}
+	j.body = cappedReader{r: decoded, left: f.opts.MaxBody}
+	body := &j.body
+	defer func() { j.body = cappedReader{} }() // the Job keeps no reader of this response
 	if known {
 		err = f.readPage(actx, body, resp.Header, resp.Request.URL, res)
 	}
@@ -288,7 +292,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		var one [1]byte
 		n, _ := io.ReadFull(resp.Body, one[:])
 		res.Truncated = n > 0 // closing unread closes the connection: no drain
-		if cut, ok := conn.(interface{ Cut() }); ok && res.Truncated {
+		if cut, ok := captured(conn).(interface{ Cut() }); ok && res.Truncated {
 			cut.Cut()
 		}
 	}
@@ -311,15 +315,23 @@ func protoName(resp *http.Response) string {
 	return resp.Proto
 }
 
-// newGet returns a GET request for u with room for n headers. The URL is
-// already parsed: the request is built around it rather than have
-// NewRequest print and parse it again.
-func newGet(ctx context.Context, u *url.URL, n int) *http.Request {
+// newGet returns a GET request for u with header h. The URL is already
+// parsed: the request is built around it rather than have NewRequest
+// print and parse it again.
+func newGet(ctx context.Context, u *url.URL, h http.Header) *http.Request {
 	return (&http.Request{
 		Method: http.MethodGet, URL: u, Host: u.Host,
 		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: make(http.Header, n),
+		Header: h,
 	}).WithContext(ctx)
+}
+
+// captured is the connection a Capturer's trace saw (nil without one).
+func captured(conn *net.Conn) net.Conn {
+	if conn == nil {
+		return nil
+	}
+	return *conn
 }
 
 // fail records err on res, in words a person can act on. An error after the

@@ -28,6 +28,11 @@ type Job struct {
 	robots   bool   // Options.Robots was applied
 	httpsErr string // a bare host's https failure, kept when http fails too
 	lastErr  error  // the last attempt's failure, for Read's *ReadError
+	// connected is attemptEnd.connected, set by the attempt's trace; body
+	// is the attempt's capped body. Both are here, in the Job already on
+	// the heap, so that an attempt allocates neither.
+	connected bool
+	body      cappedReader
 
 	// read, for Read's jobs, takes the final response's body instead of
 	// the page's fields; its error (readErr) ends the job.
@@ -37,7 +42,17 @@ type Job struct {
 
 // NewJob returns the job of fetching t, before its first attempt.
 func NewJob(t input.Target) *Job {
-	return &Job{Result: record.Result{URL: t.Raw, Line: t.Line, File: t.File, Seq: t.Seq}, target: t, url: t.URL}
+	j := new(Job)
+	j.Reset(t)
+	return j
+}
+
+// Reset makes j the job of fetching t, before its first attempt, as NewJob
+// does, so that a finished job's memory can serve the next target (the
+// pipeline keeps finished jobs in a pool: a Job is large). Nothing of the
+// job before is kept; call it only once nothing uses j any more.
+func (j *Job) Reset(t input.Target) {
+	*j = Job{Result: record.Result{URL: t.Raw, Line: t.Line, File: t.File, Seq: t.Seq}, target: t, url: t.URL}
 }
 
 // Target is the target to admit the job's next attempt as: t, with the URL
@@ -107,6 +122,7 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 	u := j.url
 	w := f.newWatch()
 	end := f.attempt(ctx, j, u, &release, j.target.Bare && u.Scheme == "https", w)
+	end.connected = j.connected
 	j.lastErr = end.err
 	retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
 	if retryAfter > 0 && f.gate != nil {

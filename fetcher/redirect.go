@@ -88,7 +88,7 @@ func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Re
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: fmt.Errorf("failed to parse Location header %q: %v", loc, err)}
 		}
 		strip = strip || !sameDomain(first, next)
-		nreq := newGet(req.Context(), next, len(headers)+1)
+		nreq := newGet(req.Context(), next, make(http.Header, len(headers)+1))
 		nreq.Method = req.Method // GET or HEAD: both kept across a redirect, as net/http keeps them
 		if next.Host == first.Host {
 			nreq.Host = host // -H 'Host: …' goes along within the first URL's host:port, as in curl
@@ -155,6 +155,13 @@ func (e *hopWaitError) Error() string {
 }
 
 func (e *hopWaitError) Unwrap() error { return e.err }
+
+// waitedForHop reports whether err is a redirect hop's wait for the gate
+// (a *hopWaitError).
+func waitedForHop(err error) bool {
+	hw := (*hopWaitError)(nil)
+	return errors.As(err, &hw)
+}
 
 // waitingFor says what an exchange that failed with err was waiting for,
 // for a timeout's message: the response, or a redirect hop's turn.

@@ -2,7 +2,6 @@ package fetcher
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -41,9 +40,8 @@ func (f *Fetcher) answered(ctx context.Context, end attemptEnd, res *record.Resu
 		return
 	}
 	a := limiter.Answer{Sent: end.last.sent}
-	var hw *hopWaitError
 	switch {
-	case errors.As(end.err, &hw):
+	case end.err != nil && waitedForHop(end.err):
 		return
 	case res.ErrorKind == record.KindTimeout || res.ErrorKind == record.KindReset:
 		a.Overload = limiter.CauseFailure

@@ -22,7 +22,17 @@ type overflow struct {
 	hosts map[string][]segment // each host's targets, oldest first
 	n     int                  // targets held
 	buf   []byte
+	// ahead holds the file's bytes [aheadAt, aheadAt+len(ahead)), read
+	// ahead within one host's segment, so that popping a host's targets
+	// one after another costs one read of the file per readAhead bytes
+	// rather than two per target.
+	ahead   []byte
+	aheadAt int64
 }
+
+// readAhead is how many bytes of a host's segment a read of the file
+// takes at most (more only for a target larger than that).
+const readAhead = 32 << 10
 
 // segment is a run of targets of one host written one after another: the
 // bytes [off, end) of the file.
@@ -40,10 +50,7 @@ func (o *overflow) push(key string, t input.Target) error {
 		}
 		o.file, o.hosts = f, map[string][]segment{}
 	}
-	b, err := appendTarget(o.buf[:0], t)
-	if err != nil {
-		return err
-	}
+	b := appendTarget(o.buf[:0], t)
 	o.buf = b
 	off := o.file.Size()
 	if _, err := o.file.Write(b); err != nil {
@@ -65,7 +72,7 @@ func (o *overflow) pop(key string) (t input.Target, ok bool, err error) {
 	if len(segs) == 0 {
 		return input.Target{}, false, nil
 	}
-	t, n, err := o.readAt(segs[0].off)
+	t, n, err := o.readAt(segs[0].off, segs[0].end)
 	if err != nil {
 		return input.Target{}, false, err
 	}
@@ -79,6 +86,7 @@ func (o *overflow) pop(key string) (t input.Target, ok bool, err error) {
 		o.hosts[key] = segs
 	}
 	if o.n == 0 {
+		o.ahead = o.ahead[:0] // the file is written again from its start
 		err = o.file.Reset()
 	}
 	return t, true, err
@@ -104,17 +112,16 @@ func (o *overflow) each(yield func(input.Target)) error {
 // close removes the file.
 func (o *overflow) close() error {
 	err := o.file.Close()
-	o.file, o.hosts, o.n = nil, nil, 0
+	o.file, o.hosts, o.n, o.ahead = nil, nil, 0, nil
 	return err
 }
 
 // A target is written as its length (4 bytes), then Seq, Line and Bare as
 // uvarints, then File, Raw and the URL as length-prefixed strings.
-func appendTarget(b []byte, t input.Target) ([]byte, error) {
-	u, err := t.URL.MarshalBinary()
-	if err != nil {
-		return b, err
-	}
+// The URL is written empty when it reads the same as Raw (most lines),
+// and then read back by parsing Raw.
+func appendTarget(b []byte, t input.Target) []byte {
+	start := len(b)
 	b = append(b, 0, 0, 0, 0)
 	b = binary.AppendUvarint(b, uint64(t.Seq))
 	b = binary.AppendUvarint(b, uint64(t.Line))
@@ -123,29 +130,58 @@ func appendTarget(b []byte, t input.Target) ([]byte, error) {
 		bare = 1
 	}
 	b = binary.AppendUvarint(b, bare)
-	for _, s := range [][]byte{[]byte(t.File), []byte(t.Raw), u} {
+	for _, s := range []string{t.File, t.Raw} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	binary.BigEndian.PutUint32(b, uint32(len(b)-4))
-	return b, nil
+	u := t.URL.String() // what MarshalBinary writes
+	if u == t.Raw {
+		u = ""
+	}
+	b = binary.AppendUvarint(b, uint64(len(u)))
+	b = append(b, u...)
+	binary.BigEndian.PutUint32(b[start:], uint32(len(b)-start-4))
+	return b
 }
 
 var errBadTarget = errors.New("a spilled target is damaged")
 
-// readAt reads the target written at off, and how many bytes it took.
-func (o *overflow) readAt(off int64) (input.Target, int64, error) {
-	var head [4]byte
-	if _, err := o.file.ReadAt(head[:], off); err != nil {
-		return input.Target{}, 0, fmt.Errorf("reading a spilled target: %w", err)
+// readAt reads the target written at off, in a segment that ends at end,
+// and how many bytes it took.
+func (o *overflow) readAt(off, end int64) (input.Target, int64, error) {
+	b, err := o.bytesAt(off, end, 4)
+	if err != nil {
+		return input.Target{}, 0, err
 	}
-	n := binary.BigEndian.Uint32(head[:])
-	b := make([]byte, n)
-	if _, err := o.file.ReadAt(b, off+4); err != nil {
-		return input.Target{}, 0, fmt.Errorf("reading a spilled target: %w", err)
+	n := int64(binary.BigEndian.Uint32(b))
+	if b, err = o.bytesAt(off, end, 4+n); err != nil {
+		return input.Target{}, 0, err
 	}
-	t, err := decodeTarget(b)
-	return t, 4 + int64(n), err
+	t, err := decodeTarget(b[4 : 4+n])
+	return t, 4 + n, err
+}
+
+// bytesAt returns at least n bytes of the file from off (in a segment that
+// ends at end), from what was read ahead when it holds them, else reading
+// up to readAhead bytes of the segment (at least n) first. They are valid
+// until the next call.
+func (o *overflow) bytesAt(off, end, n int64) ([]byte, error) {
+	if off >= o.aheadAt && off+n <= o.aheadAt+int64(len(o.ahead)) {
+		return o.ahead[off-o.aheadAt:], nil
+	}
+	if off+n > end {
+		return nil, errBadTarget
+	}
+	size := max(n, min(end-off, readAhead))
+	if int64(cap(o.ahead)) < size {
+		o.ahead = make([]byte, size)
+	}
+	o.ahead, o.aheadAt = o.ahead[:size], off
+	if _, err := o.file.ReadAt(o.ahead, off); err != nil {
+		o.ahead = o.ahead[:0]
+		return nil, fmt.Errorf("reading a spilled target: %w", err)
+	}
+	return o.ahead, nil
 }
 
 func decodeTarget(b []byte) (input.Target, error) {
@@ -165,12 +201,17 @@ func decodeTarget(b []byte) (input.Target, error) {
 		}
 		strs[i], b = b[n:n+int(l)], b[n+int(l):]
 	}
-	u := new(url.URL)
-	if err := u.UnmarshalBinary(strs[2]); err != nil {
+	raw := string(strs[1])
+	us := raw
+	if len(strs[2]) > 0 {
+		us = string(strs[2])
+	}
+	u, err := url.Parse(us) // what UnmarshalBinary does
+	if err != nil {
 		return input.Target{}, err
 	}
 	return input.Target{
 		Seq: int(nums[0]), Line: int(nums[1]), Bare: nums[2] == 1,
-		File: string(strs[0]), Raw: string(strs[1]), URL: u,
+		File: string(strs[0]), Raw: raw, URL: u,
 	}, nil
 }

@@ -2,7 +2,10 @@ package limiter
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,6 +92,59 @@ func TestOverflowRoundTrip(t *testing.T) {
 		}
 		if fmt.Sprintf("%+v %s", tg, tg.URL) != fmt.Sprintf("%+v %s", back, back.URL) || !reflect.DeepEqual(tg.URL, back.URL) {
 			t.Errorf("%+v came back as %+v", tg, back)
+		}
+	}
+}
+
+// TestOverflowKeepsEachHostsOrder pushes the targets of several hosts
+// interleaved (segments of one target), in runs (long segments, read ahead
+// in pieces), and one larger than a read ahead, pops them in another
+// order, and empties the file between rounds (it is written again from its
+// start): every host's targets come back whole and in the order pushed.
+func TestOverflowKeepsEachHostsOrder(t *testing.T) {
+	long := "http://big.test/" + strings.Repeat("x", readAhead+100)
+	tests := []struct {
+		name  string
+		hosts []string // the host of each push, in order
+	}{
+		{"interleaved", strings.Split(strings.Repeat("a b c ", 300), " ")},
+		{"runs", strings.Split(strings.Repeat("a ", 2000)+strings.Repeat("b ", 10)+strings.Repeat("a ", 500), " ")},
+		{"a target larger than a read ahead", []string{"a", "big", "a", "big", "big", "a"}},
+	}
+	var o overflow
+	defer o.close()
+	for round := range 2 {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s, round %d", tt.name, round), func(t *testing.T) {
+				want := map[string][]string{}
+				for i, h := range tt.hosts {
+					if h == "" {
+						continue
+					}
+					raw := fmt.Sprintf("http://%s.test/%d", h, i)
+					if h == "big" {
+						raw = fmt.Sprintf("%s/%d", long, i)
+					}
+					if err := o.push(h, mustTarget(t, raw)); err != nil {
+						t.Fatal(err)
+					}
+					want[h] = append(want[h], raw)
+				}
+				for _, h := range slices.Sorted(maps.Keys(want)) { // each host's targets in turn
+					for i, raw := range want[h] {
+						back, ok, err := o.pop(h)
+						if err != nil || !ok || back.Raw != raw || back.URL.String() != raw {
+							t.Fatalf("host %s, target %d: %q (%v, %v), want %q", h, i, back.Raw, ok, err, raw)
+						}
+					}
+					if _, ok, _ := o.pop(h); ok {
+						t.Fatalf("host %s: more targets than were pushed", h)
+					}
+				}
+				if o.n != 0 || o.file.Size() != 0 {
+					t.Errorf("%d targets, %d bytes left", o.n, o.file.Size())
+				}
+			})
 		}
 	}
 }

@@ -126,7 +126,11 @@ func (s *Scheduler) poll(ctx context.Context) (t input.Target, release func(), o
 	s.wake(now)
 	for len(s.ready) > 0 {
 		key := s.ready[0]
-		s.ready = s.ready[1:]
+		if len(s.ready) == 1 {
+			s.ready = s.ready[:0] // the array is kept: one host taking turns alone allocates nothing
+		} else {
+			s.ready = s.ready[1:]
+		}
 		ok, at, _, release := s.lim.tryHost(key, now)
 		if !ok {
 			if at.IsZero() {

@@ -75,7 +75,7 @@ func checkInvariants(t *testing.T, s *Scheduler) {
 				break // reading it all at every step would take too long
 			}
 			for off := sg.off; off < sg.end; n++ {
-				_, size, err := s.over.readAt(off)
+				_, size, err := s.over.readAt(off, sg.end)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -68,7 +68,12 @@ func (l *Limits) wakeIfRoom(key string, h *hostState) {
 // for an answer that says something of the host's load: a response, a
 // timeout or a reset (not a refused connection or a failed lookup).
 // fetcher.Observer is this method.
-func (l *Limits) Answered(key string, a Answer) { l.answered(key, a, time.Now()) }
+func (l *Limits) Answered(key string, a Answer) {
+	if l.cfg.Throttle != ThrottleAuto {
+		return // no window to adapt: no lock taken per request
+	}
+	l.answered(key, a, time.Now())
+}
 
 func (l *Limits) answered(key string, a Answer, now time.Time) {
 	l.mu.Lock()

@@ -75,7 +75,8 @@ func (r *runner) readSource() {
 func (r *runner) work(ctx context.Context, t input.Target, release func()) {
 	j := r.jobs.take(t.Seq)
 	if j == nil {
-		j = fetcher.NewJob(t)
+		j = finished.Get().(*fetcher.Job)
+		j.Reset(t)
 	}
 	wait, done := r.fetch.Step(ctx, j, release)
 	if !done {
@@ -89,7 +90,12 @@ func (r *runner) work(ctx context.Context, t input.Target, release func()) {
 	}
 	r.sched.Finish()
 	r.send(j.Result)
+	finished.Put(j) // send copied the result: nothing uses j any more
 }
+
+// finished holds jobs whose result was sent, for the next targets' jobs:
+// one allocation of a Job per worker rather than per target.
+var finished = sync.Pool{New: func() any { return new(fetcher.Job) }}
 
 // fail stops the run with err, which Run returns, unless it already has
 // an error to return.
@@ -110,8 +116,16 @@ func (r *runner) send(res record.Result) {
 // emit hands a result to Config.Done, if set, and then to the consumer.
 func (r *runner) emit(res record.Result) {
 	if r.cfg.Done != nil {
-		r.cfg.Done(&res)
+		r.done(res)
+		return
 	}
+	r.out <- res // res stays on the stack: the channel holds a copy
+}
+
+// done is emit with Config.Done set, apart so that only a run with one
+// moves each result to the heap for Done to change it.
+func (r *runner) done(res record.Result) {
+	r.cfg.Done(&res)
 	r.out <- res
 }
 

@@ -50,7 +50,7 @@ type InputStats struct {
 }
 
 // SampleSize is how many final URLs of a JSON-lines input Read keeps, to
-// tell whether a store holds the same run (InStore).
+// tell whether a store holds the same run (CheckInputs).
 const SampleSize = 64
 
 // maxLine is the longest JSON line read: a record with -e values may
@@ -274,8 +274,8 @@ func queryResults(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
 	return nil, err
 }
 
-// InStore counts how many of urls have a row in the --db store at path.
-func InStore(ctx context.Context, path string, urls []string) (int, error) {
+// inStore counts how many of urls have a row in the --db store at path.
+func inStore(ctx context.Context, path string, urls []string) (int, error) {
 	db, err := openStore(path)
 	if err != nil {
 		return 0, err

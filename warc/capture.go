@@ -150,17 +150,19 @@ func (c *conn) flush() {
 		c.reading = false
 		return
 	}
-	recs := c.records()
+	if recs := c.records(); recs != nil {
+		// The records' blocks are c.req's and c.resp's bytes, not copies:
+		// Write encodes them before they are emptied, under c.mu.
+		c.rec.w.Write(recs...) // a write error is the Writer's, reported at Close
+	}
 	c.req.Reset()
 	c.resp.Reset()
 	c.reading, c.cut = false, false
-	if recs != nil {
-		c.rec.w.Write(recs...) // a write error is the Writer's, reported at Close
-	}
 }
 
 // records are the request and (when bytes were read) response records of
-// the exchange held; nil when the request cannot be parsed.
+// the exchange held; nil when the request cannot be parsed. Their blocks
+// are the bytes c holds: valid until c.req and c.resp are written again.
 func (c *conn) records() []Record {
 	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(c.req.Bytes())))
 	if err != nil {
@@ -176,7 +178,7 @@ func (c *conn) records() []Record {
 	}
 	reqID, respID := NewID(), NewID()
 	common := []Field{{"WARC-Target-URI", target}, {"WARC-IP-Address", ip}}
-	reqRec := Record{Type: "request", ID: reqID, Block: bytes.Clone(c.req.Bytes())}
+	reqRec := Record{Type: "request", ID: reqID, Block: c.req.Bytes()}
 	reqRec.Fields = append([]Field{{"WARC-Date", Date(c.reqAt)}}, common...)
 	if c.resp.Len() > 0 {
 		reqRec.Fields = append(reqRec.Fields, Field{"WARC-Concurrent-To", respID})
@@ -186,7 +188,7 @@ func (c *conn) records() []Record {
 	if c.resp.Len() == 0 {
 		return []Record{reqRec} // no response: a failure before any byte came back
 	}
-	respRec := Record{Type: "response", ID: respID, Block: bytes.Clone(c.resp.Bytes())}
+	respRec := Record{Type: "response", ID: respID, Block: c.resp.Bytes()}
 	respRec.Fields = append([]Field{{"WARC-Date", Date(c.respAt)}}, common...)
 	respRec.Fields = append(respRec.Fields, Field{"WARC-Concurrent-To", reqID})
 	respRec.Fields = append(respRec.Fields, payloadDigest(respRec.Block)...)
