@@ -148,7 +148,7 @@ func (o *PageOptions) columns() []string {
 		names = append(names, "note") // why extract may be partial
 	}
 	if o.crawl {
-		names = append(names, "depth", "from")
+		names = append(names, "depth", "from", "linked_from")
 	}
 	return names
 }
