@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -135,4 +137,62 @@ func underFileSizeLimit(t *testing.T, out string, args []string) *exec.Cmd {
 	c := exec.Command("sh", append([]string{"-c", `ulimit -f 256 && exec "$@" >> "$0"`, out, os.Args[0]}, args...)...)
 	c.Env = append(os.Environ(), "FANOUT_RUN_MAIN=1")
 	return c
+}
+
+// TestGatherWithFullTmpdir runs --report gather with TMPDIR on a full
+// 64 KiB filesystem, one URL that answers only when the run stops ahead of
+// more fast ones than gather mode holds in memory: the spill fails, the
+// run stops in order and says why, and the document on stdout holds every
+// result, in input order, with its summary.
+func TestGatherWithFullTmpdir(t *testing.T) {
+	if err := exec.Command("unshare", "-rm", "true").Run(); err != nil {
+		t.Skipf("no mount namespace here (unshare -rm: %v)", err)
+	}
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // answers when the run stops
+	}))
+	defer slow.Close()
+	site := testsite.New(testsite.Options{})
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	const n = 8300 // more than gather mode holds in memory (8,192)
+	list := writeList(t, srv.URL, n)
+	b, _ := os.ReadFile(list)
+	os.WriteFile(list, append([]byte(slow.URL+"/slow\n"), b...), 0o644)
+	tmp := t.TempDir()
+	db := filepath.Join(t.TempDir(), "r.db")
+	script := `mount -t tmpfs -o size=64k tmpfs "$1" || exit 99; TMPDIR=$1; export TMPDIR; shift; exec "$@"`
+	c := exec.Command("unshare", "-rm", "sh", "-c", script, "sh", tmp, os.Args[0],
+		"scrape", "-c", "20", "--per-host", "0", "--window", "80000", "--report", "gather", "--db", db, list) // a window whose host share (an eighth) holds the list: no spill of targets
+	c.Env = append(os.Environ(), "FANOUT_RUN_MAIN=1")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if code := exitCode(c.Run()); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr %s", code, stderr.String())
+	}
+	var doc struct {
+		Results []userRecord `json:"results"`
+		Summary struct {
+			Total int `json:"total"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("stdout is not one document (%v): %.100q; stderr %s", err, stdout.String(), stderr.String())
+	}
+	rows := countRows(t, db, "")
+	if len(doc.Results) <= 8192 || len(doc.Results) != doc.Summary.Total || len(doc.Results) != rows {
+		t.Fatalf("%d results, total %d, %d rows in the store; stderr %s", len(doc.Results), doc.Summary.Total, rows, stderr.String())
+	}
+	for i, r := range doc.Results {
+		if i > 0 && r.Line <= doc.Results[i-1].Line {
+			t.Fatalf("result %d (line %d) after line %d: not in input order", i, r.Line, doc.Results[i-1].Line)
+		}
+	}
+	if doc.Results[0].Line != 1 || doc.Results[0].ErrorKind != "canceled" {
+		t.Errorf("first result %+v, want line 1 canceled", doc.Results[0])
+	}
+	msg := stderr.String()
+	if !strings.Contains(msg, "TMPDIR") || !strings.Contains(msg, "no space left on device") || !strings.Contains(msg, "resume with: ") {
+		t.Errorf("stderr does not say what happened: %s", msg)
+	}
 }

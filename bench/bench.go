@@ -16,7 +16,6 @@ import (
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
-	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -105,13 +104,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	run.Fetch.RootCAs = sites.roots
 	run.Source = input.Lines(cfg.Pages, sites.urlOf)
 	var sum *report.Summary
-	start := time.Now()
-	run.Consume = func(results <-chan record.Result, stop func(error)) error {
-		w.OnError = stop
-		var err error
-		sum, err = w.Consume(results, start)
-		return err
-	}
+	run.Consume = w.Consumer(func(s *report.Summary) { sum = s })
 	heap := startHeapSampler(50 * time.Millisecond)
 	out, stop := pipeline.Run(ctx, run)
 	res := newResult(cfg, sum)

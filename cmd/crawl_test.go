@@ -6,10 +6,13 @@ import (
 	"maps"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/internal/crawlmodel"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
@@ -192,74 +195,149 @@ func TestCrawlShard(t *testing.T) {
 	}
 }
 
-// TestCrawlReportBrokenLinks checks fanout report's crawl section, from
-// the JSON lines and from the store, against the records themselves: every
-// 4xx/5xx or failed URL listed with the page it was found on, and the URLs
-// counted by depth.
+// TestCrawlReportBrokenLinks crawls the site graph with the other host
+// checked, from twelve seeds that all link to one missing page (/site/p/,
+// their <base>), and checks every broken link's record against the model:
+// linked_from names up to 5 distinct pages that link to it, the page it was
+// found on first; the missing page, fetched after the twelve (one request
+// at a time), names 5. Then fanout report, from the JSON lines and from
+// the store, in JSON, text and HTML, lists each broken URL with those
+// pages, and counts URLs by depth as the records do.
 func TestCrawlReportBrokenLinks(t *testing.T) {
-	site := testsite.New(testsite.Options{GraphPages: 40})
+	const pages = 80
+	ext := testsite.New(testsite.Options{})
+	extSrv := httptest.NewServer(ext)
+	defer extSrv.Close()
+	site := testsite.New(testsite.Options{GraphPages: pages, GraphExternal: extSrv.URL})
 	srv := httptest.NewServer(site)
 	defer srv.Close()
 	dir := t.TempDir()
 	out, db := dir+"/crawl.jsonl", dir+"/crawl.db"
-	if code, _, errOut := run(t, "", "crawl", srv.URL+"/site/p/0", "--depth", "3", "-q", "-o", out, "--db", db); code != 0 {
+	var seeds []int
+	var list strings.Builder
+	for n := 0; n < 48; n += 4 {
+		seeds = append(seeds, n)
+		fmt.Fprintf(&list, "%s/site/p/%d\n", srv.URL, n)
+	}
+	if code, _, errOut := run(t, list.String(), "crawl", "-", "-c", "1", "--check-external", "-q", "-o", out, "--db", db); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	linked := crawlmodel.Model{Pages: pages, MaxDepth: crawl.DefaultMaxDepth, External: extSrv.URL, Seeds: seeds}.LinkedFrom()
 	body, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := parseLines(t, string(body))
 	byDepth := map[int]int{}
-	broken := map[string]string{} // url → from
+	broken := map[string][]string{} // url → linked_from
 	for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
-		var r crawlRecord
+		var r struct {
+			crawlRecord
+			LinkedFrom []string `json:"linked_from"`
+		}
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			t.Fatal(err)
 		}
 		byDepth[*r.Depth]++
-		if r.Status >= 400 || (r.ErrorKind != "" && r.ErrorKind != "robots") {
-			broken[r.URL] = r.From
+		if r.Status < 400 && (r.ErrorKind == "" || r.ErrorKind == "robots") {
+			if r.LinkedFrom != nil {
+				t.Errorf("%s: linked_from %q on a link that is not broken", r.URL, r.LinkedFrom)
+			}
+			continue
+		}
+		broken[r.URL] = r.LinkedFrom
+		var all []string // every page that links to it, as URLs
+		for _, p := range linked[strings.TrimPrefix(r.URL, srv.URL)] {
+			all = append(all, srv.URL+p)
+		}
+		switch {
+		case len(r.LinkedFrom) == 0 || len(r.LinkedFrom) > 5 || r.LinkedFrom[0] != r.From:
+			t.Errorf("%s: from %q, linked_from %q: want 1 to 5 pages, from first", r.URL, r.From, r.LinkedFrom)
+		case len(slices.Compact(slices.Sorted(slices.Values(r.LinkedFrom)))) != len(r.LinkedFrom):
+			t.Errorf("%s: linked_from %q names a page twice", r.URL, r.LinkedFrom)
+		case strings.HasSuffix(r.URL, "/site/p/") && len(r.LinkedFrom) != 5:
+			t.Errorf("%s: linked_from %q, want 5 of the twelve seeds that link to it", r.URL, r.LinkedFrom)
+		}
+		for _, p := range r.LinkedFrom {
+			if !slices.Contains(all, p) {
+				t.Errorf("%s: linked from %s, which the model says does not link to it (%q)", r.URL, p, all)
+			}
 		}
 	}
-	if len(broken) == 0 || len(lines) == 0 {
-		t.Fatal("the crawl found nothing broken: the test tests nothing")
+	if _, ok := broken[srv.URL+"/site/p/"]; !ok || len(broken) < 10 {
+		t.Fatalf("%d broken links, the seeds' base among them: %v; the test tests too little", len(broken), ok)
 	}
 	for _, src := range [][]string{{out}, {"--db", db}} {
-		code, rep, errOut := run(t, "", append([]string{"report", "-f", "json"}, src...)...)
-		if code != 0 {
-			t.Fatalf("report %v: exit %d: %s", src, code, errOut)
+		checkBrokenReport(t, src, broken, byDepth)
+	}
+}
+
+// checkBrokenReport checks fanout report's crawl section on src: the broken
+// links with their pages in JSON, text and HTML, and the URLs by depth.
+func checkBrokenReport(t *testing.T, src []string, broken map[string][]string, byDepth map[int]int) {
+	t.Helper()
+	code, rep, errOut := run(t, "", append([]string{"report", "-f", "json"}, src...)...)
+	if code != 0 {
+		t.Fatalf("report %v: exit %d: %s", src, code, errOut)
+	}
+	var doc struct {
+		Crawl struct {
+			ByDepth []struct{ Depth, URLs int } `json:"by_depth"`
+			Total   int                         `json:"broken_total"`
+			Broken  []struct {
+				URL  string   `json:"url"`
+				From []string `json:"from"`
+			} `json:"broken"`
+		} `json:"crawl"`
+	}
+	if err := json.Unmarshal([]byte(rep), &doc); err != nil {
+		t.Fatalf("%v: %s", err, rep)
+	}
+	got := map[string][]string{}
+	for _, b := range doc.Crawl.Broken {
+		got[b.URL] = b.From
+	}
+	if !maps.EqualFunc(got, broken, slices.Equal) || doc.Crawl.Total != len(broken) {
+		t.Errorf("%v: broken links %d %q, want %q", src, doc.Crawl.Total, got, broken)
+	}
+	gotDepth := map[int]int{}
+	for _, d := range doc.Crawl.ByDepth {
+		gotDepth[d.Depth] = d.URLs
+	}
+	if !maps.Equal(gotDepth, byDepth) {
+		t.Errorf("%v: by depth %v, want %v", src, gotDepth, byDepth)
+	}
+	_, text, _ := run(t, "", append([]string{"report"}, src...)...)
+	page := filepath.Join(t.TempDir(), "report.html")
+	if code, _, errOut := run(t, "", append([]string{"report", "--html", page}, src...)...); code != 0 {
+		t.Fatalf("report --html %v: exit %d: %s", src, code, errOut)
+	}
+	html, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := regexp.MustCompile(`<tr data-url="([^"]+)">.*</tr>`).FindAllStringSubmatch(string(html), -1)
+	if len(rows) != len(broken) {
+		t.Errorf("%v: the HTML page lists %d broken links, want %d", src, len(rows), len(broken))
+	}
+	for _, row := range rows {
+		var from []string
+		for _, m := range regexp.MustCompile(`class="from" title="([^"]+)"`).FindAllStringSubmatch(row[0], -1) {
+			from = append(from, m[1])
 		}
-		var doc struct {
-			Crawl struct {
-				ByDepth []struct{ Depth, URLs int } `json:"by_depth"`
-				Total   int                         `json:"broken_total"`
-				Broken  []struct {
-					URL  string   `json:"url"`
-					From []string `json:"from"`
-				} `json:"broken"`
-			} `json:"crawl"`
+		if want, ok := broken[row[1]]; !ok || !slices.Equal(from, want) {
+			t.Errorf("%v: the HTML page has %s linked from %q, want %q", src, row[1], from, want)
 		}
-		if err := json.Unmarshal([]byte(rep), &doc); err != nil {
-			t.Fatalf("%v: %s", err, rep)
+	}
+	for u, from := range broken {
+		if len(from) == 0 {
+			continue // a seed
 		}
-		got := map[string]string{}
-		for _, b := range doc.Crawl.Broken {
-			if len(b.From) != 1 {
-				t.Errorf("%v: %s from %q, want one page", src, b.URL, b.From)
-				continue
-			}
-			got[b.URL] = b.From[0]
+		lines := regexp.QuoteMeta(u) + ` +linked from ` + regexp.QuoteMeta(from[0]) + `\n`
+		for _, p := range from[1:] {
+			lines += ` +` + regexp.QuoteMeta(p) + `\n`
 		}
-		if !maps.Equal(got, broken) || doc.Crawl.Total != len(broken) {
-			t.Errorf("%v: broken links %d %v, want %v", src, doc.Crawl.Total, got, broken)
-		}
-		gotDepth := map[int]int{}
-		for _, d := range doc.Crawl.ByDepth {
-			gotDepth[d.Depth] = d.URLs
-		}
-		if !maps.Equal(gotDepth, byDepth) {
-			t.Errorf("%v: by depth %v, want %v", src, gotDepth, byDepth)
+		if !regexp.MustCompile(lines).MatchString(text) {
+			t.Errorf("%v: the text report lacks %s linked from %q", src, u, from)
 		}
 	}
 }

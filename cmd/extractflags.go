@@ -38,25 +38,13 @@ func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 // defaultFieldNames are the record's fields without --fields.
 var defaultFieldNames = record.Names(record.Default)
 
-// seoFieldNames are the fields --fields adds, each with what extract finds
-// (seoFields).
+// seoFieldNames are the fields --fields adds that are read from the page
+// (extract.FieldsFor).
 var seoFieldNames = record.Names(record.SEO)
 
 // opsFieldNames are the fields --fields adds that are read from the
-// exchange, each with what the fetcher records (opsFields).
+// exchange (fetcher.ExchangeFor).
 var opsFieldNames = record.Names(record.Ops)
-
-// opsFields is what the fetcher records to fill each ops field; server
-// and headers cost nothing and have none.
-var opsFields = map[string]fetcher.Exchange{"ip": fetcher.ExchangeIP, "tls": fetcher.ExchangeTLS, "hash": fetcher.ExchangeHash}
-
-// seoFields is what extract looks for to fill each SEO field (and the
-// title); TestSEOFieldsAllScanned checks that every SEO field has a bit.
-var seoFields = map[string]extract.Fields{
-	"title": extract.FieldTitle, "description": extract.FieldDescription, "canonical": extract.FieldCanonical,
-	"robots": extract.FieldRobots, "lang": extract.FieldLang, "h1": extract.FieldH1, "h1_count": extract.FieldH1Count,
-	"og": extract.FieldOG, "hreflang": extract.FieldHreflang, "links": extract.FieldLinks,
-}
 
 // fieldList is the --fields value: record field names, in order, each once.
 type fieldList struct{ names []string }
@@ -65,49 +53,11 @@ func (l *fieldList) String() string { return strings.Join(l.names, ",") }
 
 func (l *fieldList) Type() string { return "list" }
 
-// Set takes names separated by commas: "default" (the default fields),
-// "all" (the default and SEO fields), "+name" (the default fields and
-// name), or a field's name.
-func (l *fieldList) Set(s string) error {
-	var names []string
-	for _, n := range strings.Split(s, ",") {
-		n = strings.ToLower(strings.TrimSpace(n))
-		if rest, ok := strings.CutPrefix(n, "+"); ok {
-			names = append(names, defaultFieldNames...)
-			n = strings.TrimSpace(rest)
-		}
-		switch {
-		case n == "default":
-			names = append(names, defaultFieldNames...)
-			continue
-		case n == "all":
-			names = append(append(names, defaultFieldNames...), seoFieldNames...)
-			continue
-		case !slices.Contains(defaultFieldNames, n) && !slices.Contains(seoFieldNames, n) && !slices.Contains(opsFieldNames, n):
-			return fmt.Errorf("unknown field %q (fields: default, all, +NAME, %s, %s, %s)", n,
-				strings.Join(defaultFieldNames, ", "), strings.Join(seoFieldNames, ", "), strings.Join(opsFieldNames, ", "))
-		}
-		names = append(names, n)
-	}
-	l.names = nil
-	for _, n := range names {
-		if !slices.Contains(l.names, n) {
-			l.names = append(l.names, n)
-		}
-	}
-	return nil
-}
-
-// extractFields is what must be read from pages for these fields.
-func (l *fieldList) extractFields() extract.Fields {
-	if l.names == nil {
-		return extract.FieldTitle
-	}
-	var fs extract.Fields
-	for _, n := range l.names {
-		fs |= seoFields[n]
-	}
-	return fs
+// Set takes names separated by commas, as record.ParseFieldList reads
+// them.
+func (l *fieldList) Set(s string) (err error) {
+	l.names, err = record.ParseFieldList(s)
+	return err
 }
 
 // selectorList is the -e value: selectors with distinct names, and each
@@ -168,11 +118,9 @@ func (m *robotsMode) Set(s string) error {
 // apply sets what the run reads from pages, and whether it reads
 // robots.txt.
 func (o *PageOptions) apply(cfg *pipeline.Config) {
-	cfg.Fetch.Fields = o.Fields.extractFields()
+	cfg.Fetch.Fields = extract.FieldsFor(o.Fields.names)
 	cfg.Fetch.Selectors = o.Extract.sels
-	for _, n := range o.Fields.names {
-		cfg.Fetch.Exchange |= opsFields[n]
-	}
+	cfg.Fetch.Exchange |= fetcher.ExchangeFor(o.Fields.names)
 	cfg.Fetch.HeaderFields = o.HeaderFields
 	cfg.Fetch.ObeyRobots = o.Robots == "obey"
 	cfg.ReadRobots = o.readsRobots()
@@ -200,7 +148,7 @@ func (o *PageOptions) columns() []string {
 		names = append(names, "note") // why extract may be partial
 	}
 	if o.crawl {
-		names = append(names, "depth", "from")
+		names = append(names, "depth", "from", "linked_from")
 	}
 	return names
 }

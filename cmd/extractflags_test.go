@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/fanout-dev/fanout/extract"
-	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -106,15 +105,5 @@ func TestColumns(t *testing.T) {
 				t.Errorf("columns\n got %s\nwant %s", got, tt.want)
 			}
 		})
-	}
-}
-
-// TestSEOFieldsAllScanned checks that every SEO field of the record's table
-// asks extract for something, so --fields NAME is never silently empty.
-func TestSEOFieldsAllScanned(t *testing.T) {
-	for _, name := range record.Names(record.SEO) {
-		if seoFields[name] == 0 {
-			t.Errorf("SEO field %q has no extract.Field in seoFields", name)
-		}
 	}
 }

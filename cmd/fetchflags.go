@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/fetcher"
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
@@ -36,7 +37,7 @@ type FetchFlags struct {
 func newFetchFlags() FetchFlags {
 	return FetchFlags{
 		Timeout: 10 * time.Second, Retries: 2, MaxRetryWait: 30 * time.Second, MaxBody: fetcher.DefaultMaxBody,
-		MaxRedirects: 10, UserAgent: userAgent(readVersion()), Method: "GET",
+		MaxRedirects: 10, UserAgent: buildinfo.Read().UserAgent(), Method: "GET",
 	}
 }
 

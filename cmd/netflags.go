@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/fanout-dev/fanout/fetcher"
@@ -35,16 +34,7 @@ func (l *resolverList) Set(s string) error {
 // leaves every body as sent, and fanout decodes only gzip and deflate. It
 // returns "" when there is nothing to say.
 func encodingWarning(h http.Header) string {
-	var unknown []string
-	for _, v := range h.Values("Accept-Encoding") {
-		for _, part := range strings.Split(v, ",") {
-			enc, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-			enc = strings.ToLower(strings.TrimSpace(enc))
-			if enc != "" && enc != "*" && !slices.Contains(fetcher.DecodedEncodings, enc) {
-				unknown = append(unknown, enc)
-			}
-		}
-	}
+	unknown := fetcher.Undecoded(h)
 	if len(unknown) == 0 {
 		return ""
 	}

@@ -39,6 +39,9 @@ func newProgress(streams *IOStreams, when string, total int64) *progress.Bar {
 func noteSlowed(errOut io.Writer, bar *progress.Bar) func(string, time.Duration) {
 	note := noteOn(errOut, bar)
 	return func(host string, every time.Duration) {
+		if bar != nil {
+			bar.Slowed(host, every) // the eta counts its URLs at that pace
+		}
 		note(fmt.Sprintf("fanout: %s asks for one request every %s (robots.txt Crawl-delay); its URLs take that long each, while the other hosts go on", host, every))
 	}
 }

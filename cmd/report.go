@@ -71,33 +71,9 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if err := checkOverwrite(names, opts.IO.In, []namedPath{{"--html", opts.HTML}}); err != nil {
 		return err
 	}
-	var inputs []runstats.Input
-	for _, name := range opts.Files {
-		inputs = append(inputs, runstats.Input{Name: name})
-	}
-	for _, name := range opts.DBs {
-		inputs = append(inputs, runstats.Input{Name: name, DB: true})
-	}
-	if len(inputs) == 0 {
-		inputs = []runstats.Input{{Name: "-"}}
-	}
-	agg := runstats.NewAggregator()
-	st, err := runstats.Read(ctx, agg, inputs, opts.IO.In)
+	rep, err := readReport(ctx, opts)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	if err := checkReportInputs(ctx, opts.IO.ErrOut, st); err != nil {
 		return err
-	}
-	if st.TooLong > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)
-	}
-	if st.Malformed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
-	}
-	rep := agg.Report()
-	for _, in := range inputs {
-		rep.Sources = append(rep.Sources, in.Name)
 	}
 	if opts.HTML == "-" {
 		if err := rep.WriteHTML(opts.IO.Out); err != nil && !isBrokenPipe(err) {
@@ -122,6 +98,45 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing the report: %w", err)}
 	}
 	return nil
+}
+
+// readReport reads the report's inputs (the files, then the --db stores;
+// standard input without either), says on stderr what it skipped or found
+// twice, and refuses inputs that hold no records (runstats.CheckInputs).
+func readReport(ctx context.Context, opts *ReportOptions) (*runstats.Report, error) {
+	var inputs []runstats.Input
+	for _, name := range opts.Files {
+		inputs = append(inputs, runstats.Input{Name: name})
+	}
+	for _, name := range opts.DBs {
+		inputs = append(inputs, runstats.Input{Name: name, DB: true})
+	}
+	if len(inputs) == 0 {
+		inputs = []runstats.Input{{Name: "-"}}
+	}
+	agg := runstats.NewAggregator()
+	st, err := runstats.Read(ctx, agg, inputs, opts.IO.In)
+	if err != nil {
+		return nil, &ExitError{Code: ExitFailure, Err: err}
+	}
+	warnings, err := runstats.CheckInputs(ctx, st)
+	for _, w := range warnings {
+		fmt.Fprintln(opts.IO.ErrOut, "fanout: "+w)
+	}
+	if err != nil {
+		return nil, &ExitError{Code: ExitFailure, Err: err}
+	}
+	if st.TooLong > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)
+	}
+	if st.Malformed > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
+	}
+	rep := agg.Report()
+	for _, in := range inputs {
+		rep.Sources = append(rep.Sources, in.Name)
+	}
+	return rep, nil
 }
 
 // writeHTMLFile writes rep's HTML page to path.

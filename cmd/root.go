@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 )
 
 // Exit statuses (README.md, "Exit status").
@@ -57,7 +59,7 @@ func (e *SignalError) Code() int {
 
 // NewRootCmd returns the fanout command with its subcommands.
 func NewRootCmd(streams *IOStreams) *cobra.Command {
-	version := readVersion()
+	version := buildinfo.Read()
 	root := &cobra.Command{
 		Use:   "fanout",
 		Short: "Fetch long lists of URLs concurrently, politely and safely, and report each page's title",

@@ -7,11 +7,9 @@ import (
 	"io"
 	"os"
 	"syscall"
-	"time"
 
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
-	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -27,14 +25,8 @@ type runResult struct {
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
 func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) runResult {
-	start := time.Now()
 	var res runResult
-	cfg.Consume = func(results <-chan record.Result, stop func(error)) error {
-		w.OnError = stop
-		var err error
-		res.Summary, err = w.Consume(results, start)
-		return err
-	}
+	cfg.Consume = w.Consumer(func(s *report.Summary) { res.Summary = s })
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
 	res.PerHost = cfg.Limits.PerHost
 	res.Throttle = cfg.Limits.Throttle == limiter.ThrottleAuto

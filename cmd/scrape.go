@@ -10,8 +10,11 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/pipeline"
+	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
+	"github.com/fanout-dev/fanout/store"
 )
 
 // ScrapeOptions are the flags and arguments of fanout scrape.
@@ -188,64 +191,95 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	if err != nil {
 		return err
 	}
-
-	out := opts.IO.Out
-	if opts.Output != "" {
-		file, err := os.Create(opts.Output)
-		if err != nil {
-			closeStore(st)
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
-		}
-		defer file.Close()
-		out = file
+	w, file, err := openWriter(opts)
+	if err != nil {
+		closeStore(st)
+		return err
 	}
+	if file != nil {
+		defer file.Close()
+	}
+	cfg := opts.pipelineConfig()
+	cfg.Source = src
+	attachStore(st, opts, w, &cfg)
+	h, err := opts.wire(&cfg, w, st)
+	if h.crawl != nil {
+		defer h.crawl.Close()
+	}
+	if err != nil {
+		closeStore(st)
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	return opts.finish(runPipeline(ctx, cfg, w), h, file)
+}
+
+// openWriter makes the writer of the run's records: the encoder of the
+// run's format and columns, and --output created (file is nil without it:
+// the records go to standard output).
+func openWriter(opts *ScrapeOptions) (w *report.Writer, file *os.File, err error) {
 	columns := opts.Page.columns()
 	if strings.EqualFold(opts.Method, "HEAD") {
 		columns = append(columns, "method") // the record says no body was read
 	}
 	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
 	if err != nil {
-		closeStore(st)
-		return usageErr("%v", err)
+		return nil, nil, usageErr("%v", err)
 	}
-	w := &report.Writer{Out: out, Encoder: enc, Gather: opts.Report == "gather",
+	w = &report.Writer{Out: opts.IO.Out, Encoder: enc, Gather: opts.Report == "gather",
 		Filter: report.StatusFilter{Match: opts.Match.set, Drop: opts.Drop.set}}
-	cfg := opts.pipelineConfig()
-	cfg.Source = src
-	attachStore(st, opts, w, &cfg)
+	if opts.Output != "" {
+		if file, err = os.Create(opts.Output); err != nil {
+			return nil, nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
+		}
+		w.Out = file
+	}
+	return w, file, nil
+}
+
+// runHooks are what wire attached to a run that must end after it.
+type runHooks struct {
+	bar       *progress.Bar  // nil without a progress display
+	crawl     *crawl.Crawler // fanout crawl's source, closed after the run
+	closeWarc func() error   // writes the exchanges still held, closes --warc
+}
+
+// wire attaches to the run what the flags ask beyond its source, output
+// and store: the warnings on stderr, the progress display, -v, the
+// throttle's status, the fleet flags, the crawl and the WARC file.
+func (opts *ScrapeOptions) wire(cfg *pipeline.Config, w *report.Writer, st *store.SQLite) (runHooks, error) {
 	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
 	if !opts.Quiet {
 		warnEncoding(opts.Headers.Header(), opts.IO.ErrOut)
 	}
-	bar := attachProgress(opts, w, &cfg)
+	h := runHooks{bar: attachProgress(opts, w, cfg)}
 	if !opts.Quiet {
-		cfg.Slowed = noteSlowed(opts.IO.ErrOut, bar)
+		cfg.Slowed = noteSlowed(opts.IO.ErrOut, h.bar)
 	}
-	cfg.Fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, bar)
-	watchThrottle(bar, opts.Throttle, &cfg)
-	opts.Fleet.wire(&cfg, w)
+	cfg.Fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, h.bar)
+	watchThrottle(h.bar, opts.Throttle, cfg)
+	opts.Fleet.wire(cfg, w)
+	var err error
 	if opts.crawl != nil {
-		c, err := opts.crawl.wire(&cfg, st, opts.Resume)
-		if err != nil {
-			closeStore(st)
-			return &ExitError{Code: ExitFailure, Err: err}
+		if h.crawl, err = opts.crawl.wire(cfg, st, opts.Resume); err != nil {
+			return h, err
 		}
-		defer c.Close()
 	}
-	closeWarc, err := opts.Warc.open(&cfg)
-	if err != nil {
-		closeStore(st)
-		return &ExitError{Code: ExitFailure, Err: err}
-	}
-	res := runPipeline(ctx, cfg, w)
-	if err := closeWarc(); err != nil && res.Outcome.WriteErr == nil {
+	h.closeWarc, err = opts.Warc.open(cfg)
+	return h, err
+}
+
+// finish ends a run that ran: the WARC file closed, the bar finished,
+// --output synced to disk (a failure to is the run's write error), a
+// gathered CSV's summary on stderr, the --html page; then the exit status.
+func (opts *ScrapeOptions) finish(res runResult, h runHooks, file *os.File) error {
+	if err := h.closeWarc(); err != nil && res.Outcome.WriteErr == nil {
 		res.Outcome.WriteErr = err
 	}
 	defer res.Summary.Close() // its error list's temporary file, in gather mode
-	if bar != nil {
-		bar.Finish()
+	if h.bar != nil {
+		h.bar.Finish()
 	}
-	if file, ok := out.(*os.File); ok && opts.Output != "" {
+	if file != nil {
 		if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
 			if err := file.Sync(); err != nil && res.Outcome.WriteErr == nil {
 				res.Outcome.WriteErr = err

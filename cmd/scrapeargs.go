@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -196,6 +197,10 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config)
 		cfg.Source = input.OnEnd(cfg.Source, bar.Release)
 	}
 	go bar.SetTotal(targetCount(opts))
+	cfg.Source = bar.CountHosts(cfg.Source) // the eta of hosts held to a pace
+	if opts.HostRate > 0 {
+		bar.PaceAll(time.Duration(float64(time.Second) / opts.HostRate))
+	}
 	return bar
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -145,15 +144,9 @@ func serveCert(opts *ServeOptions) (*benchsite.Cert, error) {
 	if opts.CertTo == "" {
 		return cert, nil
 	}
-	if old, err := os.ReadFile(opts.CertTo); err == nil && !benchsite.IsSiteCert(old) {
-		return nil, usageErr("--cert-file %s exists and is not a certificate fanout serve wrote: not overwritten", opts.CertTo)
-	}
-	tmp := opts.CertTo + ".tmp"
-	if err := os.WriteFile(tmp, cert.PEM, 0o644); err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: err}
-	}
-	if err := os.Rename(tmp, opts.CertTo); err != nil {
-		os.Remove(tmp)
+	if err := cert.WriteFile(opts.CertTo); errors.Is(err, benchsite.ErrNotSiteCert) {
+		return nil, usageErr("--cert-file %s %v", opts.CertTo, err)
+	} else if err != nil {
 		return nil, &ExitError{Code: ExitFailure, Err: err}
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: certificate written to %s (SSL_CERT_FILE=%s trusts it)\n", opts.CertTo, opts.CertTo)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/dnstest"
 )
 
@@ -42,7 +43,7 @@ func TestSitemapFetchesAsScrapeDoes(t *testing.T) {
 	if code, _, errOut := runDNS(t, dns, out, "scrape", "-q"); code != ExitOK {
 		t.Fatalf("scrape: exit %d: %s", code, errOut)
 	}
-	want := userAgent(readVersion())
+	want := buildinfo.Read().UserAgent()
 	mu.Lock()
 	if agents["/sitemap.xml"] != want || agents["/page"] != want {
 		t.Errorf("User-Agent: sitemap sent %q, scrape %q; want the build's, %q", agents["/sitemap.xml"], agents["/page"], want)

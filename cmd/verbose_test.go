@@ -126,7 +126,7 @@ func TestAttemptLine(t *testing.T) {
 			`fanout: HEAD http://h.test/ error=timeout took=2s retry=2 wait=300ms reason="timeout"`},
 	}
 	for _, tt := range tests {
-		if got := attemptLine(tt.a); got != tt.want {
+		if got := "fanout: " + tt.a.String(); got != tt.want {
 			t.Errorf("got  %s\nwant %s", got, tt.want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/warc"
@@ -47,13 +48,7 @@ func (o *warcOptions) noteInfo(c *cobra.Command, args []string) {
 	words := []string{c.Name()}
 	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+shownValue(f)) })
 	words = append(words, args...)
-	v := readVersion()
-	o.info = []warc.Field{
-		{Name: "software", Value: "fanout/" + v.short() + " (" + runtime.Version() + ")"},
-		{Name: "format", Value: "WARC File Format 1.1"},
-		{Name: "conformsTo", Value: "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
-		{Name: "fanout-arguments", Value: strings.Join(words, " ")},
-	}
+	o.info = warc.Info("fanout/"+buildinfo.Read().Short()+" ("+runtime.Version()+")", strings.Join(words, " "))
 }
 
 // open creates the WARC file and sets cfg's fetcher to record into it;

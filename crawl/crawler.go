@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/fanout-dev/fanout/input"
@@ -60,6 +61,15 @@ type Store interface {
 	Queue(entries []Entry) error
 }
 
+// MaxLinkedFrom is how many pages a broken link's record names at most
+// (record.Result.LinkedFrom).
+const MaxLinkedFrom = 5
+
+// maxReferred is how many URLs waiting for their result the crawler
+// keeps referrers for at once: with 5 a URL, at most 327,680 references
+// to pages' URLs (which the frontier holds anyway), a few MB.
+const maxReferred = 1 << 16
+
 // DefaultMaxInFlight bounds the URLs a crawl hands out ahead of their
 // results by default: enough to keep the run's window full at -c 1024.
 const DefaultMaxInFlight = 4096
@@ -84,11 +94,16 @@ type Crawler struct {
 	frontier *Frontier
 	seen     Seen
 	inflight map[string]Entry // handed out, by the target's Raw (its normal form)
-	invalid  int              // seeds that are no URL, handed out as they are
-	seeds    []input.Target   // invalid seeds waiting to be handed out
-	handed   int              // targets handed out
-	closed   bool
-	err      error // the frontier's, ending the crawl
+	// refs are the pages found linking to a URL that has no result yet,
+	// beyond the first (From), by fingerprint: at most MaxLinkedFrom a
+	// URL, for at most maxReferred URLs at once (docs/crawl.md, "Who
+	// links to a broken URL").
+	refs    map[uint64][]string
+	invalid int            // seeds that are no URL, handed out as they are
+	seeds   []input.Target // invalid seeds waiting to be handed out
+	handed  int            // targets handed out
+	closed  bool
+	err     error // the frontier's, ending the crawl
 }
 
 // New returns a crawl of seeds, each a target read as scrape reads lines:
@@ -100,7 +115,7 @@ func New(cfg Config, seeds []input.Target) (*Crawler, error) {
 	if cfg.MaxInFlight <= 0 {
 		cfg.MaxInFlight = DefaultMaxInFlight
 	}
-	c := &Crawler{cfg: cfg, frontier: cfg.Frontier, inflight: map[string]Entry{}}
+	c := &Crawler{cfg: cfg, frontier: cfg.Frontier, inflight: map[string]Entry{}, refs: map[uint64][]string{}}
 	c.wake.L = &c.mu
 	if cfg.Store != nil && cfg.Resume {
 		if err := cfg.Store.Found(c.restore); err != nil {
@@ -137,7 +152,14 @@ func New(cfg Config, seeds []input.Target) (*Crawler, error) {
 // restore takes back a URL a stopped crawl had found: seen, and queued
 // unless it is done; what was fetched counts against --max-pages.
 func (c *Crawler) restore(e Entry, done bool) error {
-	if !c.seen.Add(Fingerprint(e.URL)) || e.Kind == KindLanding {
+	fp := Fingerprint(e.URL)
+	if !c.seen.Add(fp) {
+		return nil
+	}
+	if done || e.Kind == KindLanding {
+		c.seen.SetDone(fp)
+	}
+	if e.Kind == KindLanding {
 		return nil
 	}
 	if done {
@@ -224,15 +246,18 @@ func (c *Crawler) Done(res *record.Result) {
 	delete(c.inflight, res.URL)
 	depth := e.Depth
 	res.Depth, res.From = &depth, e.From
+	c.linkedFrom(res, e)
 	if e.Kind != KindPage || res.Failed() {
 		return
 	}
 	if res.FinalURL != "" && res.FinalURL != res.URL {
 		if u, err := url.Parse(res.FinalURL); err == nil {
 			n := Normalize(u, c.cfg.StripQuery)
-			if c.seen.Add(Fingerprint(n)) {
+			fp := Fingerprint(n)
+			if c.seen.Add(fp) {
 				c.found(res, n, KindLanding)
 			}
+			c.seen.SetDone(fp) // never fetched: no page links to it as a broken link
 			if !c.cfg.Scope.In(u, n) {
 				return // redirected out of scope: its links are not ours to follow
 			}
@@ -280,13 +305,49 @@ func (c *Crawler) offer(res *record.Result, link string, from Entry, resource bo
 		}
 		kind = KindExternal
 	}
-	if !c.seen.Add(Fingerprint(n)) {
+	fp := Fingerprint(n)
+	if !c.seen.Add(fp) {
+		c.refer(fp, from.URL)
 		return
 	}
 	if err := c.frontier.Push(Entry{URL: n, Depth: from.Depth + 1, From: from.URL, Kind: kind}); err != nil {
 		c.err = errors.Join(c.err, err)
 	}
 	c.found(res, n, kind)
+}
+
+// linkedFrom marks the URL of e, whose result res is, done, and names on a
+// broken link's record the pages found linking to it.
+func (c *Crawler) linkedFrom(res *record.Result, e Entry) {
+	fp := Fingerprint(e.URL)
+	c.seen.SetDone(fp)
+	refs := c.refs[fp]
+	delete(c.refs, fp)
+	if !res.BrokenLink() {
+		return
+	}
+	res.LinkedFrom = make([]string, 0, MaxLinkedFrom)
+	if e.From != "" {
+		res.LinkedFrom = append(res.LinkedFrom, e.From)
+	}
+	for _, page := range refs { // From among them took a place: 5 are still named
+		if page != e.From && len(res.LinkedFrom) < MaxLinkedFrom {
+			res.LinkedFrom = append(res.LinkedFrom, page)
+		}
+	}
+}
+
+// refer notes that page links to the URL fp, seen already: kept while the
+// URL waits for its result, for its record if it is broken.
+func (c *Crawler) refer(fp uint64, page string) {
+	if c.seen.Done(fp) {
+		return
+	}
+	refs, ok := c.refs[fp]
+	if !ok && len(c.refs) >= maxReferred || len(refs) >= MaxLinkedFrom || slices.Contains(refs, page) {
+		return // a page may write one link in several shapes
+	}
+	c.refs[fp] = append(refs, page)
 }
 
 // allowed applies --allow and --deny to a link's normal form.

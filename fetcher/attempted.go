@@ -2,10 +2,12 @@ package fetcher
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +33,39 @@ type Attempt struct {
 	Retry  int
 	Reason string
 	Wait   time.Duration
+}
+
+// String is the attempt in one line, one word per fact, so that grep and
+// awk read it (-v prints it after "fanout: "):
+//
+//	GET http://127.0.0.1:8080/a addr=127.0.0.1:8080 proto=HTTP/1.1 status=301→200 took=1.2ms
+//	GET http://127.0.0.1:8080/b addr=127.0.0.1:8080 proto=HTTP/1.1 status=503 took=0.8ms retry=1 wait=212ms reason="status 503"
+//	GET http://127.0.0.1:9/ addr=127.0.0.1:9 error=connect took=0.3ms
+func (a Attempt) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", a.Method, a.URL)
+	if a.Addr != "" {
+		b.WriteString(" addr=" + a.Addr)
+	}
+	if a.Proto != "" {
+		b.WriteString(" proto=" + a.Proto)
+	}
+	switch {
+	case a.ErrorKind != "":
+		fmt.Fprintf(&b, " error=%s", a.ErrorKind)
+	case a.Redirects > 0:
+		fmt.Fprintf(&b, " status=%d→%d", a.FirstStatus, a.Status)
+	default:
+		fmt.Fprintf(&b, " status=%d", a.Status)
+	}
+	fmt.Fprintf(&b, " took=%s", a.Took.Round(100*time.Microsecond))
+	if a.Reason != "" {
+		if a.Retry > 0 {
+			fmt.Fprintf(&b, " retry=%d", a.Retry)
+		}
+		fmt.Fprintf(&b, " wait=%s reason=%q", a.Wait.Round(time.Millisecond), a.Reason)
+	}
+	return b.String()
 }
 
 // attemptWatch collects what Options.Attempted is told of one attempt.

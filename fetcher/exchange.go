@@ -29,6 +29,21 @@ const (
 	ExchangeHash                      // sha256 of the body as read
 )
 
+// exchangeByName is what an attempt records to fill each Ops field of
+// the record, by its name in record.Fields; server and headers cost
+// nothing and have none.
+var exchangeByName = map[string]Exchange{"ip": ExchangeIP, "tls": ExchangeTLS, "hash": ExchangeHash}
+
+// ExchangeFor is what attempts must record to fill the record fields
+// named (--fields).
+func ExchangeFor(names []string) Exchange {
+	var e Exchange
+	for _, n := range names {
+		e |= exchangeByName[n]
+	}
+	return e
+}
+
 // clearExchange empties what recordExchange and traceIP fill, before
 // each attempt.
 func clearExchange(res *record.Result) {

@@ -21,17 +21,14 @@ import (
 
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/resolve"
 )
 
-// Version names this build in the default User-Agent.
-var Version = "0.1.0"
-
-// DefaultUserAgent is sent unless Options.UserAgent says otherwise.
-func DefaultUserAgent() string {
-	return "fanout/" + Version + " (+https://github.com/fanout-dev/fanout)"
-}
+// DefaultUserAgent is sent unless Options.UserAgent says otherwise: the
+// build's (buildinfo.Version.UserAgent), the one fanout version names.
+func DefaultUserAgent() string { return buildinfo.Read().UserAgent() }
 
 // Gate admits attempts to a host. Acquire blocks until host (a
 // input.HostKey) may start one, and returns the function that ends it. Pause

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -30,6 +31,23 @@ func splitHeader(h http.Header) (rest http.Header, host string, userEncoding boo
 // sent). A body in another encoding is read and counted as sent, without a
 // title.
 var DecodedEncodings = []string{"gzip", "x-gzip", "deflate", "identity"}
+
+// Undecoded are the encodings that the Accept-Encoding of h asks for and
+// the fetcher does not decode (DecodedEncodings), in order: bodies sent in
+// them get no title, and their size is as sent.
+func Undecoded(h http.Header) []string {
+	var unknown []string
+	for _, v := range h.Values("Accept-Encoding") {
+		for _, part := range strings.Split(v, ",") {
+			enc, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+			enc = strings.ToLower(strings.TrimSpace(enc))
+			if enc != "" && enc != "*" && !slices.Contains(DecodedEncodings, enc) {
+				unknown = append(unknown, enc)
+			}
+		}
+	}
+	return unknown
+}
 
 // decoded returns resp's body decoded, and whether its encoding is known
 // (the body is then what the page says, and titles can be read from it).

@@ -42,6 +42,7 @@ type Bar struct {
 	lastAt  time.Time
 	over    bool
 	held    bool // not drawn yet: URLs are being typed at the terminal
+	pace    pace // hosts held to a pace, for the eta (pace.go)
 	// throttled says what --throttle auto does to the hosts' windows, for
 	// log lines; nil: nothing.
 	throttled func(now time.Time) string
@@ -110,6 +111,7 @@ func (p *Bar) Add(r *record.Result) {
 	if c := r.Status / 100; c >= 1 && c <= 5 {
 		p.classes[c]++
 	}
+	p.pace.done(r)
 	p.show(time.Now(), false)
 }
 
@@ -271,9 +273,13 @@ func (p *Bar) counts(now time.Time, percent bool) string {
 		rate = float64(p.done-p.skipped) / elapsed.Seconds() // skipped ones take no time
 	}
 	fmt.Fprintf(&b, "  %s URL/s", formatRate(rate))
-	if p.total > p.done && rate > 0 && elapsed >= time.Second { // a rate needs a second to settle
-		left := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))
-		b.WriteString("  eta " + formatETA(left))
+	if elapsed < time.Second { // a rate needs a second to settle
+		rate = 0
+	}
+	if p.total > p.done || p.total < 0 {
+		if left := eta(p.total-p.done, rate, p.pace.floor()); left > 0 {
+			b.WriteString("  eta " + formatETA(left))
+		}
 	}
 	return b.String()
 }

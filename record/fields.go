@@ -155,6 +155,9 @@ var Fields = []Field{
 		return num(int64(*r.Depth))
 	}},
 	{"from", String, Added, func(r *Result) Value { return known(r.From) }},
+	{"linked_from", Strings, Added, func(r *Result) Value {
+		return Value{Type: Strings, Strs: r.LinkedFrom, Null: r.LinkedFrom == nil}
+	}},
 	{"ip", String, Ops, func(r *Result) Value { return known(r.IP) }},
 	{"server", String, Ops, func(r *Result) Value { return known(r.Server) }},
 	{"tls", Object, Ops, func(r *Result) Value { return tlsValue(r.TLS) }},

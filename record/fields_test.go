@@ -50,7 +50,7 @@ func TestGetReadsItsField(t *testing.T) {
 		"links": func(r *Result) { r.Links = 1 }, "extract": func(r *Result) { r.Extract = map[string][]string{"a": nil} },
 		"robots_txt": func(r *Result) { r.RobotsTxt = "allowed" }, "fetched_at": func(r *Result) { r.FetchedAt = time.Unix(1, 0) },
 		"note":  func(r *Result) { r.Note = "n" },
-		"depth": func(r *Result) { r.Depth = new(int); *r.Depth = 2 }, "from": func(r *Result) { r.From = "f" },
+		"depth": func(r *Result) { r.Depth = new(int); *r.Depth = 2 }, "from": func(r *Result) { r.From = "f" }, "linked_from": func(r *Result) { r.LinkedFrom = []string{"p"} },
 		"ip": func(r *Result) { r.IP = "127.0.0.1:80" }, "server": func(r *Result) { r.Server = "s" },
 		"tls": func(r *Result) { r.TLS = &TLS{Version: "TLS 1.3"} }, "hash": func(r *Result) { r.Hash = "ab" },
 		"headers": func(r *Result) { r.Headers = map[string]string{"x-cache": "HIT"} },

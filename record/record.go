@@ -71,6 +71,10 @@ type Result struct {
 	// it was first found on (null for a seed).
 	Depth *int   `json:"depth"`
 	From  string `json:"from"`
+	// LinkedFrom is set by fanout crawl on a broken link (BrokenLink): up
+	// to 5 pages found linking to it before its result came, From first
+	// (docs/crawl.md, "Who links to a broken URL"); null otherwise.
+	LinkedFrom []string `json:"linked_from"`
 
 	// What --fields asks of the exchange itself (docs/ops.md): the
 	// address connected to (host:port), the Server header, the sha256 of
@@ -149,6 +153,12 @@ type TLS struct {
 
 // Failed reports whether the URL failed (an error kind, not an HTTP status).
 func (r *Result) Failed() bool { return r.ErrorKind != "" }
+
+// BrokenLink reports whether a crawl counts r as a broken link: it failed
+// (robots.txt's refusal and a stopped run aside) or answered 4xx or 5xx.
+func (r *Result) BrokenLink() bool {
+	return r.Status >= 400 || r.Failed() && r.ErrorKind != KindRobots && r.ErrorKind != KindCanceled
+}
 
 // RedactedURL is the record's URL with any password replaced by "xxxxx"
 // (url.URL.Redacted), for summaries and messages: the record itself keeps

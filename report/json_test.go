@@ -45,6 +45,7 @@ type oracleRecord struct {
 	Note        *string             `json:"note"`
 	Depth       *int                `json:"depth"`
 	From        *string             `json:"from"`
+	LinkedFrom  []string            `json:"linked_from"`
 	IP          *string             `json:"ip"`
 	Server      *string             `json:"server"`
 	TLS         *oracleTLS          `json:"tls"`
@@ -97,7 +98,7 @@ func oracle(r *record.Result) oracleRecord {
 		DurationMS: r.DurationMS, Attempts: r.Attempts, Error: s(r.Error), ErrorKind: s(string(r.ErrorKind)),
 		Description: s(r.Description), Canonical: s(r.Canonical), Robots: s(r.Robots), Lang: s(r.Lang), H1: s(r.H1),
 		H1Count: n(r.H1Count, r.Status != 0), OG: r.OG, Hreflang: r.Hreflang, Links: n(r.Links, r.Status != 0),
-		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From),
+		Extract: r.Extract, RobotsTxt: s(r.RobotsTxt), Note: s(r.Note), Depth: r.Depth, From: s(r.From), LinkedFrom: r.LinkedFrom,
 		IP: s(r.IP), Server: s(r.Server), Hash: s(r.Hash), Headers: r.Headers, Method: s(r.Method)}
 	if c := r.TLS; c != nil {
 		o.TLS = &oracleTLS{Version: s(c.Version), Cipher: s(c.Cipher), Subject: s(c.Subject), Issuer: s(c.Issuer), DNSNames: c.DNSNames,
@@ -133,7 +134,7 @@ func TestAppendRecordMatchesEncodingJSON(t *testing.T) {
 			H1: "h\u2028", H1Count: 2, OG: map[string]string{"type": "a", "title": "t", "\xff": "\x00"},
 			Hreflang: map[string]string{"fr": "/fr", "de": "/de"}, Links: 7},
 			Extract: map[string][]string{"b": {"1", "<2>"}, "a": {}, "c": nil}, RobotsTxt: "allowed"},
-		{URL: "http://a/x", Status: 404, Depth: new(int), From: "http://a/"},
+		{URL: "http://a/x", Status: 404, Depth: new(int), From: "http://a/", LinkedFrom: []string{"http://a/", "http://a/b"}},
 		{URL: "https://a/", Status: 200, IP: "127.0.0.1:443", Server: "nginx <1>", Hash: "e3b0", Headers: map[string]string{"x-cache": "HIT", "b": ""},
 			TLS: &record.TLS{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Subject: "a\u2028", Issuer: "CA", DNSNames: []string{"a", "*.a"},
 				NotBefore: at, NotAfter: at.Add(90 * 24 * time.Hour), DaysLeft: -3, Verified: true}},

@@ -49,7 +49,7 @@ func TestReorderPutsResultsInInputOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []record.Result
-			o := newReorder(tt.limit, func(r *record.Result) { got = append(got, *r) })
+			o := newReorder(tt.limit, 1<<30, func(r *record.Result) { got = append(got, *r) })
 			defer o.close()
 			for _, s := range tt.arrivals {
 				if err := o.add(seqResult(s)); err != nil {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"time"
 
@@ -37,9 +38,11 @@ type Writer struct {
 	Store    Store
 	Progress Progress
 	// OnError is called once, from the writer's goroutine, when writing to
-	// Out or the Store fails; the writer then keeps consuming (and counting)
-	// without writing there (nor, in stream mode after Out failed, to the
-	// Store), so senders never block.
+	// Out or the Store fails, or gather mode cannot hold results in a
+	// temporary file; the writer then keeps consuming (and counting)
+	// without writing where it failed (nor, in stream mode after Out
+	// failed, to the Store), so senders never block. After a failed spill
+	// it holds results in memory and writes them all at the end.
 	OnError func(error)
 	// Now stamps each result's FetchedAt as it arrives, unless set
 	// already; nil is time.Now.
@@ -56,8 +59,9 @@ type Writer struct {
 	sum      *Summary
 	outErr   error
 	storeErr error
-	// heldInMemory overrides the package's bound (tests).
-	heldInMemory int
+	spillErr error // gather mode could not hold results in a temporary file
+	// heldInMemory and heldBytes override the package's bounds (tests).
+	heldInMemory, heldBytes int
 }
 
 // flushAt is how many encoded bytes are written at once at most, and
@@ -100,7 +104,7 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		if limit <= 0 {
 			limit = heldInMemory
 		}
-		order = newReorder(limit, w.emit)
+		order = newReorder(limit, cmp.Or(w.heldBytes, heldBytes), w.emit)
 		defer order.close()
 	}
 	w.Encoder.Header(&w.buf)
@@ -122,18 +126,28 @@ func (w *Writer) Consume(results <-chan record.Result, start time.Time) (*Summar
 		if order == nil {
 			w.emit(&r)
 		} else if err := order.add(r); err != nil {
-			w.fail(&w.outErr, err)
+			w.fail(&w.spillErr, err) // the run stops; what is held is written
 		}
+		w.spillFailed()
 		if w.buf.Len() >= flushAt || len(w.stored) >= pendingAt || len(results) == 0 {
 			w.flush()
 		}
 	}
 	if order != nil {
-		if err := order.finish(); err != nil {
-			w.fail(&w.outErr, err)
+		if err := order.finish(); err != nil && w.spillErr == nil {
+			w.fail(&w.spillErr, err)
 		}
+		w.spillFailed()
 	}
 	return w.finish(start)
+}
+
+// spillFailed notes a failure of the summary's error list to spill: the
+// run stops, and the list holds the rest in memory.
+func (w *Writer) spillFailed() {
+	if err := w.sum.Errors.Err(); err != nil && w.spillErr == nil {
+		w.fail(&w.spillErr, err)
+	}
 }
 
 // finish writes the footer and closes the store.
@@ -153,8 +167,10 @@ func (w *Writer) finish(start time.Time) (*Summary, error) {
 			w.fail(&w.storeErr, err)
 		}
 	}
-	if w.outErr != nil {
-		return sum, w.outErr
+	for _, err := range []error{w.outErr, w.spillErr} {
+		if err != nil {
+			return sum, err
+		}
 	}
 	return sum, w.storeErr
 }
@@ -274,7 +290,7 @@ func (w *Writer) unwrite(n int) {
 }
 
 func (w *Writer) fail(slot *error, err error) {
-	first := w.outErr == nil && w.storeErr == nil
+	first := w.outErr == nil && w.storeErr == nil && w.spillErr == nil
 	*slot = err
 	if first && w.OnError != nil {
 		w.OnError(err)

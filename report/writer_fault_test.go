@@ -2,10 +2,13 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -140,4 +143,76 @@ func fullOutput(t *testing.T, format string, gather bool, n int) []byte {
 	}
 	sum.Close()
 	return out.Bytes()
+}
+
+// TestGatherSpillFailureLosesNothing makes every spill fail (TMPDIR does
+// not exist), with results arriving in reverse so that all of them wait:
+// the run is told once, and the document still holds every result and
+// every failure, in input order, with its summary.
+func TestGatherSpillFailureLosesNothing(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	const n = 500
+	enc, _ := NewEncoder("jsonl", true)
+	var out bytes.Buffer
+	var told []error
+	w := &Writer{Out: &out, Encoder: enc, Gather: true, heldInMemory: 8,
+		OnError: func(err error) { told = append(told, err) }}
+	results := make(chan record.Result, n)
+	for i := n - 1; i >= 0; i-- {
+		results <- seqResult(i)
+	}
+	close(results)
+	sum, err := w.Consume(results, time.Now())
+	t.Cleanup(func() { sum.Close() })
+	var doc struct {
+		Results []struct {
+			Line int `json:"line"`
+		} `json:"results"`
+		Summary struct {
+			Total  int `json:"total"`
+			Errors []struct {
+				Line int `json:"line"`
+			} `json:"errors"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("not one JSON document (%v): %.80q", err, out.String())
+	}
+	if len(doc.Results) != n || doc.Summary.Total != n || len(doc.Summary.Errors) != n/5 {
+		t.Fatalf("%d results, total %d, %d errors listed; want %d, %d, %d", len(doc.Results), doc.Summary.Total, len(doc.Summary.Errors), n, n, n/5)
+	}
+	for i, r := range doc.Results {
+		if r.Line != i+1 {
+			t.Fatalf("result %d has line %d", i, r.Line)
+		}
+	}
+	if err == nil || len(told) != 1 || !strings.Contains(err.Error(), "TMPDIR") {
+		t.Fatalf("error %v, told %d times", err, len(told))
+	}
+}
+
+// TestErrorListSpillFailureLosesNothing lists more failures than memory
+// holds with no TMPDIR: every entry is listed still, in order, and Err
+// says why the list is in memory.
+func TestErrorListSpillFailureLosesNothing(t *testing.T) {
+	t.Setenv("TMPDIR", filepath.Join(t.TempDir(), "gone"))
+	l := &ErrorList{inMemory: 4}
+	defer l.Close()
+	const n = 1000
+	for i := range n {
+		l.Append(ErrorEntry{URL: fmt.Sprintf("http://x/%d", i), Line: i + 1, ErrorKind: record.KindDNS})
+	}
+	if l.Err() == nil {
+		t.Error("no error said")
+	}
+	line := 0
+	err := l.Each(func(e *ErrorEntry) error {
+		if line++; e.Line != line {
+			return fmt.Errorf("entry %d has line %d", line, e.Line)
+		}
+		return nil
+	})
+	if err != nil || line != n {
+		t.Fatalf("%d entries listed, want %d: %v", line, n, err)
+	}
 }

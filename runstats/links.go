@@ -31,7 +31,8 @@ type DepthCount struct {
 }
 
 // BrokenLink is a crawled URL that failed or answered 4xx or 5xx, and the
-// pages that link to it: the one it was first found on (a seed has none).
+// pages that link to it: up to 5 found linking to it before its result
+// came (record.Result.LinkedFrom), the one it was first found on first.
 type BrokenLink struct {
 	URL       string      `json:"url"`
 	Status    int         `json:"status,omitempty"`
@@ -62,16 +63,18 @@ func (c *crawlStats) add(r *record.Result) {
 		c.byDepth[*r.Depth] = d
 	}
 	d.URLs++
-	broken := r.Status >= 400 || (r.ErrorKind != "" && r.ErrorKind != record.KindRobots && r.ErrorKind != record.KindCanceled)
-	if !broken {
+	if !r.BrokenLink() {
 		return
 	}
 	d.Broken++
 	c.total++
 	if len(c.broken) < MaxBrokenLinks {
 		b := BrokenLink{URL: r.RedactedURL(), Status: r.Status, ErrorKind: r.ErrorKind, Depth: *r.Depth, From: []string{}}
-		if r.From != "" {
-			b.From = append(b.From, r.From)
+		switch {
+		case r.LinkedFrom != nil:
+			b.From = append(b.From, r.LinkedFrom...)
+		case r.From != "":
+			b.From = append(b.From, r.From) // a record of a fanout that kept only the first
 		}
 		c.broken = append(c.broken, b)
 	}
@@ -124,6 +127,9 @@ func (c *Crawl) writeText(w io.Writer) error {
 			from = "linked from " + oneLine(b.From[0])
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", oneLine(what), oneLine(b.URL), from)
+		for _, page := range b.From[min(1, len(b.From)):] { // one a line, under the first
+			fmt.Fprintf(tw, "\t\t            %s\n", oneLine(page))
+		}
 	}
 	return tw.Flush()
 }

@@ -50,7 +50,7 @@ type InputStats struct {
 }
 
 // SampleSize is how many final URLs of a JSON-lines input Read keeps, to
-// tell whether a store holds the same run (InStore).
+// tell whether a store holds the same run (CheckInputs).
 const SampleSize = 64
 
 // maxLine is the longest JSON line read: a record with -e values may
@@ -234,14 +234,18 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 			fetchedText string
 			depth       sql.NullInt64
 			from, tls   sql.NullString
+			linkedFrom  sql.NullString
 		)
-		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from, &tls); err != nil {
+		if err := rows.Scan(&rec.URL, &rec.Line, &status, &rec.Size, &rec.DurationMS, &rec.Attempts, &msg, &kind, &fetchedText, &depth, &from, &tls, &linkedFrom); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		rec.Status, rec.Error, rec.ErrorKind = int(status.Int64), msg.String, record.Kind(kind.String)
 		if depth.Valid {
 			d := int(depth.Int64)
 			rec.Depth, rec.From = &d, from.String
+		}
+		if linkedFrom.Valid && json.Unmarshal([]byte(linkedFrom.String), &rec.LinkedFrom) != nil {
+			rec.LinkedFrom = nil // not a list of pages: the first page is from
 		}
 		if tls.Valid && json.Unmarshal([]byte(tls.String), &rec.TLS) != nil {
 			rec.TLS = nil // not the tls object: the report goes on without it
@@ -261,11 +265,12 @@ func readDB(ctx context.Context, path string, st *ReadStats, add func(*record.Re
 
 // queryResults selects what a report reads of a store's results. A store
 // made before fanout crawl has no depth and from, one made before --fields
-// tls no tls: those columns are read as NULL.
+// tls no tls, one made before linked_from none: those columns are read as
+// NULL.
 func queryResults(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
 	const cols = `url, line, status, size, duration_ms, attempts, error, error_kind, fetched_at`
 	var err error
-	for _, more := range []string{`depth, "from", tls`, `depth, "from", NULL`, `NULL, NULL, NULL`} {
+	for _, more := range []string{`depth, "from", tls, linked_from`, `depth, "from", tls, NULL`, `depth, "from", NULL, NULL`, `NULL, NULL, NULL, NULL`} {
 		var rows *sql.Rows
 		if rows, err = db.QueryContext(ctx, "SELECT "+cols+", "+more+" FROM results"); err == nil {
 			return rows, nil
@@ -274,8 +279,8 @@ func queryResults(ctx context.Context, db *sql.DB) (*sql.Rows, error) {
 	return nil, err
 }
 
-// InStore counts how many of urls have a row in the --db store at path.
-func InStore(ctx context.Context, path string, urls []string) (int, error) {
+// inStore counts how many of urls have a row in the --db store at path.
+func inStore(ctx context.Context, path string, urls []string) (int, error) {
 	db, err := openStore(path)
 	if err != nil {
 		return 0, err

@@ -48,6 +48,19 @@ type Writer struct {
 	done bool
 }
 
+// Info is the warcinfo record's fields of a file fanout writes: the
+// software that wrote it, the format and the specification it conforms
+// to, and the command that ran, as the caller gives it (its secrets
+// redacted).
+func Info(software, command string) []Field {
+	return []Field{
+		{Name: "software", Value: software},
+		{Name: "format", Value: "WARC File Format 1.1"},
+		{Name: "conformsTo", Value: "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
+		{Name: "fanout-arguments", Value: command},
+	}
+}
+
 // Create opens path for writing (its number inserted before .warc when
 // maxSize > 0) and writes its warcinfo record, of the given fields.
 func Create(path string, maxSize int64, info []Field) (*Writer, error) {

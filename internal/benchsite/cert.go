@@ -9,8 +9,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"math/big"
 	"net"
+	"os"
 	"slices"
 	"time"
 )
@@ -79,9 +81,32 @@ func NewCert() (*Cert, error) {
 	}, nil
 }
 
-// IsSiteCert reports whether data is a PEM certificate NewCert made (of
+// ErrNotSiteCert is WriteFile's error for a file that is there and is not
+// a certificate NewCert made: it is left as it is.
+var ErrNotSiteCert = errors.New("exists and is not a certificate fanout serve wrote: not overwritten")
+
+// WriteFile writes c (PEM) to path, for clients' SSL_CERT_FILE, through a
+// temporary file renamed into place. A file already at path is replaced
+// only when it holds a certificate NewCert made (an earlier serve's), so
+// nothing the user owns is overwritten.
+func (c *Cert) WriteFile(path string) error {
+	if old, err := os.ReadFile(path); err == nil && !isSiteCert(old) {
+		return ErrNotSiteCert
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, c.PEM, 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// isSiteCert reports whether data is a PEM certificate NewCert made (of
 // any run): its subject names the bench site. Nothing else is one.
-func IsSiteCert(data []byte) bool {
+func isSiteCert(data []byte) bool {
 	block, rest := pem.Decode(data)
 	if block == nil || block.Type != "CERTIFICATE" || len(bytes.TrimSpace(rest)) > 0 {
 		return false

@@ -5,6 +5,7 @@ package crawlmodel
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/fanout-dev/fanout/internal/benchsite"
 )
@@ -22,6 +23,9 @@ type Model struct {
 	// Skip, if set, says which links are not followed (--deny, --allow):
 	// it is given the link's URL as Crawl returns it.
 	Skip func(url string) bool
+	// Seeds are the pages the crawl starts from (/site/p/N), in order;
+	// none: page 0.
+	Seeds []int
 }
 
 type node struct {
@@ -75,32 +79,55 @@ func (m Model) links(nd node) (links []benchsite.GraphLink, seen []string) {
 	return nil, nil // private: not fetched; external: another host's
 }
 
-// Crawl runs the search from /site/p/0: every URL recorded with its
+// Crawl runs the search from the seeds: every URL recorded with its
 // depth, and the paths the site sees, in the order the search fetches them.
 func (m Model) Crawl() (depths map[string]int, sitePaths []string) {
-	depths = map[string]int{}
-	start := node{benchsite.LinkPage, 0}
-	depths[m.url(start)] = 0
-	queue := []node{start}
+	depths, sitePaths, _ = m.search()
+	return depths, sitePaths
+}
+
+// LinkedFrom is, for every URL, the pages whose links the crawl follows
+// that link to it (itself aside), in the order the search fetches them:
+// the first is the page it was found on.
+func (m Model) LinkedFrom() map[string][]string {
+	_, _, linked := m.search()
+	return linked
+}
+
+func (m Model) search() (depths map[string]int, sitePaths []string, linked map[string][]string) {
+	depths, linked = map[string]int{}, map[string][]string{}
+	var queue []node
+	for _, n := range append(m.Seeds, 0)[:max(1, len(m.Seeds))] {
+		start := node{benchsite.LinkPage, n}
+		if _, ok := depths[m.url(start)]; !ok {
+			depths[m.url(start)] = 0
+			queue = append(queue, start)
+		}
+	}
 	for len(queue) > 0 {
 		nd := queue[0]
 		queue = queue[1:]
+		page := m.url(nd)
 		links, seen := m.links(nd)
 		sitePaths = append(sitePaths, seen...)
-		d := depths[m.url(nd)]
+		d := depths[page]
 		if d >= m.MaxDepth {
 			continue
 		}
 		for _, l := range links {
 			next := node{l.Kind, l.N}
-			if l.Kind == benchsite.LinkExternal && m.External == "" || m.Skip != nil && m.Skip(m.url(next)) {
+			u := m.url(next)
+			if l.Kind == benchsite.LinkExternal && m.External == "" || m.Skip != nil && m.Skip(u) {
 				continue
 			}
-			if _, ok := depths[m.url(next)]; !ok {
-				depths[m.url(next)] = d + 1
+			if u != page && !slices.Contains(linked[u], page) {
+				linked[u] = append(linked[u], page)
+			}
+			if _, ok := depths[u]; !ok {
+				depths[u] = d + 1
 				queue = append(queue, next)
 			}
 		}
 	}
-	return depths, sitePaths
+	return depths, sitePaths, linked
 }

@@ -38,6 +38,9 @@ func (s *File) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Flush writes what the buffer holds to the file.
+func (s *File) Flush() error { return s.w.Flush() }
+
 // ReadAt reads what was written, flushing the buffer first if it holds
 // any of it.
 func (s *File) ReadAt(p []byte, off int64) (int, error) {
