@@ -36,19 +36,7 @@ func crawlGraph(t *testing.T, base, ext string, args ...string) map[string]crawl
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	recs := map[string]crawlRecord{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var r crawlRecord
-		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("%v: %q", err, line)
-		}
-		key := strings.TrimPrefix(r.URL, base)
-		if _, dup := recs[key]; dup {
-			t.Fatalf("%s recorded twice", r.URL)
-		}
-		recs[key] = r
-	}
-	return recs
+	return parseCrawl(t, out, base)
 }
 
 // TestCrawlGraph checks a crawl of the site graph against the model: the

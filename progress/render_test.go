@@ -54,8 +54,8 @@ func TestFramesOneWriteUnderTheLock(t *testing.T) {
 		width   int
 		total   int64
 		script  func(p *Bar, tick func())
-		frames  int // frames written
-		withBar int // of them with a bar drawn
+		frames  int // frames written; -1: at least one a tick
+		withBar int // of them with a bar drawn; -1: all
 	}{
 		{"a total, a bar", 80, 10, func(p *Bar, tick func()) {
 			p.Add(ok) // the first result draws
@@ -98,6 +98,23 @@ func TestFramesOneWriteUnderTheLock(t *testing.T) {
 			p.Release()
 			tick()
 		}, 1, 1},
+		{"results, notes and ticks from many goroutines", 80, 400, func(p *Bar, tick func()) {
+			out := p.ResultsWriter(p.w)
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Go(func() {
+					for i := range 100 {
+						p.Add(ok)
+						fmt.Fprintf(out, "{\"url\":\"%d/%d\"}\n", g, i)
+						if i%10 == 0 {
+							p.Note("fanout: a note")
+							tick()
+						}
+					}
+				})
+			}
+			wg.Wait()
+		}, -1, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,6 +153,9 @@ func TestFramesOneWriteUnderTheLock(t *testing.T) {
 			}
 			if term.unlocked > 0 {
 				t.Errorf("%d of %d writes made without the Bar's lock", term.unlocked, len(term.writes))
+			}
+			if tt.frames < 0 { // as many as the goroutines' order makes: all with a bar
+				tt.frames, tt.withBar = max(frames, 40), frames
 			}
 			if frames != tt.frames || withBar != tt.withBar {
 				t.Errorf("%d frames, %d with a bar; want %d and %d: %q", frames, withBar, tt.frames, tt.withBar, term.writes)
