@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 
@@ -94,12 +93,10 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 		}
 	}()
 	for _, addr := range opts.Listen {
-		host, _, err := net.SplitHostPort(addr)
-		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
-			return usageErr("--listen %q: only loopback addresses (127.0.0.0/8, ::1, localhost) are served", addr)
-		}
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
+		l, err := benchsite.Listen(addr)
+		if errors.Is(err, benchsite.ErrNotLoopback) {
+			return usageErr("--listen %q: %v", addr, err)
+		} else if err != nil {
 			return &ExitError{Code: ExitFailure, Err: err}
 		}
 		srv := benchsite.NewServer(site, cert, opts.HTTP2)

@@ -2,14 +2,12 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
-	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/runstats"
 	"github.com/fanout-dev/fanout/shard"
@@ -66,16 +64,9 @@ func planRun(opts *ScrapeOptions) error {
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
 	defer closeSrc()
-	plan := shard.NewPlan(spec.Count)
-	for {
-		t, err := src.Next()
-		if err != nil {
-			if err == io.EOF {
-				break
-			}
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", err)}
-		}
-		plan.Add(shard.TargetKey(t))
+	plan, err := shard.PlanOf(src, spec.Count)
+	if err != nil {
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", err)}
 	}
 	if err := plan.WriteText(opts.IO.Out, spec.Index); err != nil && !isBrokenPipe(err) {
 		return &ExitError{Code: ExitFailure, Err: err}
@@ -115,21 +106,8 @@ func (o *fleetOptions) wire(cfg *pipeline.Config, w *report.Writer) {
 		cfg.Source = shard.Filter(cfg.Source, o.Shard.spec, o.key)
 	}
 	if o.agg != nil {
-		w.Progress = progressPair{w.Progress, o.agg}
+		w.Progress = report.Tee(w.Progress, o.agg)
 	}
-}
-
-// progressPair tells two watchers of every result; either may be nil.
-type progressPair struct {
-	first report.Progress
-	agg   *runstats.Aggregator
-}
-
-func (p progressPair) Add(r *record.Result) {
-	if p.first != nil {
-		p.first.Add(r)
-	}
-	p.agg.Add(r)
 }
 
 // writeHTML writes the --html page of the run that ended with sum, and

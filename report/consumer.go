@@ -19,3 +19,24 @@ func (w *Writer) Consumer(done func(*Summary)) func(results <-chan record.Result
 		return err
 	}
 }
+
+// Tee is a Progress that tells every result to each of ps in turn, the
+// nil ones left out: more than one watcher of a run's results (the bar and
+// the --html page's aggregator).
+func Tee(ps ...Progress) Progress {
+	var live []Progress
+	for _, p := range ps {
+		if p != nil {
+			live = append(live, p)
+		}
+	}
+	return tee(live)
+}
+
+type tee []Progress
+
+func (t tee) Add(r *record.Result) {
+	for _, p := range t {
+		p.Add(r)
+	}
+}

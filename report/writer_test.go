@@ -202,3 +202,21 @@ func errorLines(doc string) string {
 	}
 	return b.String()
 }
+
+// counter is a Progress that counts what it is told.
+type counter struct{ n int }
+
+func (c *counter) Add(*record.Result) { c.n++ }
+
+// TestTee checks that every watcher Tee is given sees every result, and
+// that the nil ones are left out.
+func TestTee(t *testing.T) {
+	a, b := &counter{}, &counter{}
+	p := Tee(nil, a, b, nil)
+	for range 3 {
+		p.Add(&record.Result{})
+	}
+	if a.n != 3 || b.n != 3 {
+		t.Errorf("the watchers saw %d and %d results, want 3 each", a.n, b.n)
+	}
+}

@@ -54,3 +54,36 @@ func TestFilterSplitsTheList(t *testing.T) {
 		t.Errorf("%d lines came out, want 306", len(lineShard))
 	}
 }
+
+// TestPlanOfMatchesFilter checks that --plan's counts are what each
+// shard's filter lets through.
+func TestPlanOfMatchesFilter(t *testing.T) {
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, "http://h%d.test/%d\n", i%17, i)
+	}
+	const n = 4
+	plan, err := PlanOf(input.NewReader(strings.NewReader(b.String())), n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals := map[int]int{}
+	for _, st := range plan.Totals() {
+		totals[st.Index] = st.URLs
+	}
+	for i := range n {
+		src := Filter(input.NewReader(strings.NewReader(b.String())), Spec{Index: i, Count: n}, nil)
+		got := 0
+		for {
+			if _, err := src.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			got++
+		}
+		if got != totals[i] {
+			t.Errorf("shard %d: the filter keeps %d URLs, the plan says %d", i, got, totals[i])
+		}
+	}
+}

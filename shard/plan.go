@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"text/tabwriter"
+
+	"github.com/fanout-dev/fanout/input"
 )
 
 // Plan counts, for a split into Count shards, the URLs of every host key
@@ -102,4 +104,21 @@ func (p *Plan) WriteText(w io.Writer, only int) error {
 		fmt.Fprintf(tw, "0\t%d\t(lines that are not URLs)\n", p.invalid)
 	}
 	return tw.Flush()
+}
+
+// PlanOf reads src to its end and returns the split of its targets over n
+// shards (by TargetKey, as Filter keeps them): what --plan prints. The
+// error is src's.
+func PlanOf(src input.Source, n int) (*Plan, error) {
+	plan := NewPlan(n)
+	for {
+		t, err := src.Next()
+		if err == io.EOF {
+			return plan, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		plan.Add(TargetKey(t))
+	}
 }

@@ -2,6 +2,7 @@ package benchsite
 
 import (
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -93,6 +94,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.h1.Add(1)
 	}
 	s.handler.ServeHTTP(w, r)
+}
+
+// ErrNotLoopback is Listen's error for an address that is not on a
+// loopback interface.
+var ErrNotLoopback = errors.New("only loopback addresses (127.0.0.0/8, ::1, localhost) are served")
+
+// Listen listens on addr (host:port), which must be a loopback address or
+// localhost: the site is for benchmarks and tests on this machine, and
+// never answers another.
+func Listen(addr string) (net.Listener, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return nil, ErrNotLoopback
+	}
+	return net.Listen("tcp", addr)
 }
 
 // Start serves on a new listener on 127.0.0.1 (any free port) in a
