@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -251,5 +252,26 @@ func TestCrawlStripQuery(t *testing.T) {
 				t.Errorf("records %q: want %s", slices.Sorted(maps.Keys(recs)), keep)
 			}
 		})
+	}
+}
+
+// TestCrawlGCPercent checks that a crawl sets the collector's target to
+// crawlGCPercent unless GOGC is set, and leaves it alone when it is.
+func TestCrawlGCPercent(t *testing.T) {
+	srv := httptest.NewServer(testsite.New(testsite.Options{GraphPages: 5}))
+	defer srv.Close()
+	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	for _, tc := range []struct {
+		gogc string
+		want int
+	}{{"", crawlGCPercent}, {"200", 200}} {
+		t.Setenv("GOGC", tc.gogc)
+		debug.SetGCPercent(200)
+		if code, _, errOut := run(t, "", "crawl", srv.URL+"/site/p/0", "--depth", "0", "-q"); code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if got := debug.SetGCPercent(200); got != tc.want {
+			t.Errorf("GOGC=%q: the crawl ran at GC percent %d, want %d", tc.gogc, got, tc.want)
+		}
 	}
 }
