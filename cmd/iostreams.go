@@ -20,6 +20,9 @@ type IOStreams struct {
 	OutIsTTY bool
 	// ErrWidth is the terminal's width in columns when ErrIsTTY (0: unknown).
 	ErrWidth int
+	// ErrColumns gives that width now (0: unknown), or is nil: the progress
+	// bar asks before each frame, so it follows a resized terminal.
+	ErrColumns func() int
 }
 
 // System returns the process's own streams.
@@ -31,9 +34,14 @@ func System() *IOStreams {
 		OutIsTTY: term.IsTerminal(int(os.Stdout.Fd())),
 	}
 	if s.ErrIsTTY {
-		if w, _, err := term.GetSize(int(os.Stderr.Fd())); err == nil {
-			s.ErrWidth = w
+		s.ErrColumns = func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
 		}
+		s.ErrWidth = s.ErrColumns()
 	}
 	return s
 }

@@ -29,7 +29,7 @@ func newProgress(streams *IOStreams, when string, total int64) *progress.Bar {
 	if !progressVisible(when, streams.ErrIsTTY) {
 		return nil
 	}
-	return progress.Start(streams.ErrOut, progress.Options{Log: when == "log", Width: streams.ErrWidth, Total: total})
+	return progress.Start(streams.ErrOut, progress.Options{Log: when == "log", Width: streams.ErrWidth, Columns: streams.ErrColumns, Total: total})
 }
 
 // noteSlowed is pipeline.Config.Slowed for a run printing on errOut (and

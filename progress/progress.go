@@ -30,6 +30,7 @@ type Bar struct {
 	log    bool          // a line every `every`, not a bar
 	every  time.Duration // between log lines, or between redraws of the bar
 	width  int           // columns; lines are cut to fit
+	cols   func() int    // the terminal's columns now, or nil
 	start  time.Time
 
 	mu      sync.Mutex
@@ -60,6 +61,10 @@ type Options struct {
 	Every time.Duration // between redraws of the bar (100ms if 0)
 	Width int           // the terminal's columns; lines are cut to fit (80 if 0)
 	Total int64         // URLs in all; -1: unknown (SetTotal may give it later)
+	// Columns, if set, gives the terminal's columns now; it is asked before
+	// each frame, so the bar follows a terminal resized during the run (0:
+	// unknown, Width stands).
+	Columns func() int
 }
 
 // Start starts showing progress on w, as o says; Finish must be called to
@@ -76,7 +81,7 @@ func Start(w io.Writer, o Options) *Bar {
 		width = 80
 	}
 	p := &Bar{
-		w: w, frames: frames{out: w}, log: o.Log, every: every, width: width, start: time.Now(), total: o.Total,
+		w: w, frames: frames{out: w}, log: o.Log, every: every, width: width, cols: o.Columns, start: time.Now(), total: o.Total,
 		stop: make(chan struct{}),
 	}
 	p.tick.Go(p.ticker)
@@ -215,6 +220,11 @@ func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 // the percentage and the counts beside it, or, when no bar fits, the counts
 // with the percentage in them. It reports whether it wrote. p.mu is held.
 func (p *Bar) frame(now time.Time) bool {
+	if p.cols != nil {
+		if w := p.cols(); w > 0 {
+			p.width = w
+		}
+	}
 	room := p.width - 1 // the last column would wrap on some terminals
 	text := p.counts(now, false)
 	w := barWidth(p.total, text, room)

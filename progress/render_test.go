@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -161,6 +162,44 @@ func TestFramesOneWriteUnderTheLock(t *testing.T) {
 				t.Errorf("%d frames, %d with a bar; want %d and %d: %q", frames, withBar, tt.frames, tt.withBar, term.writes)
 			}
 		})
+	}
+}
+
+// TestFramesFollowTheTerminal resizes the terminal between frames: each
+// frame fits the columns Options.Columns gives at the time, and an unknown
+// width (0) keeps the last one.
+func TestFramesFollowTheTerminal(t *testing.T) {
+	var cols atomic.Int64
+	term := &terminal{}
+	p := Start(term, Options{Every: time.Hour, Width: 80, Total: 10, Columns: func() int { return int(cols.Load()) }})
+	defer p.Finish()
+	p.Add(&record.Result{Status: 200})
+	steps := []struct {
+		cols    int
+		room    int // the frame's columns at most
+		withBar bool
+	}{
+		{200, 199, true},
+		{40, 39, false},
+		{0, 39, false}, // unknown: the last width stands
+		{120, 119, true},
+		{20, 19, false},
+	}
+	for _, st := range steps {
+		cols.Store(int64(st.cols))
+		p.mu.Lock()
+		p.show(time.Now(), true)
+		p.mu.Unlock()
+		term.mu.Lock()
+		last := term.writes[len(term.writes)-1]
+		term.mu.Unlock()
+		m := frameRe.FindStringSubmatch(last)
+		if m == nil {
+			t.Fatalf("columns %d: %q is not one whole frame", st.cols, last)
+		}
+		if len(m[1]) > st.room || barRe.MatchString(m[1]) != st.withBar {
+			t.Errorf("columns %d: frame %q (%d columns); want at most %d, a bar %v", st.cols, m[1], len(m[1]), st.room, st.withBar)
+		}
 	}
 }
 
