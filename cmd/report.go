@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/runstats"
 )
 
@@ -68,8 +69,8 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	if len(names) == 0 {
 		names = []string{"-"}
 	}
-	if err := checkOverwrite(names, opts.IO.In, []namedPath{{"--html", opts.HTML}}); err != nil {
-		return err
+	if err := input.CheckOverwrite(names, opts.IO.In, []input.Output{{Name: "--html", Path: opts.HTML}}); err != nil {
+		return usageErr("%v", err)
 	}
 	rep, err := readReport(ctx, opts)
 	if err != nil {

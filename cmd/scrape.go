@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/crawl"
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
@@ -174,9 +175,10 @@ func (o *ScrapeOptions) pipelineConfig() pipeline.Config {
 }
 
 func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
-	outputs := []namedPath{{"--output", opts.Output}, {"--db", opts.DB}, {"--html", opts.Fleet.HTML}, {"--warc", opts.Warc.File}}
-	if err := checkOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
-		return err
+	outputs := []input.Output{{Name: "--output", Path: opts.Output}, {Name: "--db", Path: opts.DB},
+		{Name: "--html", Path: opts.Fleet.HTML}, {Name: "--warc", Path: opts.Warc.File}}
+	if err := input.CheckOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
+		return usageErr("%v", err)
 	}
 	if done, err := opts.Fleet.prepare(opts); done || err != nil {
 		return err

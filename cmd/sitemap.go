@@ -112,8 +112,8 @@ func (o *SitemapOptions) Validate() error {
 
 func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	if opts.Source != "" {
-		if err := checkOverwrite([]string{opts.Source}, opts.IO.In, []namedPath{{"--output", opts.Output}}); err != nil {
-			return err
+		if err := input.CheckOverwrite([]string{opts.Source}, opts.IO.In, []input.Output{{Name: "--output", Path: opts.Output}}); err != nil {
+			return usageErr("%v", err)
 		}
 	}
 	fetch := opts.FetchFlags.Options()
