@@ -66,9 +66,10 @@ type Store interface {
 const MaxLinkedFrom = 5
 
 // maxReferred is how many URLs waiting for their result the crawler
-// keeps referrers for at once: with 5 a URL, at most 327,680 references
-// to pages' URLs (which the frontier holds anyway), a few MB.
-const maxReferred = 1 << 16
+// keeps referrers for at once: 5 a URL at most, each a reference to a
+// page's URL (about 100 bytes an entry, with the page's URL kept alive),
+// so about 2 MB, twice or thrice that in the heap's goal.
+const maxReferred = 1 << 14
 
 // DefaultMaxInFlight bounds the URLs a crawl hands out ahead of their
 // results by default: enough to keep the run's window full at -c 1024.
@@ -346,6 +347,9 @@ func (c *Crawler) refer(fp uint64, page string) {
 	refs, ok := c.refs[fp]
 	if !ok && len(c.refs) >= maxReferred || len(refs) >= MaxLinkedFrom || slices.Contains(refs, page) {
 		return // a page may write one link in several shapes
+	}
+	if refs == nil {
+		refs = make([]string, 0, MaxLinkedFrom)
 	}
 	c.refs[fp] = append(refs, page)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,5 +91,54 @@ func TestMaxInFlight(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLinkedFromBounded has two pages link to more URLs than the crawler
+// keeps referrers for: the table stops at maxReferred URLs, a broken link
+// among them names both pages, and one beyond names only the first.
+func TestLinkedFromBounded(t *testing.T) {
+	const links = maxReferred + 100
+	var seeds []input.Target
+	for _, s := range []string{"http://h.test/a", "http://h.test/b"} {
+		u, _ := url.Parse(s)
+		seeds = append(seeds, input.Target{URL: u, Raw: s})
+	}
+	c, err := New(Config{MaxDepth: 5, MaxPages: 3 * links}, seeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var outlinks []string
+	for i := range links {
+		outlinks = append(outlinks, fmt.Sprintf("http://h.test/l/%d", i))
+	}
+	a, _ := c.Next()
+	b, _ := c.Next()
+	c.Done(&record.Result{URL: a.Raw, Status: 200, Outlinks: outlinks})
+	c.Done(&record.Result{URL: b.Raw, Status: 200, Outlinks: outlinks})
+	if len(c.refs) != maxReferred {
+		t.Fatalf("referrers kept for %d URLs, want the bound %d", len(c.refs), maxReferred)
+	}
+	for i, want := range [][]string{{a.Raw, b.Raw}, {a.Raw}} {
+		var broken record.Result
+		for {
+			tgt, err := c.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := record.Result{URL: tgt.Raw, Status: 200}
+			n, _ := strconv.Atoi(strings.TrimPrefix(tgt.Raw, "http://h.test/l/"))
+			if i == 0 && n == 0 || i == 1 && n == links-1 {
+				res.Status = 404
+				c.Done(&res)
+				broken = res
+				break
+			}
+			c.Done(&res)
+		}
+		if !slices.Equal(broken.LinkedFrom, want) {
+			t.Errorf("%s: linked_from %q, want %q", broken.URL, broken.LinkedFrom, want)
+		}
 	}
 }
