@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"runtime/pprof"
 	"time"
@@ -163,6 +164,8 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		return &ExitError{Code: ExitFailure, Err: err}
 	case errors.As(context.Cause(ctx), &sig):
 		return &ExitError{Code: sig.Code()}
+	case res.Stop != nil: // --fail-fast, whose help promises status 1
+		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--fail-fast: %w", res.Stop)}
 	case opts.DeadHosts > 0:
 		return nil // failures are the scenario
 	}

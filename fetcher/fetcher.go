@@ -223,8 +223,11 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	defer cancel()
 	rctx := w.trace(actx)
 	if traced {
-		j.connected = false
-		rctx = traceConnection(rctx, &j.connected)
+		// A flag of its own, not the Job's: a trace callback that ran
+		// late must not write into a Job serving another target.
+		connected := new(bool)
+		rctx = traceConnection(rctx, connected)
+		defer func() { end.connected = *connected }()
 	}
 	if f.opts.Exchange&ExchangeIP != 0 {
 		rctx = traceIP(rctx, res)

@@ -28,11 +28,9 @@ type Job struct {
 	robots   bool   // Options.Robots was applied
 	httpsErr string // a bare host's https failure, kept when http fails too
 	lastErr  error  // the last attempt's failure, for Read's *ReadError
-	// connected is attemptEnd.connected, set by the attempt's trace; body
-	// is the attempt's capped body. Both are here, in the Job already on
-	// the heap, so that an attempt allocates neither.
-	connected bool
-	body      cappedReader
+	// body is the attempt's capped body, here in the Job already on the
+	// heap so that an attempt does not allocate it.
+	body cappedReader
 
 	// read, for Read's jobs, takes the final response's body instead of
 	// the page's fields; its error (readErr) ends the job.
@@ -122,7 +120,6 @@ func (f *Fetcher) Step(ctx context.Context, j *Job, release func()) (wait time.D
 	u := j.url
 	w := f.newWatch()
 	end := f.attempt(ctx, j, u, &release, j.target.Bare && u.Scheme == "https", w)
-	end.connected = j.connected
 	j.lastErr = end.err
 	retryAfter := min(end.retryAfter, f.opts.MaxRetryWait)
 	if retryAfter > 0 && f.gate != nil {

@@ -31,9 +31,10 @@ import (
 // the Bar's counts alone: a long-lived one stops drawing once its count
 // reaches its total, and counts modulo its width while the total is unknown.
 
-// Columns progressbar adds to the text: " 60% [" before the bar and "]  "
-// after it, one space at the end; or, without a bar, a space before the text
-// and two after it. TestFrameFits holds these to what it draws.
+// Columns progressbar adds to the text: "  60% [" before the bar (the
+// percentage in 4 columns), "]  " after it and one space at the end; or,
+// without a bar, a space before the text and two after it. TestFramesFit
+// holds these to what it draws.
 const (
 	barOverhead  = 11
 	textOverhead = 3
