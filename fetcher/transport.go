@@ -72,10 +72,11 @@ type firstConn struct{ done chan struct{} }
 // hpackTableSize bounds the HPACK table our h2 requests' headers are
 // indexed in: 1 byte, so nothing is indexed. A run asks each path once,
 // and indexing every new :path made both ends add it to the table and
-// evict an older one per request, for nothing (over TLS with h2: 18% of
-// the client's CPU on 20,000 pages of one host, as alternating pairs of
-// the two builds measured). The other headers go as literals too: about
-// 100 bytes more per request.
+// evict an older one per request, for nothing. Measured over TLS with h2,
+// 20,000 pages of one host, alternating pairs of the two builds: 2% less
+// client CPU and 3% more requests per second on a quiet machine, 18% less
+// CPU with the machine loaded (docs/performance.md). The other headers go
+// as literals too: about 100 bytes more per request.
 const hpackTableSize = 1
 
 func newConns(opts Options, res *resolve.Resolver) *conns {
