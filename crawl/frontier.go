@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/fanout-dev/fanout/internal/spill"
 )
 
 // Entry is one URL waiting in the frontier: its normal form, its depth
@@ -42,11 +43,10 @@ type Frontier struct {
 
 	mem      []Entry
 	head     int // mem[head:] are waiting
-	file     *os.File
-	w        *bufio.Writer
-	wOff     int64 // bytes written to file (some may still be in w)
-	rOff     int64 // bytes read from file
-	inFile   int   // entries in the file not yet read
+	file     *spill.File
+	rOff     int64  // bytes read from file
+	buf      []byte // an entry being written
+	inFile   int    // entries in the file not yet read
 	lenTotal int
 }
 
@@ -99,44 +99,35 @@ func (f *Frontier) Pop() (e Entry, ok bool, err error) {
 
 // Close removes the temporary file, if any.
 func (f *Frontier) Close() error {
-	if f.file == nil {
-		return nil
-	}
-	name := f.file.Name()
 	err := f.file.Close()
-	os.Remove(name) // already gone where unlinking an open file works
 	f.file = nil
 	return err
 }
 
 func (f *Frontier) spill(e Entry) error {
 	if f.file == nil {
-		file, err := os.CreateTemp(f.Dir, "fanout-frontier-*")
+		file, err := spill.NewIn(f.Dir)
 		if err != nil {
 			return err
 		}
-		os.Remove(file.Name()) // unlinked at once: nothing is left behind (not on Windows)
-		f.file, f.w = file, bufio.NewWriterSize(&offsetWriter{f: file, off: &f.wOff}, 64<<10)
+		f.file = file
 	}
-	var b [3 * binary.MaxVarintLen64]byte
-	n := binary.PutUvarint(b[:], uint64(e.Depth))
-	n += binary.PutUvarint(b[n:], uint64(e.Kind))
-	n += binary.PutUvarint(b[n:], uint64(len(e.URL)))
-	f.w.Write(b[:n])
-	f.w.WriteString(e.URL)
-	n = binary.PutUvarint(b[:], uint64(len(e.From)))
-	f.w.Write(b[:n])
-	_, err := f.w.WriteString(e.From)
+	b := f.buf[:0]
+	b = binary.AppendUvarint(b, uint64(e.Depth))
+	b = binary.AppendUvarint(b, uint64(e.Kind))
+	b = binary.AppendUvarint(b, uint64(len(e.URL)))
+	b = append(b, e.URL...)
+	b = binary.AppendUvarint(b, uint64(len(e.From)))
+	b = append(b, e.From...)
+	f.buf = b
+	_, err := f.file.Write(b) // whole or not at all
 	return err
 }
 
 // refill reads up to Mem entries from the file into memory; once the file
 // is read to its end, it is emptied for the next spill.
 func (f *Frontier) refill() error {
-	if err := f.w.Flush(); err != nil {
-		return err
-	}
-	r := bufio.NewReaderSize(io.NewSectionReader(f.file, f.rOff, f.wOff-f.rOff), 64<<10)
+	r := bufio.NewReaderSize(io.NewSectionReader(f.file, f.rOff, f.file.Size()-f.rOff), 64<<10)
 	f.mem, f.head = f.mem[:0], 0
 	limit := max(f.Mem, 1)
 	if f.Mem <= 0 {
@@ -154,8 +145,8 @@ func (f *Frontier) refill() error {
 	}
 	f.rOff += read
 	if f.inFile == 0 {
-		f.rOff, f.wOff = 0, 0
-		return f.file.Truncate(0)
+		f.rOff = 0
+		return f.file.Reset()
 	}
 	return nil
 }
@@ -203,17 +194,4 @@ func (c *countingReader) ReadByte() (byte, error) {
 		c.n++
 	}
 	return b, err
-}
-
-// offsetWriter writes at *off and moves it on, so that reads (ReadAt) and
-// writes share the file without sharing a position.
-type offsetWriter struct {
-	f   *os.File
-	off *int64
-}
-
-func (w *offsetWriter) Write(p []byte) (int, error) {
-	n, err := w.f.WriteAt(p, *w.off)
-	*w.off += int64(n)
-	return n, err
 }

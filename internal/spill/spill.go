@@ -1,6 +1,7 @@
 // Package spill holds temporary files for what would otherwise wait in
 // memory (gather mode's results, the summary's error list, the targets a
-// host holds beyond its share of the scheduler's window).
+// host holds beyond its share of the scheduler's window, a crawl's
+// frontier beyond its bound).
 package spill
 
 import (
@@ -38,8 +39,12 @@ type backing interface {
 }
 
 // New creates a File in the default directory for temporary files.
-func New() (*File, error) {
-	f, err := os.CreateTemp("", "fanout-spill-*")
+func New() (*File, error) { return NewIn("") }
+
+// NewIn creates a File in directory dir ("": the default directory for
+// temporary files).
+func NewIn(dir string) (*File, error) {
+	f, err := os.CreateTemp(dir, "fanout-spill-*")
 	if err != nil {
 		return nil, err
 	}
