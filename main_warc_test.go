@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -24,13 +25,15 @@ func TestInterruptedWarcEndsWithWholeRecords(t *testing.T) {
 	list := writeList(t, srv.URL, 300)
 	path := filepath.Join(t.TempDir(), "run.warc.gz")
 	c := fanout("scrape", "-q", "-c", "20", "--per-host", "0", "-o", "/dev/null", "--warc", path, list)
+	var stderr strings.Builder
+	c.Stderr = &stderr
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "60 requests", func() bool { return site.Requests() >= 60 })
 	c.Process.Signal(syscall.SIGINT)
 	if code := exitCode(c.Wait()); code != 130 {
-		t.Fatalf("exit %d, want 130", code)
+		t.Fatalf("exit %d, want 130; stderr %s", code, stderr.String())
 	}
 	r, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithStrictValidation())
 	if err != nil {

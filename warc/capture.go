@@ -73,6 +73,7 @@ type conn struct {
 	peerEnded bool // a read failed before we closed: the peer ended the connection
 	ourClose  bool
 	cut       bool // the fetcher cut the response being read (--max-body)
+	flushes   int  // how many times req and resp were emptied
 }
 
 // TLSState is the connection's TLS state, nil for plain HTTP: net/http
@@ -102,13 +103,17 @@ func (c *conn) Write(p []byte) (int, error) {
 	if c.req.Len() == 0 {
 		c.reqAt = time.Now()
 	}
+	start, flushes := c.req.Len(), c.flushes
 	c.req.Write(p)
 	c.mu.Unlock()
 	n, err := c.Conn.Write(p)
 	if n < len(p) {
 		c.mu.Lock()
-		if !c.reading {
-			c.req.Truncate(c.req.Len() - (len(p) - n))
+		// What was not sent leaves the request, unless the exchange was
+		// written meanwhile (Close, or the Recorder's at a stop: the
+		// write failed because the connection was closed under it).
+		if !c.reading && c.flushes == flushes {
+			c.req.Truncate(start + n)
 		}
 		c.mu.Unlock()
 	}
@@ -145,6 +150,7 @@ func (c *conn) Close() error {
 
 // flush writes the exchange held, if any, and empties it; c.mu held.
 func (c *conn) flush() {
+	c.flushes++
 	if c.req.Len() == 0 {
 		c.resp.Reset()
 		c.reading = false
