@@ -3,7 +3,9 @@ package warc
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -30,13 +32,24 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				recs := []Record{
-					{Type: "request", Fields: append(fields, payloadDigest(req)...), Block: req},
-					{Type: "response", Fields: append(fields, payloadDigest(page.Bytes())...), Block: page.Bytes()},
+					{Type: "request", Fields: append(fields, Field{"WARC-Payload-Digest", Digest(req[headerEnd(req):])}), Block: req},
+					{Type: "response", Fields: append(fields, Field{"WARC-Payload-Digest", Digest(page.Bytes()[headerEnd(page.Bytes()):])}), Block: page.Bytes()},
 				}
 				if err := w.Write(recs...); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// TestCreateFailsOnAFullDisk: a file that cannot be written is reported
+// by Create, before the run.
+func TestCreateFailsOnAFullDisk(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	if _, err := Create("/dev/full", 0, []Field{{"software", "test"}}); err == nil || !strings.Contains(err.Error(), "cannot write --warc") {
+		t.Fatalf("Create(/dev/full) = %v, want a write error", err)
 	}
 }
