@@ -10,12 +10,15 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Writer writes whole records, one at a time, to FILE (.warc.gz: one gzip
 // member per record; else plain), and past MaxSize starts the next file
 // (FILE-00001.warc.gz, FILE-00002.warc.gz …), each beginning with its
-// warcinfo record. Safe for concurrent use.
+// warcinfo record. Records reach the file in writes of up to flushSize
+// bytes, at most flushAfter after they were given, and at Close: the file
+// always ends with a whole record. Safe for concurrent use.
 type Writer struct {
 	path    string
 	maxSize int64
@@ -25,12 +28,23 @@ type Writer struct {
 	mu      sync.Mutex
 	f       *os.File
 	n       int    // the file's number, with MaxSize
-	size    int64  // bytes written to f
-	pending []byte // the records being written, whole
-	used    bool   // f holds a record besides its warcinfo
-	err     error  // the first write error: nothing more is written
+	size    int64  // bytes written to f and pending
+	pending []byte // whole records not yet written to f
+	timer   *time.Timer
+	used    bool  // f holds a record besides its warcinfo
+	err     error // the first write error: nothing more is written
 	done    bool
 }
+
+// flushSize is how many bytes of records the Writer gathers before it
+// writes them: a file is written faster in large writes than a record
+// at a time (here, 70 MB in 17 KB writes took 50 ms of the kernel's time,
+// in 256 KiB writes 23 ms). flushAfter bounds how long a record waits
+// when few come.
+const (
+	flushSize  = 256 << 10
+	flushAfter = 100 * time.Millisecond
+)
 
 // Info is the warcinfo record's fields of a file fanout writes: the
 // software that wrote it, the format and the specification it conforms
@@ -138,10 +152,20 @@ func (w *Writer) write(r Record) error {
 	return w.err
 }
 
-// add writes encoded records; w.mu held.
+// add appends encoded records to what is pending, and writes it once it
+// has reached flushSize, or has it written within flushAfter; w.mu held.
 func (w *Writer) add(e *encoded) {
+	first := len(w.pending) == 0
 	w.gather(e)
-	w.flush()
+	switch {
+	case len(w.pending) >= flushSize:
+		w.flush()
+	case !first: // the timer is armed for the records before
+	case w.timer == nil:
+		w.timer = time.AfterFunc(flushAfter, w.flushPending)
+	default:
+		w.timer.Reset(flushAfter)
+	}
 }
 
 // gather appends encoded records to what is pending; w.mu held.
@@ -149,6 +173,15 @@ func (w *Writer) gather(e *encoded) {
 	for _, b := range e.vectors() {
 		w.pending = append(w.pending, b...)
 		w.size += int64(len(b))
+	}
+}
+
+// flushPending writes what is pending, after flushAfter.
+func (w *Writer) flushPending() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.flush()
 	}
 }
 
@@ -279,6 +312,9 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	w.done = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
 	w.flush()
 	if err := w.f.Close(); err != nil && w.err == nil {
 		w.err = err
