@@ -12,6 +12,7 @@ import (
 	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/store"
@@ -50,17 +51,17 @@ func (o *CrawlFlags) AddFlags(f *pflag.FlagSet) {
 // Validate checks the group's values, naming the flag at fault.
 func (o *CrawlFlags) Validate() error {
 	if _, err := crawl.ParseScope(o.Scope); err != nil {
-		return usageErr("--scope: %v", err)
+		return exit.Usagef("--scope: %v", err)
 	}
 	switch {
 	case o.Depth < 0:
-		return usageErr("--depth must not be negative")
+		return exit.Usagef("--depth must not be negative")
 	case o.MaxPages < 1:
-		return usageErr("--max-pages must be at least 1, not %d", o.MaxPages)
+		return exit.Usagef("--max-pages must be at least 1, not %d", o.MaxPages)
 	}
 	for _, s := range o.StripQuery {
 		if s == "" || s == "*" {
-			return usageErr("--strip-query needs a parameter name or a prefix such as utm_*, not %q", s)
+			return exit.Usagef("--strip-query needs a parameter name or a prefix such as utm_*, not %q", s)
 		}
 	}
 	return nil

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // flagError turns pflag's errors into usage errors in people's words: a
@@ -23,7 +25,7 @@ func flagError(c *cobra.Command, err error) error {
 	case errors.As(err, &unknown):
 		err = unknownFlag(c, unknown)
 	}
-	return &ExitError{Code: ExitUsage, Err: err}
+	return &exit.Error{Code: exit.Usage, Err: err}
 }
 
 // invalidValue words the error of a value pflag could not set. The flag

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/iostreams"
 )
 
 // helpCommands are the commands whose help a user reads.
@@ -146,7 +148,7 @@ func TestScrapeHelp(t *testing.T) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
-	c := NewCmdScrape(&IOStreams{}, nil)
+	c := NewCmdScrape(&iostreams.IOStreams{}, nil)
 	c.InitDefaultHelpFlag()
 	c.Flags().VisitAll(func(f *pflag.Flag) {
 		if n := len(regexp.MustCompile(`(?m)^ +(-., )?--`+f.Name+`([^-\w]|$)`).FindAllString(out, -1)); n != 1 {

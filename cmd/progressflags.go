@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/progress"
 )
 
@@ -25,7 +26,7 @@ func progressVisible(when string, errIsTTY bool) bool {
 // newProgress starts showing progress on streams.ErrOut, as --progress
 // (when) says, or returns nil when none is to be shown. total is -1 when
 // unknown. Finish must be called to stop it.
-func newProgress(streams *IOStreams, when string, total int64) *progress.Bar {
+func newProgress(streams *iostreams.IOStreams, when string, total int64) *progress.Bar {
 	if !progressVisible(when, streams.ErrIsTTY) {
 		return nil
 	}

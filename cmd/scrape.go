@@ -12,6 +12,8 @@ import (
 
 	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
@@ -20,7 +22,7 @@ import (
 
 // ScrapeOptions are the flags and arguments of fanout scrape.
 type ScrapeOptions struct {
-	IO    *IOStreams
+	IO    *iostreams.IOStreams
 	Files []string
 	URLs  []string // -u, and arguments that are URLs or hosts and not files (isURLArg)
 
@@ -48,7 +50,7 @@ type ScrapeOptions struct {
 }
 
 // NewScrapeOptions returns the defaults.
-func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
+func NewScrapeOptions(streams *iostreams.IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
 		IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
 		Format: "jsonl", Report: "stream",
@@ -57,7 +59,7 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 
 // NewCmdScrape returns the scrape command. runF replaces the run function in
 // tests; nil runs scrapeRun.
-func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
+func NewCmdScrape(streams *iostreams.IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
 	opts := NewScrapeOptions(streams)
 	c := &cobra.Command{
 		Use:   "scrape [FILE|URL ...]",
@@ -143,11 +145,11 @@ func (o *ScrapeOptions) appendTarget() string {
 func (o *ScrapeOptions) Validate() error {
 	switch {
 	case !slices.Contains(report.Formats, o.Format):
-		return usageErr("--format must be jsonl (or json), csv or text, not %q", o.Format)
+		return exit.Usagef("--format must be jsonl (or json), csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
-		return usageErr("--report must be stream or gather, not %q", o.Report)
+		return exit.Usagef("--report must be stream or gather, not %q", o.Report)
 	case o.Resume && o.DB == "":
-		return usageErr("--resume needs --db")
+		return exit.Usagef("--resume needs --db")
 	}
 	if err := o.checkOutput(); err != nil {
 		return err
@@ -178,7 +180,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	outputs := []input.Output{{Name: "--output", Path: opts.Output}, {Name: "--db", Path: opts.DB},
 		{Name: "--html", Path: opts.Fleet.HTML}, {Name: "--warc", Path: opts.Warc.File}}
 	if err := input.CheckOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
-		return usageErr("%v", err)
+		return exit.Usagef("%v", err)
 	}
 	if done, err := opts.Fleet.prepare(opts); done || err != nil {
 		return err
@@ -186,7 +188,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	defer opts.Fleet.closePage()
 	src, closeSrc, err := openSource(opts)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	defer closeSrc()
 	st, err := openStore(opts)
@@ -210,7 +212,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	}
 	if err != nil {
 		closeStore(st)
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	return opts.finish(runPipeline(ctx, cfg, w), h, file)
 }
@@ -225,13 +227,13 @@ func openWriter(opts *ScrapeOptions) (w *report.Writer, file *os.File, err error
 	}
 	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
 	if err != nil {
-		return nil, nil, usageErr("%v", err)
+		return nil, nil, exit.Usagef("%v", err)
 	}
 	w = &report.Writer{Out: opts.IO.Out, Encoder: enc, Gather: opts.Report == "gather",
 		Filter: report.StatusFilter{Match: opts.Match.set, Drop: opts.Drop.set}}
 	if opts.Output != "" {
 		if file, err = os.Create(opts.Output); err != nil {
-			return nil, nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
+			return nil, nil, exit.Fail(fmt.Errorf("cannot write --output: %w", err))
 		}
 		w.Out = file
 	}

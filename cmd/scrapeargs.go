@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
@@ -86,11 +87,11 @@ func (o *ScrapeOptions) checkOutput() error {
 	implied, known := outputFormats[ext]
 	switch {
 	case ext != "" && !known && !o.formatSet:
-		return usageErr("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
+		return exit.Usagef("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
 	case known && o.formatSet && implied != o.Format:
-		return usageErr("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
+		return exit.Usagef("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
 	case ext == ".json" && o.Report != "gather":
-		return usageErr("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
+		return exit.Usagef("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
 			"leave --report out (a .json file gets --report gather), or name the file .jsonl for JSON lines", o.Output)
 	}
 	return nil
