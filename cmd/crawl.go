@@ -10,6 +10,7 @@ import (
 	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/internal/usage"
 )
 
 // CrawlOptions are the flags and arguments of fanout crawl: scrape's, and
@@ -82,8 +83,8 @@ func NewCmdCrawl(streams *iostreams.IOStreams) *cobra.Command {
 const crawlGCPercent = 100
 
 // crawlFlagGroups are scrape's groups, after what the crawl follows.
-var crawlFlagGroups = append([]flagGroup{
-	{"Crawl", []string{"scope", "depth", "max-pages", "allow", "deny", "strip-query", "check-external", "check-resources"}},
+var crawlFlagGroups = append([]usage.Group{
+	{Title: "Crawl", Names: []string{"scope", "depth", "max-pages", "allow", "deny", "strip-query", "check-external", "check-resources"}},
 }, scrapeFlagGroups...)
 
 // Validate checks the options, naming the flag at fault.

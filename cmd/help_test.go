@@ -62,15 +62,6 @@ func TestHelpSections(t *testing.T) {
 	}
 }
 
-// TestWrapText: paragraphs are filled, indented lines kept.
-func TestWrapText(t *testing.T) {
-	in := "one two three\nfour five\n\n  kept   as is\nsix"
-	want := "one two\nthree four\nfive\n\n  kept   as is\nsix"
-	if got := wrapText(in, 10); got != want {
-		t.Errorf("wrapText:\n%s\nwant\n%s", got, want)
-	}
-}
-
 // TestCompletionsOfWords: every flag that takes one of a few words
 // completes them (and no file names), in every command that has it.
 func TestCompletionsOfWords(t *testing.T) {

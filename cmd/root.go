@@ -16,6 +16,7 @@ import (
 	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/internal/usage"
 )
 
 // NewRootCmd returns the fanout command with its subcommands.
@@ -46,12 +47,19 @@ func NewRootCmd(streams *iostreams.IOStreams) *cobra.Command {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	root.SetFlagErrorFunc(flagError)
-	root.SetHelpFunc(writeHelp)
-	root.SetUsageFunc(func(c *cobra.Command) error { return writeUsage(c.OutOrStderr(), c, nil) })
+	root.SetFlagErrorFunc(usage.FlagErrorFunc(flagAliases))
+	root.SetHelpFunc(usage.WriteHelp)
+	root.SetUsageFunc(func(c *cobra.Command) error { return usagePage(c, nil).Write(c.OutOrStderr(), c) })
 	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams), NewCmdSitemap(streams))
 	return root
+}
+
+// flagAliases are fanout's names for other tools' flags (curl's first),
+// suggested when one of those is given.
+var flagAliases = map[string]string{
+	"max-time": "timeout", "connect-timeout": "timeout", "retry": "retries",
+	"parallel": "concurrency", "threads": "concurrency", "workers": "concurrency", "output-file": "output",
 }
 
 // Execute runs fanout with args and returns the exit status. ctx carries a
