@@ -67,7 +67,7 @@ type selectorList struct {
 	specs []string
 }
 
-func (l *selectorList) repeated() []string { return l.specs }
+func (l *selectorList) Repeated() []string { return l.specs }
 
 func (l *selectorList) String() string {
 	var names []string

@@ -18,7 +18,7 @@ func (l *resolverList) String() string { return strings.Join(*l, ",") }
 
 func (l *resolverList) Type() string { return "ADDR" }
 
-func (l *resolverList) repeated() []string { return *l }
+func (l *resolverList) Repeated() []string { return *l }
 
 func (l *resolverList) Set(s string) error {
 	addr, err := resolve.ServerAddr(strings.TrimSpace(s))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fanout-dev/fanout/crawl"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/cmdline"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/pipeline"
@@ -127,8 +128,8 @@ func (l *statusList) Set(s string) (err error) {
 // is about to start (printed if it stops early).
 func (o *ScrapeOptions) noteResume(c *cobra.Command, args []string) {
 	if o.DB != "" {
-		o.resume = resumeCommand(c.Name(), c.Flags(), args, o.appendTarget())
-		o.resumeNote = resumeNote(resumeSecrets(c.Flags()))
+		o.resume = cmdline.Resume(c.Name(), c.Flags(), args, o.appendTarget())
+		o.resumeNote = cmdline.SecretsNote(cmdline.Secrets(c.Flags()))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/cmdline"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
@@ -122,7 +123,7 @@ func (o *fleetOptions) writeHTML(sum *report.Summary) error {
 		rep.Summary.Elapsed = sum.Elapsed
 	}
 	o.flags.Visit(func(f *pflag.Flag) {
-		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: shownValue(f)})
+		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: cmdline.Shown(f)})
 	})
 	err := rep.WriteHTML(o.page)
 	if cerr := o.page.Close(); err == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/internal/buildinfo"
+	"github.com/fanout-dev/fanout/internal/cmdline"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
@@ -41,13 +42,13 @@ func (o *warcOptions) validate(fetch *FetchFlags) error {
 }
 
 // noteInfo keeps, for the warcinfo record, the command and its flags
-// as given, secrets redacted by the one rule (shownValue).
+// as given, secrets redacted by the one rule (cmdline.Shown).
 func (o *warcOptions) noteInfo(c *cobra.Command, args []string) {
 	if o.File == "" {
 		return
 	}
 	words := []string{c.Name()}
-	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+shownValue(f)) })
+	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+cmdline.Shown(f)) })
 	words = append(words, args...)
 	o.info = warc.Info("fanout/"+buildinfo.Read().Short()+" ("+runtime.Version()+")", strings.Join(words, " "))
 }
