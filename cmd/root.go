@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/iostreams"
@@ -95,7 +96,7 @@ func rootRun(c *cobra.Command, args []string) error {
 	isFile := err == nil && !st.IsDir()
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 && !isFile {
 		msg += "\ndid you mean: fanout " + strings.Join(s, " or fanout ")
-	} else if isFile || isURLArg(args[0]) || strings.ContainsAny(args[0], "./") {
+	} else if isFile || input.IsURLArg(args[0]) || strings.ContainsAny(args[0], "./") {
 		msg += "\ndid you mean: fanout scrape " + strings.Join(args, " ")
 	}
 	return &exit.Error{Code: exit.Usage, Err: errors.New(msg)}

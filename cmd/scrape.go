@@ -25,7 +25,7 @@ import (
 type ScrapeOptions struct {
 	IO    *iostreams.IOStreams
 	Files []string
-	URLs  []string // -u, and arguments that are URLs or hosts and not files (isURLArg)
+	URLs  []string // -u, and arguments that are URLs or hosts and not files (input.IsURLArg)
 
 	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)

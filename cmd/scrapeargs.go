@@ -3,7 +3,6 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,57 +16,6 @@ import (
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
-
-// isURLArg says whether a command-line argument is a URL rather than a
-// file: no file has that name (a file wins), and it is an http(s) URL or
-// a host, with a port or path if any, by the rule a list line follows
-// (input.Parse: example.com, 127.0.0.1:8080/a). A bare name that ends in
-// a file extension that is also a top-level domain (urls.md, run.sh) stays
-// a file, so a mistyped file name is not looked up as a host.
-func isURLArg(arg string) bool {
-	if arg == "-" {
-		return false
-	}
-	if _, err := os.Stat(arg); err == nil {
-		return false
-	}
-	if input.IsHTTP(arg) {
-		return true
-	}
-	if fileLike(arg) {
-		return false
-	}
-	t, ok := input.Parse([]byte(arg))
-	return ok && t.Err == nil
-}
-
-// fileExtensions are top-level domains that are more often a file's
-// extension on a command line.
-var fileExtensions = []string{".md", ".sh", ".py", ".pl", ".rs", ".zip", ".mov"}
-
-// fileLike says whether a bare argument is a name that ends in one of
-// fileExtensions, with no port or path after it.
-func fileLike(arg string) bool {
-	lower := strings.ToLower(arg)
-	for _, ext := range fileExtensions {
-		if strings.HasSuffix(lower, ext) && !strings.ContainsAny(lower, "/:") {
-			return true
-		}
-	}
-	return false
-}
-
-// splitArgs sorts scrape's arguments into files and URLs, in their order.
-func splitArgs(args []string) (files, urls []string) {
-	for _, a := range args {
-		if isURLArg(a) {
-			urls = append(urls, a)
-		} else {
-			files = append(files, a)
-		}
-	}
-	return files, urls
-}
 
 // outputFormats are the extensions -o knows and the format each implies;
 // a .json file is one JSON document (--report gather).
@@ -102,7 +50,7 @@ func (o *ScrapeOptions) checkOutput() error {
 // unless -f was given (and one document for a .json file unless --report
 // was given), and "json" as a name for JSON lines.
 func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
-	files, urls := splitArgs(args)
+	files, urls := input.SplitArgs(args)
 	o.Files = files
 	o.URLs = append(o.URLs, urls...)
 	o.formatSet = c.Flags().Changed("format")

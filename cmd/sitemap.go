@@ -173,9 +173,9 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 
 // sitemapSource is what sitemap reads for its argument: the argument
 // itself, or the https URL of a host and path that is not a file (by
-// scrape's rule, isURLArg).
+// scrape's rule, input.IsURLArg).
 func sitemapSource(arg string) string {
-	if !input.IsHTTP(arg) && isURLArg(arg) {
+	if !input.IsHTTP(arg) && input.IsURLArg(arg) {
 		return "https://" + arg
 	}
 	return arg
