@@ -152,8 +152,8 @@ func (o *ScrapeOptions) Validate() error {
 	case o.Resume && o.DB == "":
 		return exit.Usagef("--resume needs --db")
 	}
-	if err := o.checkOutput(); err != nil {
-		return err
+	if err := report.CheckOutput(o.Output, o.Format, o.formatSet, o.Report == "gather"); err != nil {
+		return exit.Usagef("%v", err)
 	}
 	if err := o.Warc.validate(&o.FetchFlags); err != nil {
 		return err

@@ -3,47 +3,16 @@ package cmd
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
-	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
 )
-
-// outputFormats are the extensions -o knows and the format each implies;
-// a .json file is one JSON document (--report gather).
-var outputFormats = map[string]string{".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text"}
-
-// outputKinds names what -o's extensions write, for messages.
-const outputKinds = ".jsonl or .ndjson (JSON lines), .json (one JSON document), .csv, or .txt (text)"
-
-// checkOutput refuses an -o file whose extension says another format than
-// the run writes: an extension fanout does not know (without -f), an -f
-// that contradicts the extension, or JSON lines in a .json file.
-func (o *ScrapeOptions) checkOutput() error {
-	if o.Output == "" {
-		return nil
-	}
-	ext := strings.ToLower(filepath.Ext(o.Output))
-	implied, known := outputFormats[ext]
-	switch {
-	case ext != "" && !known && !o.formatSet:
-		return exit.Usagef("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
-	case known && o.formatSet && implied != o.Format:
-		return exit.Usagef("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
-	case ext == ".json" && o.Report != "gather":
-		return exit.Usagef("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
-			"leave --report out (a .json file gets --report gather), or name the file .jsonl for JSON lines", o.Output)
-	}
-	return nil
-}
 
 // resolve completes the options from the arguments and from what the user
 // did not say: URLs among the arguments, the format from -o's extension
@@ -55,11 +24,11 @@ func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	o.URLs = append(o.URLs, urls...)
 	o.formatSet = c.Flags().Changed("format")
 	o.Warc.noteInfo(c, args)
-	ext := strings.ToLower(filepath.Ext(o.Output))
-	if f, ok := outputFormats[ext]; ok && !o.formatSet {
-		o.Format = f
+	format, gather, ok := report.FormatOf(o.Output)
+	if ok && !o.formatSet {
+		o.Format = format
 	}
-	if ext == ".json" && !c.Flags().Changed("report") {
+	if gather && !c.Flags().Changed("report") {
 		o.Report = "gather"
 	}
 	if o.Format == "json" {
