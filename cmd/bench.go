@@ -154,7 +154,9 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if err != nil {
 		return exit.Fail(err)
 	}
-	res.Throttle = throttleLine(opts.Throttle == throttleAuto, res.Outcome.Throttle)
+	if opts.Throttle == throttleAuto {
+		res.Throttle = res.Outcome.Throttle.Line()
+	}
 	if opts.Format == "json" {
 		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {

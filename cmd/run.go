@@ -18,8 +18,8 @@ type runResult struct {
 	Outcome  pipeline.Outcome
 	Err      error // Run's: *pipeline.FailFastError or the input's read error
 	Signal   *exit.Signal
-	PerHost  int  // the per-host cap the run had (0: none), for the summary line
-	Throttle bool // --throttle auto, for the summary line
+	PerHost  int    // the per-host cap the run had (0: none), for the summary line
+	Throttle string // what --throttle auto did (limiter.ThrottleReport.Line), or ""
 }
 
 // runPipeline makes the one call to pipeline.Run, with w as the consumer.
@@ -28,7 +28,9 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 	cfg.Consume = w.Consumer(func(s *report.Summary) { res.Summary = s })
 	res.Outcome, res.Err = pipeline.Run(ctx, cfg)
 	res.PerHost = cfg.Limits.PerHost
-	res.Throttle = cfg.Limits.Throttle == limiter.ThrottleAuto
+	if cfg.Limits.Throttle == limiter.ThrottleAuto {
+		res.Throttle = res.Outcome.Throttle.Line()
+	}
 	errors.As(context.Cause(ctx), &res.Signal)
 	return res
 }
@@ -44,15 +46,9 @@ func exitFor(out runResult, errOut io.Writer, quiet bool, resume, note string) e
 	// with a whole record and the store holds just what it holds, so the
 	// resume line fetches exactly what is missing.
 	early := out.Signal != nil || out.Outcome.Deadline || out.Err != nil || out.Outcome.WriteErr != nil
-	if !quiet || early {
-		fmt.Fprintln(errOut, summaryLine(out))
-	}
-	if early && resume != "" {
-		if note != "" {
-			fmt.Fprintln(errOut, note)
-		}
-		fmt.Fprintln(errOut, "resume with: "+resume)
-	}
+	report.RunEnd{Summary: out.Summary, Skipped: out.Outcome.Skipped, Unstarted: out.Outcome.Unstarted,
+		PerHost: out.PerHost, HostCapWait: out.Outcome.HostCapWait, Throttle: out.Throttle,
+		Early: early, Resume: resume, ResumeNote: note}.Write(errOut, quiet)
 	switch {
 	case out.Signal != nil:
 		return &exit.Error{Code: out.Signal.Code()}
