@@ -16,6 +16,7 @@ import (
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/limiter"
 )
 
 // BenchOptions are the flags of fanout bench.
@@ -140,7 +141,7 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	warn(opts.IO.ErrOut, limiter.OpenFilesNote(opts.Concurrency))
 	cfg := opts.config()
 	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {

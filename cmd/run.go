@@ -35,6 +35,13 @@ func runPipeline(ctx context.Context, cfg pipeline.Config, w *report.Writer) run
 	return res
 }
 
+// warn writes note, a line, on errOut, unless it is "".
+func warn(errOut io.Writer, note string) {
+	if note != "" {
+		fmt.Fprintln(errOut, note)
+	}
+}
+
 // exitFor maps how a run ended to the command's error (nil: status 0).
 // resume is the command line that resumes the run ("" without --db), and
 // note the line before it when it holds secrets ("" when not).

@@ -11,10 +11,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/crawl"
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/cmdline"
 	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
@@ -252,13 +254,13 @@ type runHooks struct {
 // and store: the warnings on stderr, the progress display, -v, the
 // throttle's status, the fleet flags, the crawl and the WARC file.
 func (opts *ScrapeOptions) wire(cfg *pipeline.Config, w *report.Writer, st *store.SQLite) (runHooks, error) {
-	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	warn(opts.IO.ErrOut, limiter.OpenFilesNote(opts.Concurrency))
 	if !opts.Quiet {
-		warnEncoding(opts.Headers.Header(), opts.IO.ErrOut)
+		warn(opts.IO.ErrOut, fetcher.UndecodedNote(opts.Headers.Header()))
 	}
 	h := runHooks{bar: attachProgress(opts, w, cfg)}
 	if !opts.Quiet {
-		cfg.Slowed = noteSlowed(opts.IO.ErrOut, h.bar)
+		cfg.Slowed = progress.SlowedNotes(opts.IO.ErrOut, h.bar)
 	}
 	cfg.Fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, h.bar)
 	watchThrottle(h.bar, opts.Throttle, cfg)
