@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -224,11 +223,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 // run's format and columns, and --output created (file is nil without it:
 // the records go to standard output).
 func openWriter(opts *ScrapeOptions) (w *report.Writer, file *os.File, err error) {
-	columns := opts.Page.columns()
-	if strings.EqualFold(opts.Method, "HEAD") {
-		columns = append(columns, "method") // the record says no body was read
-	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Method))
 	if err != nil {
 		return nil, nil, exit.Usagef("%v", err)
 	}
