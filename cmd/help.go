@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/internal/usage"
@@ -121,22 +119,7 @@ Exit status:
   130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; what finished is written
 `
 
-// completeFields completes --fields: the word after the last comma is one
-// of the field names, "default", "all" or "+NAME".
-func completeFields(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	done, last := "", toComplete
-	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
-		done, last = toComplete[:i+1], toComplete[i+1:]
-	}
-	words := []string{"default", "all"}
-	for _, name := range record.AllNames() {
-		words = append(words, name, "+"+name)
-	}
-	var out []string
-	for _, word := range words {
-		if strings.HasPrefix(word, last) {
-			out = append(out, done+word)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+// completeFields completes --fields (record.CompleteFieldList).
+func completeFields(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+	return record.CompleteFieldList(typed), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }
