@@ -129,12 +129,6 @@ func readReport(ctx context.Context, opts *ReportOptions) (*runstats.Report, err
 	if err != nil {
 		return nil, exit.Fail(err)
 	}
-	if st.TooLong > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)
-	}
-	if st.Malformed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
-	}
 	rep := agg.Report()
 	for _, in := range inputs {
 		rep.Sources = append(rep.Sources, in.Name)
