@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -163,12 +162,11 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	} else {
 		err = res.WriteText(opts.IO.Out)
 	}
-	var sig *exit.Signal
 	switch {
 	case err != nil && !exit.BrokenPipe(err):
 		return exit.Fail(err)
-	case errors.As(context.Cause(ctx), &sig):
-		return &exit.Error{Code: sig.Code()}
+	case exit.Stopped(ctx) != nil:
+		return exit.Stopped(ctx)
 	case res.Stop != nil: // --fail-fast, whose help promises status 1
 		return exit.Fail(fmt.Errorf("--fail-fast: %w", res.Stop))
 	case opts.DeadHosts > 0:

@@ -142,7 +142,13 @@ func writeHTMLFile(path string, rep *runstats.Report) error {
 	if err != nil {
 		return exit.Fail(fmt.Errorf("cannot write --html: %w", err))
 	}
-	err = rep.WriteHTML(f)
+	return writePage(f, path, rep)
+}
+
+// writePage writes rep's HTML page to f, the --html file path, and closes
+// f.
+func writePage(f *os.File, path string, rep *runstats.Report) error {
+	err := rep.WriteHTML(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -289,7 +289,7 @@ func (opts *ScrapeOptions) finish(res runResult, h runHooks, file *os.File) erro
 		}
 	}
 	if opts.Report == "gather" && opts.Format == "csv" {
-		summaryToStderr(opts.IO.ErrOut, res.Summary)
+		report.WriteCSVSummary(opts.IO.ErrOut, res.Summary)
 	}
 	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
 		return err

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"slices"
 	"time"
 
@@ -120,11 +119,4 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config)
 		bar.PaceAll(time.Duration(float64(time.Second) / opts.HostRate))
 	}
 	return bar
-}
-
-// summaryToStderr writes the summary of a gathered CSV run on stderr, since
-// CSV has no place for it, and says so.
-func summaryToStderr(errOut io.Writer, s *report.Summary) {
-	fmt.Fprintln(errOut, "fanout: --report gather -f csv: the results are in input order; CSV has no place for the summary, so here it is:")
-	s.WriteText(errOut)
 }

@@ -125,13 +125,7 @@ func (o *fleetOptions) writeHTML(sum *report.Summary) error {
 	o.flags.Visit(func(f *pflag.Flag) {
 		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: cmdline.Shown(f)})
 	})
-	err := rep.WriteHTML(o.page)
-	if cerr := o.page.Close(); err == nil {
-		err = cerr
-	}
+	page := o.page
 	o.page = nil
-	if err != nil {
-		return exit.Fail(fmt.Errorf("writing --html %s: %w", o.HTML, err))
-	}
-	return nil
+	return writePage(page, o.HTML, rep)
 }

@@ -157,11 +157,9 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	switch {
 	case err != nil && exit.BrokenPipe(err):
 		return nil // the reader went away: stop quietly
+	case exit.Stopped(ctx) != nil:
+		return exit.Stopped(ctx)
 	case ctx.Err() != nil:
-		var sig *exit.Signal
-		if errors.As(context.Cause(ctx), &sig) {
-			return &exit.Error{Code: sig.Code()}
-		}
 		return exit.Fail(ctx.Err())
 	case err != nil:
 		return exit.Fail(fmt.Errorf("writing URLs: %w", err))

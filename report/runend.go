@@ -69,3 +69,10 @@ func perHostHint(perHost int, waited, elapsed time.Duration) string {
 	return fmt.Sprintf("fanout: --per-host %d held the run back for %.0f%% of it (few hosts, each at %d requests in flight);"+
 		" if the sites allow more, raise --per-host (0: no per-host limit)", perHost, 100*min(1, waited.Seconds()/elapsed.Seconds()), perHost)
 }
+
+// WriteCSVSummary writes on w (stderr) the summary of a run gathered as
+// CSV, since CSV has no place for it, after a line that says so.
+func WriteCSVSummary(w io.Writer, s *Summary) {
+	fmt.Fprintln(w, "fanout: --report gather -f csv: the results are in input order; CSV has no place for the summary, so here it is:")
+	s.WriteText(w)
+}

@@ -4,6 +4,7 @@
 package exit
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -55,6 +56,17 @@ func (e *Signal) Code() int {
 		return 128 + int(s)
 	}
 	return Failure
+}
+
+// Stopped is the error of a command whose ctx a signal canceled: its
+// status is the signal's (Signal.Code), with no message, since the run
+// says what it did. It is nil when no signal stopped ctx.
+func Stopped(ctx context.Context) error {
+	var sig *Signal
+	if errors.As(context.Cause(ctx), &sig) {
+		return &Error{Code: sig.Code()}
+	}
+	return nil
 }
 
 // BrokenPipe says whether err is a write to a reader that went away (a
