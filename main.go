@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/fanout-dev/fanout/cmd"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 )
 
 func main() {
@@ -35,9 +37,9 @@ func main() {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		first := <-signals
-		cancel(&cmd.SignalError{Signal: first})
+		cancel(&exit.Signal{Signal: first})
 		second := <-signals // a second signal: stop at once
-		os.Exit((&cmd.SignalError{Signal: second}).Code())
+		os.Exit((&exit.Signal{Signal: second}).Code())
 	}()
-	os.Exit(cmd.Execute(ctx, cmd.System(), os.Args[1:]))
+	os.Exit(cmd.Execute(ctx, iostreams.System(), os.Args[1:]))
 }

@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"runtime/pprof"
@@ -13,12 +12,15 @@ import (
 
 	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
+	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/limiter"
 )
 
 // BenchOptions are the flags of fanout bench.
 type BenchOptions struct {
-	IO         *IOStreams
+	IO         *iostreams.IOStreams
 	FetchFlags // -t, --retries, -A, -H… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host… (limitflags.go)
 	RunFlags   // --deadline, --progress, --fields… (runflags.go)
@@ -42,7 +44,7 @@ type BenchOptions struct {
 }
 
 // NewCmdBench returns the bench command. runF replaces benchRun in tests.
-func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
+func NewCmdBench(streams *iostreams.IOStreams, runF func(context.Context, *BenchOptions) error) *cobra.Command {
 	opts := &BenchOptions{IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
 		Pages: 2000, PageSize: 2048, Hosts: 1, Format: "text", HTTP2: true}
 	opts.Concurrency = 64
@@ -96,31 +98,31 @@ func NewCmdBench(streams *IOStreams, runF func(context.Context, *BenchOptions) e
 func (o *BenchOptions) Validate() error {
 	switch {
 	case o.Pages < 1:
-		return usageErr("--pages must be at least 1")
+		return exit.Usagef("--pages must be at least 1")
 	case o.Hosts < 1 || o.Hosts > 256:
-		return usageErr("--hosts must be between 1 and 256")
+		return exit.Usagef("--hosts must be between 1 and 256")
 	case !(o.ErrorRate >= 0 && o.DropRate >= 0 && o.DropRate+o.ErrorRate <= 1): // NaN fails too
-		return usageErr("--error-rate and --drop-rate must be shares between 0 and 1")
+		return exit.Usagef("--error-rate and --drop-rate must be shares between 0 and 1")
 	case o.FailFirst < 0:
-		return usageErr("--fail-first must not be negative")
+		return exit.Usagef("--fail-first must not be negative")
 	case o.Pieces < 0:
-		return usageErr("--pieces must not be negative")
+		return exit.Usagef("--pieces must not be negative")
 	case o.Capacity < 0:
-		return usageErr("--capacity must not be negative")
+		return exit.Usagef("--capacity must not be negative")
 	case o.Latency < 0 || o.Jitter < 0:
-		return usageErr("--latency and --jitter must not be negative")
+		return exit.Usagef("--latency and --jitter must not be negative")
 	case o.Format != "text" && o.Format != "json":
-		return usageErr("--format must be text or json, not %q", o.Format)
+		return exit.Usagef("--format must be text or json, not %q", o.Format)
 	case o.DeadHosts < 0 || o.DeadHosts > 255<<16:
-		return usageErr("--dead-hosts must be between 0 and %d", 255<<16)
+		return exit.Usagef("--dead-hosts must be between 0 and %d", 255<<16)
 	case o.TLS && (len(o.Targets) > 0 || o.DeadHosts > 0):
-		return usageErr("--tls serves the built-in site: it does not go with --target or --dead-hosts (use https:// targets)")
+		return exit.Usagef("--tls serves the built-in site: it does not go with --target or --dead-hosts (use https:// targets)")
 	case o.DeadHosts > 0:
 		o.Pages = o.DeadHosts
 	}
 	for _, t := range o.Targets {
 		if !input.IsHTTP(t) {
-			return usageErr("--target %q is not an http(s) URL", t)
+			return exit.Usagef("--target %q is not an http(s) URL", t)
 		}
 	}
 	return validateGroups(&o.LimitFlags, &o.FetchFlags, &o.RunFlags)
@@ -130,15 +132,15 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 	if opts.CPUProfile != "" {
 		f, err := os.Create(opts.CPUProfile)
 		if err != nil {
-			return &ExitError{Code: ExitFailure, Err: err}
+			return exit.Fail(err)
 		}
 		defer f.Close()
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return &ExitError{Code: ExitFailure, Err: err}
+			return exit.Fail(err)
 		}
 		defer pprof.StopCPUProfile()
 	}
-	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	warn(opts.IO.ErrOut, limiter.OpenFilesNote(opts.Concurrency))
 	cfg := opts.config()
 	bar := newProgress(opts.IO, opts.Progress, int64(opts.Pages))
 	if bar != nil {
@@ -150,27 +152,28 @@ func benchRun(ctx context.Context, opts *BenchOptions) error {
 		bar.Finish()
 	}
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
-	res.Throttle = throttleLine(opts.Throttle == throttleAuto, res.Outcome.Throttle)
+	if opts.Throttle == throttleAuto {
+		res.Throttle = res.Outcome.Throttle.Line()
+	}
 	if opts.Format == "json" {
 		err = json.NewEncoder(opts.IO.Out).Encode(res)
 	} else {
 		err = res.WriteText(opts.IO.Out)
 	}
-	var sig *SignalError
 	switch {
-	case err != nil && !isBrokenPipe(err):
-		return &ExitError{Code: ExitFailure, Err: err}
-	case errors.As(context.Cause(ctx), &sig):
-		return &ExitError{Code: sig.Code()}
+	case err != nil && !exit.BrokenPipe(err):
+		return exit.Fail(err)
+	case exit.Stopped(ctx) != nil:
+		return exit.Stopped(ctx)
 	case res.Stop != nil: // --fail-fast, whose help promises status 1
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("--fail-fast: %w", res.Stop)}
+		return exit.Fail(fmt.Errorf("--fail-fast: %w", res.Stop))
 	case opts.DeadHosts > 0:
 		return nil // failures are the scenario
 	}
 	if err := res.NoSuccess(); err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestBenchSaysWhatItRan checks that bench states its setup, whose
@@ -17,11 +19,11 @@ func TestBenchSaysWhatItRan(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{"in-process", []string{"bench", "-n", "20"}, ExitOK,
+		{"in-process", []string{"bench", "-n", "20"}, exit.OK,
 			"ran 20 pages: 1 in-process http server(s), pages of 2KiB, latency 0s; -c 64, --per-host 0 (no limit), --retries 0", ""},
-		{"nothing listening", []string{"bench", "-n", "20", "--target", "http://127.0.0.1:1/page/{n}"}, ExitFailure,
+		{"nothing listening", []string{"bench", "-n", "20", "--target", "http://127.0.0.1:1/page/{n}"}, exit.Failure,
 			"(20 URLs, 0 ok (2xx/3xx), 0 4xx, 0 5xx)", "no request succeeded (of 20 URLs: connect 20)"},
-		{"--fail-fast stops at a dropped connection", []string{"bench", "-n", "40", "--drop-rate", "0.5", "--fail-fast"}, ExitFailure,
+		{"--fail-fast stops at a dropped connection", []string{"bench", "-n", "40", "--drop-rate", "0.5", "--fail-fast"}, exit.Failure,
 			"ran ", "--fail-fast: "},
 	}
 	for _, tt := range tests {

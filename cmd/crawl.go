@@ -8,6 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/crawl"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/internal/usage"
 )
 
 // CrawlOptions are the flags and arguments of fanout crawl: scrape's, and
@@ -18,7 +21,7 @@ type CrawlOptions struct {
 }
 
 // NewCrawlOptions returns the defaults: scrape's, with robots.txt obeyed.
-func NewCrawlOptions(streams *IOStreams) *CrawlOptions {
+func NewCrawlOptions(streams *iostreams.IOStreams) *CrawlOptions {
 	o := &CrawlOptions{ScrapeOptions: NewScrapeOptions(streams), CrawlFlags: newCrawlFlags()}
 	o.Page.Robots, o.Page.crawl = "obey", true
 	o.crawl = &o.CrawlFlags
@@ -26,7 +29,7 @@ func NewCrawlOptions(streams *IOStreams) *CrawlOptions {
 }
 
 // NewCmdCrawl returns the crawl command.
-func NewCmdCrawl(streams *IOStreams) *cobra.Command {
+func NewCmdCrawl(streams *iostreams.IOStreams) *cobra.Command {
 	opts := NewCrawlOptions(streams)
 	c := &cobra.Command{
 		Use:   "crawl SEED... [flags]",
@@ -80,14 +83,14 @@ func NewCmdCrawl(streams *IOStreams) *cobra.Command {
 const crawlGCPercent = 100
 
 // crawlFlagGroups are scrape's groups, after what the crawl follows.
-var crawlFlagGroups = append([]flagGroup{
-	{"Crawl", []string{"scope", "depth", "max-pages", "allow", "deny", "strip-query", "check-external", "check-resources"}},
+var crawlFlagGroups = append([]usage.Group{
+	{Title: "Crawl", Names: []string{"scope", "depth", "max-pages", "allow", "deny", "strip-query", "check-external", "check-resources"}},
 }, scrapeFlagGroups...)
 
 // Validate checks the options, naming the flag at fault.
 func (o *CrawlOptions) Validate() error {
 	if len(o.Files) == 0 && len(o.URLs) == 0 && o.IO.InIsTTY {
-		return usageErr("crawl needs at least one seed: a URL, -u URL, or a FILE of them")
+		return exit.Usagef("crawl needs at least one seed: a URL, -u URL, or a FILE of them")
 	}
 	if err := o.ScrapeOptions.Validate(); err != nil {
 		return err

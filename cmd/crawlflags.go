@@ -1,17 +1,14 @@
 package cmd
 
 import (
-	"errors"
-	"fmt"
-	"io"
 	"regexp"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/crawl"
-	"github.com/fanout-dev/fanout/extract"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/store"
@@ -50,17 +47,17 @@ func (o *CrawlFlags) AddFlags(f *pflag.FlagSet) {
 // Validate checks the group's values, naming the flag at fault.
 func (o *CrawlFlags) Validate() error {
 	if _, err := crawl.ParseScope(o.Scope); err != nil {
-		return usageErr("--scope: %v", err)
+		return exit.Usagef("--scope: %v", err)
 	}
 	switch {
 	case o.Depth < 0:
-		return usageErr("--depth must not be negative")
+		return exit.Usagef("--depth must not be negative")
 	case o.MaxPages < 1:
-		return usageErr("--max-pages must be at least 1, not %d", o.MaxPages)
+		return exit.Usagef("--max-pages must be at least 1, not %d", o.MaxPages)
 	}
 	for _, s := range o.StripQuery {
 		if s == "" || s == "*" {
-			return usageErr("--strip-query needs a parameter name or a prefix such as utm_*, not %q", s)
+			return exit.Usagef("--strip-query needs a parameter name or a prefix such as utm_*, not %q", s)
 		}
 	}
 	return nil
@@ -82,21 +79,13 @@ func (o *CrawlFlags) shardKey(t input.Target) string {
 // back a stopped crawl's. The caller closes the crawler once the run is
 // over.
 func (o *CrawlFlags) wire(cfg *pipeline.Config, st *store.SQLite, resume bool) (*crawl.Crawler, error) {
-	var seeds []input.Target
-	for {
-		t, err := cfg.Source.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the seeds: %w", err)
-		}
-		if t.URL == nil && resume && st != nil {
-			if done, err := st.Done(t.Raw); err == nil && done {
-				continue // a seed that is no URL, recorded by the stopped run
-			}
-		}
-		seeds = append(seeds, t)
+	var recorded func(string) (bool, error)
+	if resume && st != nil {
+		recorded = st.Done
+	}
+	seeds, err := crawl.ReadSeeds(cfg.Source, recorded)
+	if err != nil {
+		return nil, err
 	}
 	mode, _ := crawl.ParseScope(o.Scope)
 	var keep crawl.Store
@@ -107,24 +96,19 @@ func (o *CrawlFlags) wire(cfg *pipeline.Config, st *store.SQLite, resume bool) (
 		keep = st
 	}
 	cfg.Skip = nil // the crawl table says what is done, not the results
-	c, err := crawl.New(crawl.Config{
+	ccfg := crawl.Config{
 		Scope: crawl.Scope{Mode: mode}, Allow: o.Allow.res, Deny: o.Deny.res,
 		MaxDepth: o.Depth, MaxPages: o.MaxPages, StripQuery: o.StripQuery,
 		CheckExternal: o.CheckExternal, CheckResources: o.CheckResources,
 		ObeyNofollow: cfg.Fetch.ObeyRobots, Frontier: &crawl.Frontier{Mem: o.FrontierMem},
 		MaxInFlight: 2 * max(cfg.Window, limiter.Window(cfg.Limits.Concurrency)),
 		Store:       keep, Resume: resume,
-	}, seeds)
+	}
+	c, err := crawl.New(ccfg, seeds)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Fetch.Fields == 0 {
-		cfg.Fetch.Fields = extract.FieldTitle
-	}
-	cfg.Fetch.Fields |= extract.FieldOutlinks
-	if o.CheckResources {
-		cfg.Fetch.Fields |= extract.FieldResources
-	}
+	cfg.Fetch.Fields = ccfg.Reads(cfg.Fetch.Fields)
 	cfg.Source, cfg.Done = c, c.Done
 	return c, nil
 }

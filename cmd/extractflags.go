@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -28,23 +27,12 @@ type PageOptions struct {
 // addPageFlags registers the PageOptions flags on f.
 func addPageFlags(f *pflag.FlagSet, o *PageOptions) {
 	f.Var(&o.Fields, "fields", "the record's fields, comma-separated: \"default\", \"all\", \"+NAME\" (default and NAME), "+
-		"or names of the default fields and "+strings.Join(seoFieldNames, ", ")+", "+strings.Join(opsFieldNames, ", ")+
+		"or names of the default fields and "+strings.Join(record.Names(record.SEO), ", ")+", "+strings.Join(record.Names(record.Ops), ", ")+
 		"; url, line and file are always first")
 	f.StringArrayVar(&o.HeaderFields, "header-field", nil, "a response header the headers field keeps (repeatable; adds headers to the fields)")
 	f.VarP(&o.Extract, "extract", "e", "name=SELECTOR or name=SELECTOR@attr: values by CSS selector (repeatable; builds a tree of each page)")
 	f.Var(&o.Robots, "robots", "robots.txt: ignore (as curl and httpx), report (robots_txt in each record), obey (disallowed URLs are not fetched)")
 }
-
-// defaultFieldNames are the record's fields without --fields.
-var defaultFieldNames = record.Names(record.Default)
-
-// seoFieldNames are the fields --fields adds that are read from the page
-// (extract.FieldsFor).
-var seoFieldNames = record.Names(record.SEO)
-
-// opsFieldNames are the fields --fields adds that are read from the
-// exchange (fetcher.ExchangeFor).
-var opsFieldNames = record.Names(record.Ops)
 
 // fieldList is the --fields value: record field names, in order, each once.
 type fieldList struct{ names []string }
@@ -67,7 +55,7 @@ type selectorList struct {
 	specs []string
 }
 
-func (l *selectorList) repeated() []string { return l.specs }
+func (l *selectorList) Repeated() []string { return l.specs }
 
 func (l *selectorList) String() string {
 	var names []string
@@ -127,30 +115,12 @@ func (o *PageOptions) apply(cfg *pipeline.Config) {
 }
 
 // columns are the record's fields for report.NewEncoderFields, the same
-// for every format: --fields (or the default fields), then extract with -e,
-// robots_txt with --robots report or obey, note with -e, and depth and from
-// in a crawl. (report puts url, line and file first, whatever the list.)
-func (o *PageOptions) columns() []string {
-	names := slices.Clone(o.Fields.names)
-	if names == nil {
-		names = slices.Clone(defaultFieldNames)
-	}
-	if len(o.HeaderFields) > 0 && !slices.Contains(names, "headers") {
-		names = append(names, "headers")
-	}
-	if len(o.Extract.sels) > 0 {
-		names = append(names, "extract")
-	}
-	if o.readsRobots() {
-		names = append(names, "robots_txt")
-	}
-	if len(o.Extract.sels) > 0 {
-		names = append(names, "note") // why extract may be partial
-	}
-	if o.crawl {
-		names = append(names, "depth", "from", "linked_from")
-	}
-	return names
+// for every format: --fields (or the default fields), and those that -X
+// HEAD, --header-field, -e, --robots report or obey, and a crawl add
+// (record.Extras).
+func (o *PageOptions) columns(method string) []string {
+	return record.Extras{Head: strings.EqualFold(method, "HEAD"), HeaderFields: len(o.HeaderFields) > 0,
+		Extract: len(o.Extract.sels) > 0, Robots: o.readsRobots(), Crawl: o.crawl}.Columns(o.Fields.names)
 }
 
 // readsRobots reports whether robots.txt is read at all.

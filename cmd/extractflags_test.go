@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fanout-dev/fanout/extract"
+	"github.com/fanout-dev/fanout/record"
 	"github.com/fanout-dev/fanout/report"
 )
 
@@ -23,16 +24,16 @@ func TestPageFlags(t *testing.T) {
 		{name: "fields, deduplicated, in order", args: []string{"--fields", "url, Canonical,robots,url,h1_count"},
 			wantFields: extract.FieldCanonical | extract.FieldRobots | extract.FieldH1Count, wantNames: "url,canonical,robots,h1_count", wantRobots: "ignore"},
 		{name: "default plus more", args: []string{"--fields", "default,og"}, wantFields: extract.FieldTitle | extract.FieldOG,
-			wantNames: strings.Join(defaultFieldNames, ",") + ",og", wantRobots: "ignore"},
+			wantNames: strings.Join(report.DefaultFields, ",") + ",og", wantRobots: "ignore"},
 		{name: "selectors", args: []string{"-e", "h=h2", "--extract", "img=img@src"}, wantFields: extract.FieldTitle,
 			wantSels: "h,img", wantRobots: "ignore"},
 		{name: "robots obey", args: []string{"--robots", "obey"}, wantFields: extract.FieldTitle, wantRobots: "obey"},
 		{name: "all", args: []string{"--fields", "all"}, wantFields: extract.FieldTitle | extract.FieldDescription |
 			extract.FieldCanonical | extract.FieldRobots | extract.FieldLang | extract.FieldH1 | extract.FieldH1Count |
 			extract.FieldOG | extract.FieldHreflang | extract.FieldLinks,
-			wantNames: strings.Join(defaultFieldNames, ",") + "," + strings.Join(seoFieldNames, ","), wantRobots: "ignore"},
+			wantNames: strings.Join(report.DefaultFields, ",") + "," + strings.Join(record.Names(record.SEO), ","), wantRobots: "ignore"},
 		{name: "+name", args: []string{"--fields", "+lang"}, wantFields: extract.FieldTitle | extract.FieldLang,
-			wantNames: strings.Join(defaultFieldNames, ",") + ",lang", wantRobots: "ignore"},
+			wantNames: strings.Join(report.DefaultFields, ",") + ",lang", wantRobots: "ignore"},
 		{name: "unknown field", args: []string{"--fields", "url,keywords"}, wantErr: `unknown field "keywords"`},
 		{name: "unknown +field", args: []string{"--fields", "+keywords"}, wantErr: `unknown field "keywords"`},
 		{name: "two selectors with one name", args: []string{"-e", "a=h1", "-e", "a=h2"}, wantErr: `two selectors named "a"`},
@@ -101,7 +102,7 @@ func TestColumns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := strings.Join(report.Columns(parseScrape(t, tt.args...).Page.columns()), ","); got != tt.want {
+			if got := strings.Join(report.Columns(parseScrape(t, tt.args...).Page.columns("GET")), ","); got != tt.want {
 				t.Errorf("columns\n got %s\nwant %s", got, tt.want)
 			}
 		})

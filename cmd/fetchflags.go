@@ -8,6 +8,7 @@ import (
 
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/internal/buildinfo"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
@@ -61,15 +62,15 @@ func (o *FetchFlags) AddFlags(f *pflag.FlagSet) {
 func (o *FetchFlags) Validate() error {
 	switch {
 	case o.Timeout <= 0:
-		return usageErr("--timeout must be positive, not %s", o.Timeout)
+		return exit.Usagef("--timeout must be positive, not %s", o.Timeout)
 	case o.Retries < 0 || o.Retries > 100:
-		return usageErr("--retries must be between 0 and 100, not %d", o.Retries)
+		return exit.Usagef("--retries must be between 0 and 100, not %d", o.Retries)
 	case o.MaxRetryWait <= 0:
-		return usageErr("--max-retry-wait must be positive")
+		return exit.Usagef("--max-retry-wait must be positive")
 	case o.MaxRedirects < 0:
-		return usageErr("--max-redirects must not be negative")
+		return exit.Usagef("--max-redirects must not be negative")
 	case strings.ToUpper(o.Method) != "GET" && strings.ToUpper(o.Method) != "HEAD":
-		return usageErr("--method is GET or HEAD, not %q", o.Method)
+		return exit.Usagef("--method is GET or HEAD, not %q", o.Method)
 	}
 	return nil
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestFlagErrors checks usage errors as the user sees them: the flag named,
@@ -42,8 +44,8 @@ func TestFlagErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := run(t, "", tt.args...)
-			if code != ExitUsage || out != "" {
-				t.Fatalf("exit %d, stdout %q; want %d and nothing", code, out, ExitUsage)
+			if code != exit.Usage || out != "" {
+				t.Fatalf("exit %d, stdout %q; want %d and nothing", code, out, exit.Usage)
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(errOut, w) {

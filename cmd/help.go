@@ -1,36 +1,30 @@
 package cmd
 
 import (
-	"fmt"
-	"io"
-	"strings"
-
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
-)
 
-// flagGroup is a titled part of a command's flags in its help.
-type flagGroup struct {
-	title string
-	names []string
-}
+	"github.com/fanout-dev/fanout/internal/usage"
+	"github.com/fanout-dev/fanout/record"
+)
 
 // scrapeFlagGroups orders scrape's flags for people: what limits the run,
 // what each request is, where results go, how the run is driven. A flag in
 // no group is listed under "Other flags", so none is ever hidden.
 // Names of flags other branches add (--fields, --robots, --resolver, -x,
 // --shard…) are listed already: a name with no flag is passed over.
-var scrapeFlagGroups = []flagGroup{
-	{"Input", []string{"url", "shard", "plan"}},
-	{"Limits (politeness)", []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots", "window"}},
-	{"Requests", []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
+var scrapeFlagGroups = []usage.Group{
+	{Title: "Input", Names: []string{"url", "shard", "plan"}},
+	{Title: "Limits (politeness)", Names: []string{"concurrency", "rate", "burst", "per-host", "host-rate", "throttle", "robots",
+		"window"}},
+	{Title: "Requests", Names: []string{"timeout", "retries", "max-retry-wait", "max-body", "max-redirects", "user-agent", "header",
 		"insecure", "http1", "method", "proxy", "resolver"}},
-	{"Output", []string{"output", "format", "report", "fields", "header-field", "extract", "match-status", "filter-status", "db", "warc", "warc-max-size", "resume", "quiet", "verbose", "progress", "html"}},
-	{"Run control", []string{"deadline", "fail-fast"}},
+	{Title: "Output", Names: []string{"output", "format", "report", "fields", "header-field", "extract", "match-status", "filter-status",
+		"db", "warc", "warc-max-size", "resume", "quiet", "verbose", "progress", "html"}},
+	{Title: "Run control", Names: []string{"deadline", "fail-fast"}},
 }
 
 // placeholders name the value of a flag in help where its type says too
-// little; other flags get one from their type (N, DURATION, …).
+// little; other flags get one from their type (N, DURATION, …: usage.Page).
 var placeholders = map[string]string{
 	"output": "FILE", "db": "FILE", "warc": "FILE", "warc-max-size": "SIZE", "format": "FORMAT", "report": "MODE", "progress": "MODE",
 	"user-agent": "AGENT", "rate": "RATE", "host-rate": "RATE", "url": "URL", "target": "URL",
@@ -66,7 +60,7 @@ func setScrapeHelp(c *cobra.Command) {
 // setFlagHelp makes c's help list its flags in groups (all in one list if
 // none), with placeholders, and registers completions: those given, then
 // flagCompletions, and --fields' names.
-func setFlagHelp(c *cobra.Command, groups []flagGroup, completions map[string][]string) {
+func setFlagHelp(c *cobra.Command, groups []usage.Group, completions map[string][]string) {
 	complete := func(name string, values []string) {
 		if c.Flags().Lookup(name) != nil {
 			c.RegisterFlagCompletionFunc(name, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
@@ -84,7 +78,7 @@ func setFlagHelp(c *cobra.Command, groups []flagGroup, completions map[string][]
 		c.RegisterFlagCompletionFunc("fields", completeFields)
 	}
 	c.SetUsageFunc(func(c *cobra.Command) error {
-		return writeUsage(c.OutOrStderr(), c, groups)
+		return usagePage(c, groups).Write(c.OutOrStderr(), c)
 	})
 }
 
@@ -92,131 +86,14 @@ func setFlagHelp(c *cobra.Command, groups []flagGroup, completions map[string][]
 // with the exit statuses.
 const exitStatusShown = "help.exit-status"
 
-// writeUsage writes c's usage, wrapped to the width of w: the usage line,
-// examples, subcommands, then its flags in groups, aligned across groups,
-// and (if exitStatusShown) the exit statuses.
-func writeUsage(w io.Writer, c *cobra.Command, groups []flagGroup) error {
-	width := helpWidth(w)
-	fmt.Fprintf(w, "Usage:\n  %s\n", c.UseLine())
-	if c.HasAvailableSubCommands() {
-		fmt.Fprintf(w, "  %s COMMAND\n", c.CommandPath())
-	}
-	if c.Example != "" {
-		fmt.Fprintf(w, "\nExamples:\n%s\n", c.Example)
-	}
-	if c.HasAvailableSubCommands() {
-		writeCommands(w, c, width)
-	}
-	writeFlags(w, c, groups, width)
+// usagePage is c's usage: its flags in groups, with fanout's placeholders,
+// and (if exitStatusShown) the exit statuses at the end.
+func usagePage(c *cobra.Command, groups []usage.Group) usage.Page {
+	p := usage.Page{Groups: groups, Placeholders: placeholders}
 	if c.Annotations[exitStatusShown] != "" {
-		fmt.Fprint(w, exitStatusHelp)
+		p.Footer = exitStatusHelp
 	}
-	return nil
-}
-
-// writeFlags lists c's flags in groups (then the rest), each flag's text
-// wrapped to width beside the names, or under them when the names leave
-// too little room.
-func writeFlags(w io.Writer, c *cobra.Command, groups []flagGroup, width int) {
-	listed := map[string]bool{}
-	var lists [][]*pflag.Flag
-	for _, g := range groups {
-		var flags []*pflag.Flag
-		for _, name := range g.names {
-			if f := c.Flags().Lookup(name); f != nil {
-				flags = append(flags, f)
-				listed[name] = true
-			}
-		}
-		lists = append(lists, flags)
-	}
-	var rest []*pflag.Flag
-	c.Flags().VisitAll(func(f *pflag.Flag) {
-		if !listed[f.Name] && !f.Hidden {
-			rest = append(rest, f)
-		}
-	})
-	title := "Other flags"
-	if len(groups) == 0 {
-		title = "Flags"
-	}
-	groups = append(groups, flagGroup{title: title})
-	lists = append(lists, rest)
-	pad := 0
-	for _, flags := range lists {
-		for _, f := range flags {
-			pad = max(pad, len(flagName(f)))
-		}
-	}
-	indent := 2 + pad + 3
-	if width-indent < 30 {
-		indent = 10 // the text goes under the names
-	}
-	for i, flags := range lists {
-		if len(flags) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s:\n", groups[i].title)
-		for _, f := range flags {
-			text := hang(flagUsage(f), indent, width)
-			if indent == 10 {
-				fmt.Fprintf(w, "  %s\n%s%s\n", flagName(f), strings.Repeat(" ", indent), text)
-				continue
-			}
-			fmt.Fprintf(w, "  %-*s   %s\n", pad, flagName(f), text)
-		}
-	}
-}
-
-// flagName is "-c, --concurrency N": the short name if any, the long name
-// and the placeholder of its value.
-func flagName(f *pflag.Flag) string {
-	name := "    --" + f.Name
-	if f.Shorthand != "" {
-		name = "-" + f.Shorthand + ", --" + f.Name
-	}
-	if p := placeholder(f); p != "" {
-		name += " " + p
-	}
-	return name
-}
-
-// placeholder names a flag's value: from placeholders, else from its type;
-// "" for a switch.
-func placeholder(f *pflag.Flag) string {
-	if p, ok := placeholders[f.Name]; ok {
-		return p
-	}
-	if strings.Contains(f.Usage, "`") {
-		name, _ := pflag.UnquoteUsage(f)
-		return name
-	}
-	switch t := f.Value.Type(); t {
-	case "bool":
-		return ""
-	case "int", "int64", "uint", "float64":
-		return "N"
-	case "duration":
-		return "DURATION"
-	case "string", "stringArray", "stringSlice":
-		return "STRING"
-	default:
-		return strings.ToUpper(strings.Trim(t, "'"))
-	}
-}
-
-// flagUsage is the flag's text and, when it is not the zero value, its
-// default.
-func flagUsage(f *pflag.Flag) string {
-	_, usage := pflag.UnquoteUsage(f)
-	switch f.DefValue {
-	case "", "0", "0s", "false", "[]":
-		return usage
-	}
-	if strings.Contains(usage, "(default") {
-		return usage
-	}
-	return fmt.Sprintf("%s (default %s)", usage, f.DefValue)
+	return p
 }
 
 // serveEndpoints lists what fanout serve answers, for its help.
@@ -230,4 +107,19 @@ func serveEndpoints() string {
 		"              nofollow, links into /private/\n" +
 		"  /robots.txt disallows /private/\n" +
 		"  any other path answers 404"
+}
+
+// exitStatusHelp is the help's section on exit statuses (README.md's table).
+const exitStatusHelp = `
+Exit status:
+  0         the run completed; URLs that failed are data, in their records
+  1         --fail-fast tripped, --deadline passed, or the run could not start
+            (an unreadable input or output, a store in use)
+  2         a usage error: a bad flag or value (the message names it)
+  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; what finished is written
+`
+
+// completeFields completes --fields (record.CompleteFieldList).
+func completeFields(_ *cobra.Command, _ []string, typed string) ([]string, cobra.ShellCompDirective) {
+	return record.CompleteFieldList(typed), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/iostreams"
 )
 
 // helpCommands are the commands whose help a user reads.
@@ -57,15 +59,6 @@ func TestHelpSections(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^Exit status:\n  0 .*\n(.*\n)*  2 .*usage`).MatchString(help) {
 			t.Errorf("%s --help has no exit statuses:\n%s", name, help)
 		}
-	}
-}
-
-// TestWrapText: paragraphs are filled, indented lines kept.
-func TestWrapText(t *testing.T) {
-	in := "one two three\nfour five\n\n  kept   as is\nsix"
-	want := "one two\nthree four\nfive\n\n  kept   as is\nsix"
-	if got := wrapText(in, 10); got != want {
-		t.Errorf("wrapText:\n%s\nwant\n%s", got, want)
 	}
 }
 
@@ -146,7 +139,7 @@ func TestScrapeHelp(t *testing.T) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
-	c := NewCmdScrape(&IOStreams{}, nil)
+	c := NewCmdScrape(&iostreams.IOStreams{}, nil)
 	c.InitDefaultHelpFlag()
 	c.Flags().VisitAll(func(f *pflag.Flag) {
 		if n := len(regexp.MustCompile(`(?m)^ +(-., )?--`+f.Name+`([^-\w]|$)`).FindAllString(out, -1)); n != 1 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/dnstest"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -31,7 +32,7 @@ func TestTwoSpellingsOneHost(t *testing.T) {
 		fmt.Fprintf(&list, "http://bücher.test:%s/page/%d\nhttp://XN--BCHER-KVA.test:%s/page/%d\n", port, i, port, i+10)
 	}
 	code, out, errOut := runDNS(t, dns, list.String(), "scrape", "--per-host", "1", "-c", "4")
-	if recs := parseLines(t, out); code != ExitOK || len(recs) != 6 {
+	if recs := parseLines(t, out); code != exit.OK || len(recs) != 6 {
 		t.Fatalf("exit %d, %d records: %s", code, len(recs), errOut)
 	}
 	g.mu.Lock()

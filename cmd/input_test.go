@@ -3,6 +3,8 @@ package cmd
 import (
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestScrapeInputHygiene runs lists that are not lists of URLs through the
@@ -17,11 +19,11 @@ func TestScrapeInputHygiene(t *testing.T) {
 		wantRecs int
 		wantErr  string
 	}{
-		{"prose", "# fanout\n\nUse the time/date format with -l\ntime\nREADME\n", ExitOK, 3, ""},
-		{"quoted and csv", "\"http://127.0.0.1:1/\"\nurl,title\nhttps://127.0.0.1:1/,Home page\n", ExitOK, 3, ""},
-		{"cr line ends", "ftp://a.example/\rexample\r2130706433\r", ExitOK, 3, ""},
-		{"two urls on a line", "http://127.0.0.1:1/a http://127.0.0.1:1/b\n", ExitOK, 1, ""},
-		{"utf-16", "\xff\xfeh\x00t\x00t\x00p\x00:\x00/\x00/\x00a\x00\r\x00\n\x00", ExitFailure, 0, "input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8"},
+		{"prose", "# fanout\n\nUse the time/date format with -l\ntime\nREADME\n", exit.OK, 3, ""},
+		{"quoted and csv", "\"http://127.0.0.1:1/\"\nurl,title\nhttps://127.0.0.1:1/,Home page\n", exit.OK, 3, ""},
+		{"cr line ends", "ftp://a.example/\rexample\r2130706433\r", exit.OK, 3, ""},
+		{"two urls on a line", "http://127.0.0.1:1/a http://127.0.0.1:1/b\n", exit.OK, 1, ""},
+		{"utf-16", "\xff\xfeh\x00t\x00t\x00p\x00:\x00/\x00/\x00a\x00\r\x00\n\x00", exit.Failure, 0, "input is UTF-16; convert it with iconv -f UTF-16 -t UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package cmd
 import (
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/limiter"
 )
@@ -49,17 +50,17 @@ func (o *LimitFlags) addAdmissionFlags(f *pflag.FlagSet) {
 func (o *LimitFlags) Validate() error {
 	switch {
 	case o.Concurrency < 1 || o.Concurrency > 1_000_000:
-		return usageErr("--concurrency must be between 1 and 1000000, not %d", o.Concurrency)
+		return exit.Usagef("--concurrency must be between 1 and 1000000, not %d", o.Concurrency)
 	case o.Rate < 0:
-		return usageErr("--rate must not be negative")
+		return exit.Usagef("--rate must not be negative")
 	case o.Burst < 1:
-		return usageErr("--burst must be at least 1, not %d", o.Burst)
+		return exit.Usagef("--burst must be at least 1, not %d", o.Burst)
 	case o.PerHost < 0:
-		return usageErr("--per-host must not be negative")
+		return exit.Usagef("--per-host must not be negative")
 	case o.HostRate < 0:
-		return usageErr("--host-rate must not be negative")
+		return exit.Usagef("--host-rate must not be negative")
 	case o.Window < 0:
-		return usageErr("--window must not be negative")
+		return exit.Usagef("--window must not be negative")
 	}
 	return nil
 }

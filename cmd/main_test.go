@@ -10,6 +10,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/fanout-dev/fanout/internal/dnstest"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 )
 
 // The harness of cmd's tests: every test runs fanout as a user would,
@@ -38,9 +39,9 @@ func runDNS(t testing.TB, dns *dnstest.Server, stdin string, args ...string) (in
 }
 
 // testStreams returns streams over buffers.
-func testStreams(in string) (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+func testStreams(in string) (*iostreams.IOStreams, *bytes.Buffer, *bytes.Buffer) {
 	out, errOut := &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: bytes.NewBufferString(in), Out: out, ErrOut: errOut}, out, errOut
+	return &iostreams.IOStreams{In: bytes.NewBufferString(in), Out: out, ErrOut: errOut}, out, errOut
 }
 
 // writeFile writes text to name in a temporary directory and returns its

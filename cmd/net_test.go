@@ -11,6 +11,7 @@ import (
 
 	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/internal/dnstest"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/limiter"
 )
@@ -103,11 +104,11 @@ func TestHeaderFlag(t *testing.T) {
 		wantCode int
 		errHas   string
 	}{
-		{name: "space in the name", header: "X Bad: 1", wantCode: ExitUsage, errHas: "not a valid header name"},
-		{name: "no colon", header: "Accept", wantCode: ExitUsage, errHas: "not a header line"},
-		{name: "control character in the value", header: "X-Token: a\x01b", wantCode: ExitUsage, errHas: "control character"},
-		{name: "escape in the value", header: "X-Token: a\x1b[31m", wantCode: ExitUsage, errHas: "control character"},
-		{name: "line break in the value", header: "X-Token: a\r\nEvil: 1", wantCode: ExitUsage, errHas: "control character"},
+		{name: "space in the name", header: "X Bad: 1", wantCode: exit.Usage, errHas: "not a valid header name"},
+		{name: "no colon", header: "Accept", wantCode: exit.Usage, errHas: "not a header line"},
+		{name: "control character in the value", header: "X-Token: a\x01b", wantCode: exit.Usage, errHas: "control character"},
+		{name: "escape in the value", header: "X-Token: a\x1b[31m", wantCode: exit.Usage, errHas: "control character"},
+		{name: "line break in the value", header: "X-Token: a\r\nEvil: 1", wantCode: exit.Usage, errHas: "control character"},
 		{name: "a good header", header: "X-Token: secret", wantCode: 0},
 		{name: "a tab is allowed", header: "X-Token: a\tb", wantCode: 0},
 	}
@@ -117,7 +118,7 @@ func TestHeaderFlag(t *testing.T) {
 			if code != tt.wantCode || !strings.Contains(errOut, tt.errHas) {
 				t.Fatalf("exit %d, stderr %q; want %d saying %q", code, errOut, tt.wantCode, tt.errHas)
 			}
-			if tt.wantCode == ExitUsage && out != "" {
+			if tt.wantCode == exit.Usage && out != "" {
 				t.Errorf("a usage error wrote results: %q", out)
 			}
 		})
@@ -168,8 +169,8 @@ func TestResolverFlag(t *testing.T) {
 	}{
 		{value: "127.0.0.1:5353", wantCode: 0},
 		{value: "::1", wantCode: 0},
-		{value: "dns.example", wantCode: ExitUsage},
-		{value: "127.0.0.1:99999", wantCode: ExitUsage},
+		{value: "dns.example", wantCode: exit.Usage},
+		{value: "127.0.0.1:99999", wantCode: exit.Usage},
 	}
 	for _, tt := range tests {
 		code, _, errOut := run(t, "", "scrape", "-q", "--resolver", tt.value)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // opsSite is a TLS server that answers every request with body, a Server
@@ -159,7 +160,7 @@ func TestMethodHead(t *testing.T) {
 			t.Errorf("record %s; want method %v, title null, size 0", line, wantMethod)
 		}
 	}
-	if code, _, errOut := run(t, "", "scrape", "-X", "POST", "-u", srv.URL+"/"); code != ExitUsage || !strings.Contains(errOut, "--method") {
+	if code, _, errOut := run(t, "", "scrape", "-X", "POST", "-u", srv.URL+"/"); code != exit.Usage || !strings.Contains(errOut, "--method") {
 		t.Errorf("-X POST: exit %d, %q; want a usage error naming --method", code, errOut)
 	}
 }

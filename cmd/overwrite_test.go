@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestScrapeRefusesOverwritingInput checks that an --output or --db that is
@@ -20,26 +22,26 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"output is the input", func(d string) []string { return []string{"-o", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage,
+		{"output is the input", func(d string) []string { return []string{"-o", d + "/list.txt", d + "/list.txt"} }, "", exit.Usage,
 			"--output " + "DIR/list.txt is the same file as the input DIR/list.txt"},
-		{"output through another path", func(d string) []string { return []string{"-o", d + "/sub/../list.txt", d + "/list.txt"} }, "", ExitUsage, "same file as the input"},
-		{"output is a hard link", func(d string) []string { return []string{"-o", d + "/hard.txt", d + "/list.txt"} }, "", ExitUsage, "same file as the input"},
-		{"output is a symbolic link", func(d string) []string { return []string{"-o", d + "/sym.txt", d + "/list.txt"} }, "", ExitUsage, "same file as the input"},
-		{"output is the second input", func(d string) []string { return []string{"-o", d + "/list.txt", d + "/other.txt", d + "/list.txt"} }, "", ExitUsage, "same file as the input"},
-		{"db is the input", func(d string) []string { return []string{"--db", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--db DIR/list.txt is the same file as the input"},
-		{"output is standard input", func(d string) []string { return []string{"-o", d + "/list.txt"} }, "list.txt", ExitUsage, "same file as the input standard input"},
-		{"output is standard input named -", func(d string) []string { return []string{"-o", d + "/list.txt", "-"} }, "list.txt", ExitUsage, "same file as the input standard input"},
+		{"output through another path", func(d string) []string { return []string{"-o", d + "/sub/../list.txt", d + "/list.txt"} }, "", exit.Usage, "same file as the input"},
+		{"output is a hard link", func(d string) []string { return []string{"-o", d + "/hard.txt", d + "/list.txt"} }, "", exit.Usage, "same file as the input"},
+		{"output is a symbolic link", func(d string) []string { return []string{"-o", d + "/sym.txt", d + "/list.txt"} }, "", exit.Usage, "same file as the input"},
+		{"output is the second input", func(d string) []string { return []string{"-o", d + "/list.txt", d + "/other.txt", d + "/list.txt"} }, "", exit.Usage, "same file as the input"},
+		{"db is the input", func(d string) []string { return []string{"--db", d + "/list.txt", d + "/list.txt"} }, "", exit.Usage, "--db DIR/list.txt is the same file as the input"},
+		{"output is standard input", func(d string) []string { return []string{"-o", d + "/list.txt"} }, "list.txt", exit.Usage, "same file as the input standard input"},
+		{"output is standard input named -", func(d string) []string { return []string{"-o", d + "/list.txt", "-"} }, "list.txt", exit.Usage, "same file as the input standard input"},
 		{"db is the output, neither there yet", func(d string) []string {
 			return []string{"-f", "jsonl", "-o", d + "/x.out", "--db", d + "/x.out", d + "/list.txt"}
-		}, "", ExitUsage, "--db DIR/x.out is the same file as --output DIR/x.out"},
-		{"html page is the input", func(d string) []string { return []string{"--html", d + "/list.txt", d + "/list.txt"} }, "", ExitUsage, "--html DIR/list.txt is the same file as the input"},
+		}, "", exit.Usage, "--db DIR/x.out is the same file as --output DIR/x.out"},
+		{"html page is the input", func(d string) []string { return []string{"--html", d + "/list.txt", d + "/list.txt"} }, "", exit.Usage, "--html DIR/list.txt is the same file as the input"},
 		{"html page is the output", func(d string) []string {
 			return []string{"-f", "jsonl", "-o", d + "/x.out", "--html", d + "/x.out", d + "/list.txt"}
-		}, "", ExitUsage, "--html DIR/x.out is the same file as --output DIR/x.out"},
-		{"new output", func(d string) []string { return []string{"-o", d + "/new.txt", d + "/list.txt"} }, "", ExitOK, ""},
-		{"not a regular file", func(d string) []string { return []string{"-o", os.DevNull, "--db", d + "/x.db", d + "/list.txt"} }, "", ExitOK, ""},
-		{"two outputs to a device", func(d string) []string { return []string{"-o", os.DevNull, "--html", os.DevNull, d + "/list.txt"} }, "", ExitOK, ""},
-		{"existing output that is not the input", func(d string) []string { return []string{"-o", d + "/other.txt"} }, "list.txt", ExitOK, ""},
+		}, "", exit.Usage, "--html DIR/x.out is the same file as --output DIR/x.out"},
+		{"new output", func(d string) []string { return []string{"-o", d + "/new.txt", d + "/list.txt"} }, "", exit.OK, ""},
+		{"not a regular file", func(d string) []string { return []string{"-o", os.DevNull, "--db", d + "/x.db", d + "/list.txt"} }, "", exit.OK, ""},
+		{"two outputs to a device", func(d string) []string { return []string{"-o", os.DevNull, "--html", os.DevNull, d + "/list.txt"} }, "", exit.OK, ""},
+		{"existing output that is not the input", func(d string) []string { return []string{"-o", d + "/other.txt"} }, "list.txt", exit.OK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,7 +66,7 @@ func TestScrapeRefusesOverwritingInput(t *testing.T) {
 			if got, err := os.ReadFile(filepath.Join(dir, "list.txt")); err != nil || string(got) != list {
 				t.Errorf("the input list is now %q, %v", got, err)
 			}
-			if code != ExitOK && out.Len() > 0 {
+			if code != exit.OK && out.Len() > 0 {
 				t.Errorf("stdout %q after a refusal", out)
 			}
 			if strings.Contains(tt.name, "is the output") {
@@ -118,8 +120,8 @@ func TestReportAndSitemapRefuseOverwritingInput(t *testing.T) {
 			}
 			code := Execute(context.Background(), streams, tt.args(dir))
 			wantErr := strings.ReplaceAll(tt.wantErr, "DIR", dir)
-			if code != ExitUsage || !strings.Contains(errOut.String(), wantErr) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, ExitUsage, wantErr)
+			if code != exit.Usage || !strings.Contains(errOut.String(), wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, exit.Usage, wantErr)
 			}
 			for name, body := range files {
 				if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != body {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/record"
@@ -26,7 +27,7 @@ func (noTargets) Next() (input.Target, error) { return input.Target{}, io.EOF }
 func barFor(t *testing.T, inIsTTY bool, files []string, skip func(input.Target) bool) (*progress.Bar, *syncBuffer, *pipeline.Config) {
 	t.Helper()
 	errOut := &syncBuffer{}
-	opts := NewScrapeOptions(&IOStreams{In: nil, Out: io.Discard, ErrOut: errOut, InIsTTY: inIsTTY, ErrIsTTY: true, ErrWidth: 200})
+	opts := NewScrapeOptions(&iostreams.IOStreams{In: nil, Out: io.Discard, ErrOut: errOut, InIsTTY: inIsTTY, ErrIsTTY: true, ErrWidth: 200})
 	opts.Files = files
 	cfg := &pipeline.Config{Source: noTargets{}, Skip: skip}
 	bar := attachProgress(opts, &report.Writer{Out: io.Discard}, cfg)

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestScrapeProxy runs a scrape through -x to a tiny counting HTTP proxy on
@@ -39,7 +41,7 @@ func TestScrapeProxy(t *testing.T) {
 			clear(seen)
 			list := "http://127.0.0.1:1/a\nhttp://127.0.0.2:1/b\nhttp://[::1]:1/c\n"
 			code, out, errOut := run(t, list, "scrape", tt.proxy, "--retries", "0", "-q")
-			if code != ExitOK {
+			if code != exit.OK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			recs := parseLines(t, out)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/record"
 )
@@ -227,8 +228,8 @@ func TestOutputExtensionRules(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Chdir(t.TempDir())
 			code, out, errOut := run(t, "", append([]string{"scrape", "-u", "http://127.0.0.1:1/"}, tt.args...)...)
-			if code != ExitUsage || !strings.Contains(errOut, tt.want) || out != "" {
-				t.Errorf("exit %d, stderr %q, want %d and %q", code, errOut, ExitUsage, tt.want)
+			if code != exit.Usage || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d, stderr %q, want %d and %q", code, errOut, exit.Usage, tt.want)
 			}
 			if entries, _ := os.ReadDir("."); len(entries) != 0 {
 				t.Errorf("wrote %v", entries)

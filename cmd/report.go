@@ -9,12 +9,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/runstats"
 )
 
 // ReportOptions are the flags and arguments of fanout report.
 type ReportOptions struct {
-	IO     *IOStreams
+	IO     *iostreams.IOStreams
 	Files  []string
 	DBs    []string
 	Format string
@@ -24,7 +26,7 @@ type ReportOptions struct {
 }
 
 // NewCmdReport returns the report command.
-func NewCmdReport(streams *IOStreams) *cobra.Command {
+func NewCmdReport(streams *iostreams.IOStreams) *cobra.Command {
 	opts := &ReportOptions{IO: streams, Format: "text"}
 	c := &cobra.Command{
 		Use:   "report [FILE|DB ...]",
@@ -56,10 +58,10 @@ func NewCmdReport(streams *IOStreams) *cobra.Command {
 // Validate checks the options, naming the flag at fault.
 func (o *ReportOptions) Validate() error {
 	if o.Format != "text" && o.Format != "json" {
-		return usageErr("--format must be text or json, not %q", o.Format)
+		return exit.Usagef("--format must be text or json, not %q", o.Format)
 	}
 	if o.HTML == "-" && o.formatSet {
-		return usageErr("--html - writes the page to standard output: --format would write there too")
+		return exit.Usagef("--html - writes the page to standard output: --format would write there too")
 	}
 	return nil
 }
@@ -70,15 +72,15 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 		names = []string{"-"}
 	}
 	if err := input.CheckOverwrite(names, opts.IO.In, []input.Output{{Name: "--html", Path: opts.HTML}}); err != nil {
-		return usageErr("%v", err)
+		return exit.Usagef("%v", err)
 	}
 	rep, err := readReport(ctx, opts)
 	if err != nil {
 		return err
 	}
 	if opts.HTML == "-" {
-		if err := rep.WriteHTML(opts.IO.Out); err != nil && !isBrokenPipe(err) {
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing the report: %w", err)}
+		if err := rep.WriteHTML(opts.IO.Out); err != nil && !exit.BrokenPipe(err) {
+			return exit.Fail(fmt.Errorf("writing the report: %w", err))
 		}
 		return nil
 	}
@@ -95,8 +97,8 @@ func reportRun(ctx context.Context, opts *ReportOptions) error {
 	} else {
 		err = rep.WriteText(opts.IO.Out)
 	}
-	if err != nil && !isBrokenPipe(err) {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing the report: %w", err)}
+	if err != nil && !exit.BrokenPipe(err) {
+		return exit.Fail(fmt.Errorf("writing the report: %w", err))
 	}
 	return nil
 }
@@ -118,20 +120,14 @@ func readReport(ctx context.Context, opts *ReportOptions) (*runstats.Report, err
 	agg := runstats.NewAggregator()
 	st, err := runstats.Read(ctx, agg, inputs, opts.IO.In)
 	if err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: err}
+		return nil, exit.Fail(err)
 	}
 	warnings, err := runstats.CheckInputs(ctx, st)
 	for _, w := range warnings {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: "+w)
 	}
 	if err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: err}
-	}
-	if st.TooLong > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines over 64 MiB were skipped (the first at %s)\n", st.TooLong, st.LongExample)
-	}
-	if st.Malformed > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "fanout: %d lines were not JSON records and were skipped (the first at %s)\n", st.Malformed, st.Example)
+		return nil, exit.Fail(err)
 	}
 	rep := agg.Report()
 	for _, in := range inputs {
@@ -144,14 +140,20 @@ func readReport(ctx context.Context, opts *ReportOptions) (*runstats.Report, err
 func writeHTMLFile(path string, rep *runstats.Report) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
+		return exit.Fail(fmt.Errorf("cannot write --html: %w", err))
 	}
-	err = rep.WriteHTML(f)
+	return writePage(f, path, rep)
+}
+
+// writePage writes rep's HTML page to f, the --html file path, and closes
+// f.
+func writePage(f *os.File, path string, rep *runstats.Report) error {
+	err := rep.WriteHTML(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing --html %s: %w", path, err)}
+		return exit.Fail(fmt.Errorf("writing --html %s: %w", path, err))
 	}
 	return nil
 }

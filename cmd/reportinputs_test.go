@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -39,10 +40,10 @@ func TestReportInputsWithoutRecords(t *testing.T) {
 		wantCode int
 		wantErr  string // on stderr; "" wants nothing there
 	}{
-		{"a CSV output", []string{path("run.csv")}, ExitFailure, "run.csv holds no fanout records: not one of its 4 lines is a JSON record (the first: \"url,"},
-		{"a CSV among outputs", []string{path("run.jsonl"), path("run.csv")}, ExitFailure, "(a CSV output? report does not read CSV)"},
-		{"a list of URLs", []string{list}, ExitFailure, "(a list of URLs? fanout scrape fetches them"},
-		{"an empty file alone", []string{path("empty.jsonl")}, ExitFailure, "no records in " + path("empty.jsonl")},
+		{"a CSV output", []string{path("run.csv")}, exit.Failure, "run.csv holds no fanout records: not one of its 4 lines is a JSON record (the first: \"url,"},
+		{"a CSV among outputs", []string{path("run.jsonl"), path("run.csv")}, exit.Failure, "(a CSV output? report does not read CSV)"},
+		{"a list of URLs", []string{list}, exit.Failure, "(a list of URLs? fanout scrape fetches them"},
+		{"an empty file alone", []string{path("empty.jsonl")}, exit.Failure, "no records in " + path("empty.jsonl")},
 		{"an empty shard beside others", []string{path("run.jsonl"), path("empty.jsonl")}, 0, ""},
 		{"a run's output and its store", []string{path("run.jsonl"), "--db", path("run.db")}, 0,
 			"run.jsonl and " + path("run.db") + " hold the same run (3 of the first 3 URLs"},

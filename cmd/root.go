@@ -10,55 +10,18 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fanout-dev/fanout/input"
 	"github.com/fanout-dev/fanout/internal/buildinfo"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/internal/usage"
 )
-
-// Exit statuses (README.md, "Exit status").
-const (
-	ExitOK      = 0
-	ExitFailure = 1 // --fail-fast tripped, --deadline passed, or the run could not start
-	ExitUsage   = 2
-)
-
-// ExitError ends a command with Code, printing Err (if any) as one line.
-type ExitError struct {
-	Code int
-	Err  error
-}
-
-func (e *ExitError) Error() string {
-	if e.Err == nil {
-		return fmt.Sprintf("exit status %d", e.Code)
-	}
-	return e.Err.Error()
-}
-
-func (e *ExitError) Unwrap() error { return e.Err }
-
-func usageErr(format string, a ...any) error {
-	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, a...)}
-}
-
-// SignalError is the cause of a context canceled by a signal.
-type SignalError struct{ Signal os.Signal }
-
-func (e *SignalError) Error() string { return "stopped by " + e.Signal.String() }
-
-// Code is 128 plus the signal's number: 130 for SIGINT, 143 for SIGTERM,
-// 129 for SIGHUP.
-func (e *SignalError) Code() int {
-	if s, ok := e.Signal.(syscall.Signal); ok {
-		return 128 + int(s)
-	}
-	return ExitFailure
-}
 
 // NewRootCmd returns the fanout command with its subcommands.
-func NewRootCmd(streams *IOStreams) *cobra.Command {
+func NewRootCmd(streams *iostreams.IOStreams) *cobra.Command {
 	version := buildinfo.Read()
 	root := &cobra.Command{
 		Use:   "fanout",
@@ -85,34 +48,41 @@ func NewRootCmd(streams *IOStreams) *cobra.Command {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
-	root.SetFlagErrorFunc(flagError)
-	root.SetHelpFunc(writeHelp)
-	root.SetUsageFunc(func(c *cobra.Command) error { return writeUsage(c.OutOrStderr(), c, nil) })
+	root.SetFlagErrorFunc(usage.FlagErrorFunc(flagAliases))
+	root.SetHelpFunc(usage.WriteHelp)
+	root.SetUsageFunc(func(c *cobra.Command) error { return usagePage(c, nil).Write(c.OutOrStderr(), c) })
 	root.AddCommand(NewCmdScrape(streams, nil), NewCmdCrawl(streams), NewCmdBench(streams, nil), NewCmdServe(streams),
 		NewCmdVersion(streams, version), NewCmdReport(streams), NewCmdSitemap(streams))
 	return root
 }
 
+// flagAliases are fanout's names for other tools' flags (curl's first),
+// suggested when one of those is given.
+var flagAliases = map[string]string{
+	"max-time": "timeout", "connect-timeout": "timeout", "retry": "retries",
+	"parallel": "concurrency", "threads": "concurrency", "workers": "concurrency", "output-file": "output",
+}
+
 // Execute runs fanout with args and returns the exit status. ctx carries a
-// *SignalError cause when a signal stops the run.
-func Execute(ctx context.Context, streams *IOStreams, args []string) int {
+// *exit.Signal cause when a signal stops the run.
+func Execute(ctx context.Context, streams *iostreams.IOStreams, args []string) int {
 	root := NewRootCmd(streams)
 	root.SetArgs(args)
 	c, err := root.ExecuteContextC(ctx)
 	if err == nil {
-		return ExitOK
+		return exit.OK
 	}
-	var exit *ExitError
-	if !errors.As(err, &exit) {
-		exit = &ExitError{Code: ExitUsage, Err: err} // cobra's own: unknown command, bad arguments
+	var end *exit.Error
+	if !errors.As(err, &end) {
+		end = &exit.Error{Code: exit.Usage, Err: err} // cobra's own: unknown command, bad arguments
 	}
-	if exit.Err != nil {
-		fmt.Fprintf(streams.ErrOut, "fanout: %v\n", exit.Err)
-		if exit.Code == ExitUsage {
+	if end.Err != nil {
+		fmt.Fprintf(streams.ErrOut, "fanout: %v\n", end.Err)
+		if end.Code == exit.Usage {
 			fmt.Fprintf(streams.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
 		}
 	}
-	return exit.Code
+	return end.Code
 }
 
 // rootRun is fanout with no subcommand: help, or for an argument that is a
@@ -126,8 +96,8 @@ func rootRun(c *cobra.Command, args []string) error {
 	isFile := err == nil && !st.IsDir()
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 && !isFile {
 		msg += "\ndid you mean: fanout " + strings.Join(s, " or fanout ")
-	} else if isFile || isURLArg(args[0]) || strings.ContainsAny(args[0], "./") {
+	} else if isFile || input.IsURLArg(args[0]) || strings.ContainsAny(args[0], "./") {
 		msg += "\ndid you mean: fanout scrape " + strings.Join(args, " ")
 	}
-	return &ExitError{Code: ExitUsage, Err: errors.New(msg)}
+	return &exit.Error{Code: exit.Usage, Err: errors.New(msg)}
 }

@@ -3,6 +3,8 @@ package cmd
 import (
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestRootHints checks what fanout says to a user who left out the
@@ -16,11 +18,11 @@ func TestRootHints(t *testing.T) {
 		wantOut string // on stdout
 		code    int
 	}{
-		{"a list file", []string{existing}, "did you mean: fanout scrape " + existing, "", ExitUsage},
-		{"a file that is not there", []string{"urls.txt"}, "did you mean: fanout scrape urls.txt", "", ExitUsage},
-		{"a URL", []string{"http://127.0.0.1:1/"}, "did you mean: fanout scrape http://127.0.0.1:1/", "", ExitUsage},
-		{"a typo", []string{"scrap"}, "did you mean: fanout scrape\n", "", ExitUsage},
-		{"nothing", nil, "", "\nCommands:\n", ExitOK},
+		{"a list file", []string{existing}, "did you mean: fanout scrape " + existing, "", exit.Usage},
+		{"a file that is not there", []string{"urls.txt"}, "did you mean: fanout scrape urls.txt", "", exit.Usage},
+		{"a URL", []string{"http://127.0.0.1:1/"}, "did you mean: fanout scrape http://127.0.0.1:1/", "", exit.Usage},
+		{"a typo", []string{"scrap"}, "did you mean: fanout scrape\n", "", exit.Usage},
+		{"nothing", nil, "", "\nCommands:\n", exit.OK},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

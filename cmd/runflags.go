@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
 )
@@ -39,9 +40,9 @@ func (o *RunFlags) AddFlags(f *pflag.FlagSet) {
 func (o *RunFlags) Validate() error {
 	switch {
 	case o.Deadline < 0:
-		return usageErr("--deadline must not be negative")
+		return exit.Usagef("--deadline must not be negative")
 	case !slices.Contains(progressModes, o.Progress):
-		return usageErr("--progress must be auto, always, never or log, not %q", o.Progress)
+		return exit.Usagef("--progress must be auto, always, never or log, not %q", o.Progress)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -25,7 +26,7 @@ func TestSchemeInAnyCase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if code, _, errOut := run(t, "", tt.args...); code != ExitOK {
+			if code, _, errOut := run(t, "", tt.args...); code != exit.OK {
 				t.Errorf("%v: exit %d: %s", tt.args, code, errOut)
 			}
 		})

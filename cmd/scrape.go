@@ -5,13 +5,17 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/crawl"
+	"github.com/fanout-dev/fanout/fetcher"
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/cmdline"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
+	"github.com/fanout-dev/fanout/limiter"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/progress"
 	"github.com/fanout-dev/fanout/report"
@@ -20,9 +24,9 @@ import (
 
 // ScrapeOptions are the flags and arguments of fanout scrape.
 type ScrapeOptions struct {
-	IO    *IOStreams
+	IO    *iostreams.IOStreams
 	Files []string
-	URLs  []string // -u, and arguments that are URLs or hosts and not files (isURLArg)
+	URLs  []string // -u, and arguments that are URLs or hosts and not files (input.IsURLArg)
 
 	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)
@@ -48,7 +52,7 @@ type ScrapeOptions struct {
 }
 
 // NewScrapeOptions returns the defaults.
-func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
+func NewScrapeOptions(streams *iostreams.IOStreams) *ScrapeOptions {
 	return &ScrapeOptions{
 		IO: streams, FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags(), RunFlags: newRunFlags(),
 		Format: "jsonl", Report: "stream",
@@ -57,7 +61,7 @@ func NewScrapeOptions(streams *IOStreams) *ScrapeOptions {
 
 // NewCmdScrape returns the scrape command. runF replaces the run function in
 // tests; nil runs scrapeRun.
-func NewCmdScrape(streams *IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
+func NewCmdScrape(streams *iostreams.IOStreams, runF func(context.Context, *ScrapeOptions) error) *cobra.Command {
 	opts := NewScrapeOptions(streams)
 	c := &cobra.Command{
 		Use:   "scrape [FILE|URL ...]",
@@ -125,8 +129,8 @@ func (l *statusList) Set(s string) (err error) {
 // is about to start (printed if it stops early).
 func (o *ScrapeOptions) noteResume(c *cobra.Command, args []string) {
 	if o.DB != "" {
-		o.resume = resumeCommand(c.Name(), c.Flags(), args, o.appendTarget())
-		o.resumeNote = resumeNote(resumeSecrets(c.Flags()))
+		o.resume = cmdline.Resume(c.Name(), c.Flags(), args, o.appendTarget())
+		o.resumeNote = cmdline.SecretsNote(cmdline.Secrets(c.Flags()))
 	}
 }
 
@@ -143,14 +147,14 @@ func (o *ScrapeOptions) appendTarget() string {
 func (o *ScrapeOptions) Validate() error {
 	switch {
 	case !slices.Contains(report.Formats, o.Format):
-		return usageErr("--format must be jsonl (or json), csv or text, not %q", o.Format)
+		return exit.Usagef("--format must be jsonl (or json), csv or text, not %q", o.Format)
 	case o.Report != "stream" && o.Report != "gather":
-		return usageErr("--report must be stream or gather, not %q", o.Report)
+		return exit.Usagef("--report must be stream or gather, not %q", o.Report)
 	case o.Resume && o.DB == "":
-		return usageErr("--resume needs --db")
+		return exit.Usagef("--resume needs --db")
 	}
-	if err := o.checkOutput(); err != nil {
-		return err
+	if err := report.CheckOutput(o.Output, o.Format, o.formatSet, o.Report == "gather"); err != nil {
+		return exit.Usagef("%v", err)
 	}
 	if err := o.Warc.validate(&o.FetchFlags); err != nil {
 		return err
@@ -178,7 +182,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	outputs := []input.Output{{Name: "--output", Path: opts.Output}, {Name: "--db", Path: opts.DB},
 		{Name: "--html", Path: opts.Fleet.HTML}, {Name: "--warc", Path: opts.Warc.File}}
 	if err := input.CheckOverwrite(opts.Files, opts.IO.In, outputs); err != nil {
-		return usageErr("%v", err)
+		return exit.Usagef("%v", err)
 	}
 	if done, err := opts.Fleet.prepare(opts); done || err != nil {
 		return err
@@ -186,7 +190,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	defer opts.Fleet.closePage()
 	src, closeSrc, err := openSource(opts)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	defer closeSrc()
 	st, err := openStore(opts)
@@ -210,7 +214,7 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 	}
 	if err != nil {
 		closeStore(st)
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	return opts.finish(runPipeline(ctx, cfg, w), h, file)
 }
@@ -219,19 +223,15 @@ func scrapeRun(ctx context.Context, opts *ScrapeOptions) error {
 // run's format and columns, and --output created (file is nil without it:
 // the records go to standard output).
 func openWriter(opts *ScrapeOptions) (w *report.Writer, file *os.File, err error) {
-	columns := opts.Page.columns()
-	if strings.EqualFold(opts.Method, "HEAD") {
-		columns = append(columns, "method") // the record says no body was read
-	}
-	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", columns)
+	enc, err := report.NewEncoderFields(opts.Format, opts.Report == "gather", opts.Page.columns(opts.Method))
 	if err != nil {
-		return nil, nil, usageErr("%v", err)
+		return nil, nil, exit.Usagef("%v", err)
 	}
 	w = &report.Writer{Out: opts.IO.Out, Encoder: enc, Gather: opts.Report == "gather",
 		Filter: report.StatusFilter{Match: opts.Match.set, Drop: opts.Drop.set}}
 	if opts.Output != "" {
 		if file, err = os.Create(opts.Output); err != nil {
-			return nil, nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
+			return nil, nil, exit.Fail(fmt.Errorf("cannot write --output: %w", err))
 		}
 		w.Out = file
 	}
@@ -249,13 +249,13 @@ type runHooks struct {
 // and store: the warnings on stderr, the progress display, -v, the
 // throttle's status, the fleet flags, the crawl and the WARC file.
 func (opts *ScrapeOptions) wire(cfg *pipeline.Config, w *report.Writer, st *store.SQLite) (runHooks, error) {
-	warnOpenFiles(opts.Concurrency, opts.IO.ErrOut)
+	warn(opts.IO.ErrOut, limiter.OpenFilesNote(opts.Concurrency))
 	if !opts.Quiet {
-		warnEncoding(opts.Headers.Header(), opts.IO.ErrOut)
+		warn(opts.IO.ErrOut, fetcher.UndecodedNote(opts.Headers.Header()))
 	}
 	h := runHooks{bar: attachProgress(opts, w, cfg)}
 	if !opts.Quiet {
-		cfg.Slowed = noteSlowed(opts.IO.ErrOut, h.bar)
+		cfg.Slowed = progress.SlowedNotes(opts.IO.ErrOut, h.bar)
 	}
 	cfg.Fetch.Attempted = attemptLogger(opts.Verbose, opts.IO.ErrOut, h.bar)
 	watchThrottle(h.bar, opts.Throttle, cfg)
@@ -289,7 +289,7 @@ func (opts *ScrapeOptions) finish(res runResult, h runHooks, file *os.File) erro
 		}
 	}
 	if opts.Report == "gather" && opts.Format == "csv" {
-		summaryToStderr(opts.IO.ErrOut, res.Summary)
+		report.WriteCSVSummary(opts.IO.ErrOut, res.Summary)
 	}
 	if err := opts.Fleet.writeHTML(res.Summary); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/dnstest"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 	"github.com/fanout-dev/fanout/report"
 )
@@ -219,19 +220,19 @@ func TestScrapeBadInput(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"zero concurrency", []string{"scrape", "-c", "0"}, ExitUsage, "--concurrency"},
-		{"unknown format", []string{"scrape", "-f", "xml"}, ExitUsage, "--format"},
-		{"unknown report", []string{"scrape", "--report", "all"}, ExitUsage, "--report"},
-		{"unknown progress", []string{"scrape", "--progress", "maybe"}, ExitUsage, "--progress"},
-		{"resume without db", []string{"scrape", "--resume"}, ExitUsage, "--resume needs --db"},
-		{"negative rate", []string{"scrape", "-r", "-1"}, ExitUsage, "--rate"},
-		{"bad size", []string{"scrape", "--max-body", "lots"}, ExitUsage, "max-body"},
-		{"bad header", []string{"scrape", "-H", "no colon"}, ExitUsage, "header"},
-		{"not a number", []string{"scrape", "-c", "many"}, ExitUsage, "concurrency"},
-		{"unknown flag", []string{"scrape", "--bogus"}, ExitUsage, "bogus"},
-		{"unknown command", []string{"scrap"}, ExitUsage, "unknown command"},
-		{"unreadable file", []string{"scrape", "/nonexistent/urls.txt"}, ExitFailure, "cannot read /nonexistent/urls.txt"},
-		{"directory", []string{"scrape", os.TempDir()}, ExitFailure, "is a directory"},
+		{"zero concurrency", []string{"scrape", "-c", "0"}, exit.Usage, "--concurrency"},
+		{"unknown format", []string{"scrape", "-f", "xml"}, exit.Usage, "--format"},
+		{"unknown report", []string{"scrape", "--report", "all"}, exit.Usage, "--report"},
+		{"unknown progress", []string{"scrape", "--progress", "maybe"}, exit.Usage, "--progress"},
+		{"resume without db", []string{"scrape", "--resume"}, exit.Usage, "--resume needs --db"},
+		{"negative rate", []string{"scrape", "-r", "-1"}, exit.Usage, "--rate"},
+		{"bad size", []string{"scrape", "--max-body", "lots"}, exit.Usage, "max-body"},
+		{"bad header", []string{"scrape", "-H", "no colon"}, exit.Usage, "header"},
+		{"not a number", []string{"scrape", "-c", "many"}, exit.Usage, "concurrency"},
+		{"unknown flag", []string{"scrape", "--bogus"}, exit.Usage, "bogus"},
+		{"unknown command", []string{"scrap"}, exit.Usage, "unknown command"},
+		{"unreadable file", []string{"scrape", "/nonexistent/urls.txt"}, exit.Failure, "cannot read /nonexistent/urls.txt"},
+		{"directory", []string{"scrape", os.TempDir()}, exit.Failure, "is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

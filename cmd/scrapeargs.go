@@ -2,11 +2,7 @@ package cmd
 
 import (
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,100 +13,21 @@ import (
 	"github.com/fanout-dev/fanout/report"
 )
 
-// isURLArg says whether a command-line argument is a URL rather than a
-// file: no file has that name (a file wins), and it is an http(s) URL or
-// a host, with a port or path if any, by the rule a list line follows
-// (input.Parse: example.com, 127.0.0.1:8080/a). A bare name that ends in
-// a file extension that is also a top-level domain (urls.md, run.sh) stays
-// a file, so a mistyped file name is not looked up as a host.
-func isURLArg(arg string) bool {
-	if arg == "-" {
-		return false
-	}
-	if _, err := os.Stat(arg); err == nil {
-		return false
-	}
-	if input.IsHTTP(arg) {
-		return true
-	}
-	if fileLike(arg) {
-		return false
-	}
-	t, ok := input.Parse([]byte(arg))
-	return ok && t.Err == nil
-}
-
-// fileExtensions are top-level domains that are more often a file's
-// extension on a command line.
-var fileExtensions = []string{".md", ".sh", ".py", ".pl", ".rs", ".zip", ".mov"}
-
-// fileLike says whether a bare argument is a name that ends in one of
-// fileExtensions, with no port or path after it.
-func fileLike(arg string) bool {
-	lower := strings.ToLower(arg)
-	for _, ext := range fileExtensions {
-		if strings.HasSuffix(lower, ext) && !strings.ContainsAny(lower, "/:") {
-			return true
-		}
-	}
-	return false
-}
-
-// splitArgs sorts scrape's arguments into files and URLs, in their order.
-func splitArgs(args []string) (files, urls []string) {
-	for _, a := range args {
-		if isURLArg(a) {
-			urls = append(urls, a)
-		} else {
-			files = append(files, a)
-		}
-	}
-	return files, urls
-}
-
-// outputFormats are the extensions -o knows and the format each implies;
-// a .json file is one JSON document (--report gather).
-var outputFormats = map[string]string{".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".txt": "text"}
-
-// outputKinds names what -o's extensions write, for messages.
-const outputKinds = ".jsonl or .ndjson (JSON lines), .json (one JSON document), .csv, or .txt (text)"
-
-// checkOutput refuses an -o file whose extension says another format than
-// the run writes: an extension fanout does not know (without -f), an -f
-// that contradicts the extension, or JSON lines in a .json file.
-func (o *ScrapeOptions) checkOutput() error {
-	if o.Output == "" {
-		return nil
-	}
-	ext := strings.ToLower(filepath.Ext(o.Output))
-	implied, known := outputFormats[ext]
-	switch {
-	case ext != "" && !known && !o.formatSet:
-		return usageErr("-o %s: fanout writes no %s files; name it %s, or give -f jsonl, csv or text", o.Output, ext, outputKinds)
-	case known && o.formatSet && implied != o.Format:
-		return usageErr("-o %s is %s, but -f says %s: leave -f out, or name the file %s", o.Output, ext, o.Format, outputKinds)
-	case ext == ".json" && o.Report != "gather":
-		return usageErr("-o %s: a .json file holds one JSON document, which --report stream does not write; "+
-			"leave --report out (a .json file gets --report gather), or name the file .jsonl for JSON lines", o.Output)
-	}
-	return nil
-}
-
 // resolve completes the options from the arguments and from what the user
 // did not say: URLs among the arguments, the format from -o's extension
 // unless -f was given (and one document for a .json file unless --report
 // was given), and "json" as a name for JSON lines.
 func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
-	files, urls := splitArgs(args)
+	files, urls := input.SplitArgs(args)
 	o.Files = files
 	o.URLs = append(o.URLs, urls...)
 	o.formatSet = c.Flags().Changed("format")
 	o.Warc.noteInfo(c, args)
-	ext := strings.ToLower(filepath.Ext(o.Output))
-	if f, ok := outputFormats[ext]; ok && !o.formatSet {
-		o.Format = f
+	format, gather, ok := report.FormatOf(o.Output)
+	if ok && !o.formatSet {
+		o.Format = format
 	}
-	if ext == ".json" && !c.Flags().Changed("report") {
+	if gather && !c.Flags().Changed("report") {
 		o.Report = "gather"
 	}
 	if o.Format == "json" {
@@ -202,11 +119,4 @@ func attachProgress(opts *ScrapeOptions, w *report.Writer, cfg *pipeline.Config)
 		bar.PaceAll(time.Duration(float64(time.Second) / opts.HostRate))
 	}
 	return bar
-}
-
-// summaryToStderr writes the summary of a gathered CSV run on stderr, since
-// CSV has no place for it, and says so.
-func summaryToStderr(errOut io.Writer, s *report.Summary) {
-	fmt.Fprintln(errOut, "fanout: --report gather -f csv: the results are in input order; CSV has no place for the summary, so here it is:")
-	s.WriteText(errOut)
 }

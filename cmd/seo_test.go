@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/testsite"
+	"github.com/fanout-dev/fanout/record"
 )
 
 // seoRecord is the record with the --fields, -e and --robots fields, as a
@@ -61,7 +62,7 @@ func TestScrapeFields(t *testing.T) {
 	for i := range 4 {
 		fmt.Fprintf(&list, "%s/seo/%d\n", base, i)
 	}
-	code, out, errOut := run(t, list.String(), "scrape", "-q", "--fields", "default,"+strings.Join(seoFieldNames, ","))
+	code, out, errOut := run(t, list.String(), "scrape", "-q", "--fields", "default,"+strings.Join(record.Names(record.SEO), ","))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -11,13 +11,15 @@ import (
 
 	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/report"
 )
 
 // ServeOptions are the flags of fanout serve.
 type ServeOptions struct {
-	IO     *IOStreams
+	IO     *iostreams.IOStreams
 	Listen []string
 	Site   benchsite.Options
 	PageSz flagvalue.Bytes
@@ -29,7 +31,7 @@ type ServeOptions struct {
 // NewCmdServe returns the serve command: the bench site as a separate
 // process, on loopback addresses only, for benchmarks that must not share
 // a process with the server.
-func NewCmdServe(streams *IOStreams) *cobra.Command {
+func NewCmdServe(streams *iostreams.IOStreams) *cobra.Command {
 	opts := &ServeOptions{IO: streams, PageSz: 2048, HTTP2: true}
 	c := &cobra.Command{
 		Use:   "serve",
@@ -70,10 +72,10 @@ func NewCmdServe(streams *IOStreams) *cobra.Command {
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Site.Pieces < 0 || opts.Site.Gap < 0 || opts.Site.Capacity < 0 {
-		return usageErr("--pieces, --gap and --capacity must not be negative")
+		return exit.Usagef("--pieces, --gap and --capacity must not be negative")
 	}
 	if opts.CertTo != "" && !opts.TLS {
-		return usageErr("--cert-file needs --tls")
+		return exit.Usagef("--cert-file needs --tls")
 	}
 	cert, err := serveCert(opts)
 	if err != nil {
@@ -95,9 +97,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	for _, addr := range opts.Listen {
 		l, err := benchsite.Listen(addr)
 		if errors.Is(err, benchsite.ErrNotLoopback) {
-			return usageErr("--listen %q: %v", addr, err)
+			return exit.Usagef("--listen %q: %v", addr, err)
 		} else if err != nil {
-			return &ExitError{Code: ExitFailure, Err: err}
+			return exit.Fail(err)
 		}
 		srv := benchsite.NewServer(site, cert, opts.HTTP2)
 		servers = append(servers, srv)
@@ -108,7 +110,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	case <-ctx.Done():
 	case err := <-errs:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return &ExitError{Code: ExitFailure, Err: err}
+			return exit.Fail(err)
 		}
 	}
 	for i, srv := range servers {
@@ -136,15 +138,15 @@ func serveCert(opts *ServeOptions) (*benchsite.Cert, error) {
 	}
 	cert, err := benchsite.NewCert()
 	if err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("making the certificate: %w", err)}
+		return nil, exit.Fail(fmt.Errorf("making the certificate: %w", err))
 	}
 	if opts.CertTo == "" {
 		return cert, nil
 	}
 	if err := cert.WriteFile(opts.CertTo); errors.Is(err, benchsite.ErrNotSiteCert) {
-		return nil, usageErr("--cert-file %s %v", opts.CertTo, err)
+		return nil, exit.Usagef("--cert-file %s %v", opts.CertTo, err)
 	} else if err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: err}
+		return nil, exit.Fail(err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "fanout: certificate written to %s (SSL_CERT_FILE=%s trusts it)\n", opts.CertTo, opts.CertTo)
 	return cert, nil

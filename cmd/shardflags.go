@@ -7,6 +7,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/cmdline"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/runstats"
@@ -57,19 +59,19 @@ func (v *shardValue) Set(s string) error {
 func planRun(opts *ScrapeOptions) error {
 	spec := opts.Fleet.Shard.spec
 	if spec.Count == 0 {
-		return usageErr("--plan needs --shard")
+		return exit.Usagef("--plan needs --shard")
 	}
 	src, closeSrc, err := openSource(opts)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: err}
+		return exit.Fail(err)
 	}
 	defer closeSrc()
 	plan, err := shard.PlanOf(src, spec.Count)
 	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("reading input: %w", err)}
+		return exit.Fail(fmt.Errorf("reading input: %w", err))
 	}
-	if err := plan.WriteText(opts.IO.Out, spec.Index); err != nil && !isBrokenPipe(err) {
-		return &ExitError{Code: ExitFailure, Err: err}
+	if err := plan.WriteText(opts.IO.Out, spec.Index); err != nil && !exit.BrokenPipe(err) {
+		return exit.Fail(err)
 	}
 	return nil
 }
@@ -86,7 +88,7 @@ func (o *fleetOptions) prepare(opts *ScrapeOptions) (done bool, err error) {
 		return false, nil
 	}
 	if o.page, err = os.Create(o.HTML); err != nil {
-		return false, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --html: %w", err)}
+		return false, exit.Fail(fmt.Errorf("cannot write --html: %w", err))
 	}
 	o.agg = runstats.NewAggregator()
 	return false, nil
@@ -121,15 +123,9 @@ func (o *fleetOptions) writeHTML(sum *report.Summary) error {
 		rep.Summary.Elapsed = sum.Elapsed
 	}
 	o.flags.Visit(func(f *pflag.Flag) {
-		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: shownValue(f)})
+		rep.Flags = append(rep.Flags, runstats.Flag{Name: f.Name, Value: cmdline.Shown(f)})
 	})
-	err := rep.WriteHTML(o.page)
-	if cerr := o.page.Close(); err == nil {
-		err = cerr
-	}
+	page := o.page
 	o.page = nil
-	if err != nil {
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing --html %s: %w", o.HTML, err)}
-	}
-	return nil
+	return writePage(page, o.HTML, rep)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
+	"github.com/fanout-dev/fanout/internal/iostreams"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/sitemap"
@@ -19,7 +21,7 @@ import (
 
 // SitemapOptions are the flags and arguments of fanout sitemap.
 type SitemapOptions struct {
-	IO         *IOStreams
+	IO         *iostreams.IOStreams
 	Source     string // a URL, a file name or "-"; "" with FromRobots
 	FromRobots string
 	Format     string
@@ -35,7 +37,7 @@ type SitemapOptions struct {
 // newSitemapOptions returns sitemap's defaults: a patient, gentle reader
 // of a few large files (two requests at a time, 30s each, files up to
 // sitemap.MaxBytes).
-func newSitemapOptions(streams *IOStreams) *SitemapOptions {
+func newSitemapOptions(streams *iostreams.IOStreams) *SitemapOptions {
 	o := &SitemapOptions{IO: streams, Format: "text", FetchFlags: newFetchFlags(), LimitFlags: newLimitFlags()}
 	o.Concurrency, o.PerHost = 2, 2
 	o.Throttle = throttleOff // one file at a time: no window to adapt
@@ -44,7 +46,7 @@ func newSitemapOptions(streams *IOStreams) *SitemapOptions {
 }
 
 // NewCmdSitemap returns the sitemap command.
-func NewCmdSitemap(streams *IOStreams) *cobra.Command {
+func NewCmdSitemap(streams *iostreams.IOStreams) *cobra.Command {
 	opts := newSitemapOptions(streams)
 	c := &cobra.Command{
 		Use:   "sitemap [URL|FILE]",
@@ -84,11 +86,11 @@ func NewCmdSitemap(streams *IOStreams) *cobra.Command {
 func (o *SitemapOptions) Validate() error {
 	switch {
 	case o.Source == "" && o.FromRobots == "":
-		return usageErr("give a sitemap URL or FILE, or --from-robots HOST")
+		return exit.Usagef("give a sitemap URL or FILE, or --from-robots HOST")
 	case o.Source != "" && o.FromRobots != "":
-		return usageErr("give a sitemap or --from-robots, not both")
+		return exit.Usagef("give a sitemap or --from-robots, not both")
 	case o.Format != "text" && o.Format != "jsonl":
-		return usageErr("--format must be text or jsonl, not %q", o.Format)
+		return exit.Usagef("--format must be text or jsonl, not %q", o.Format)
 	}
 	if err := validateGroups(&o.LimitFlags, &o.FetchFlags); err != nil {
 		return err
@@ -96,14 +98,14 @@ func (o *SitemapOptions) Validate() error {
 	if o.FromRobots != "" {
 		u, err := sitemap.RobotsURL(o.FromRobots)
 		if err != nil {
-			return usageErr("--from-robots %v", err)
+			return exit.Usagef("--from-robots %v", err)
 		}
 		o.robotsURL = u
 	}
 	if o.Since != "" {
 		t, err := sitemap.ParseTime(o.Since)
 		if err != nil {
-			return usageErr("--since: %v", err)
+			return exit.Usagef("--since: %v", err)
 		}
 		o.since = t
 	}
@@ -113,7 +115,7 @@ func (o *SitemapOptions) Validate() error {
 func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	if opts.Source != "" {
 		if err := input.CheckOverwrite([]string{opts.Source}, opts.IO.In, []input.Output{{Name: "--output", Path: opts.Output}}); err != nil {
-			return usageErr("%v", err)
+			return exit.Usagef("%v", err)
 		}
 	}
 	fetch := opts.FetchFlags.Options()
@@ -125,14 +127,14 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 	if opts.FromRobots != "" {
 		var err error
 		if locs, err = sitemap.FromRobots(ctx, f, opts.robotsURL); err != nil {
-			return &ExitError{Code: ExitFailure, Err: err}
+			return exit.Fail(err)
 		}
 	}
 	out := opts.IO.Out
 	if opts.Output != "" {
 		file, err := os.Create(opts.Output)
 		if err != nil {
-			return &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot write --output: %w", err)}
+			return exit.Fail(fmt.Errorf("cannot write --output: %w", err))
 		}
 		defer file.Close()
 		out = file
@@ -153,27 +155,25 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 		err = bw.Flush()
 	}
 	switch {
-	case err != nil && isBrokenPipe(err):
+	case err != nil && exit.BrokenPipe(err):
 		return nil // the reader went away: stop quietly
+	case exit.Stopped(ctx) != nil:
+		return exit.Stopped(ctx)
 	case ctx.Err() != nil:
-		var sig *SignalError
-		if errors.As(context.Cause(ctx), &sig) {
-			return &ExitError{Code: sig.Code()}
-		}
-		return &ExitError{Code: ExitFailure, Err: ctx.Err()}
+		return exit.Fail(ctx.Err())
 	case err != nil:
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("writing URLs: %w", err)}
+		return exit.Fail(fmt.Errorf("writing URLs: %w", err))
 	case failed > 0:
-		return &ExitError{Code: ExitFailure, Err: fmt.Errorf("%s could not be read", report.Plural(failed, "sitemap file"))}
+		return exit.Fail(fmt.Errorf("%s could not be read", report.Plural(failed, "sitemap file")))
 	}
 	return nil
 }
 
 // sitemapSource is what sitemap reads for its argument: the argument
 // itself, or the https URL of a host and path that is not a file (by
-// scrape's rule, isURLArg).
+// scrape's rule, input.IsURLArg).
 func sitemapSource(arg string) string {
-	if !input.IsHTTP(arg) && isURLArg(arg) {
+	if !input.IsHTTP(arg) && input.IsURLArg(arg) {
 		return "https://" + arg
 	}
 	return arg

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -69,15 +70,15 @@ func TestSitemapCommand(t *testing.T) {
 		{name: "from robots.txt", args: []string{"--from-robots", base}, want: all},
 		{name: "a gzipped file", args: []string{gzFile}, want: []string{base + "/page/1", base + "/page/2"}},
 		{name: "standard input", stdin: z.String(), args: []string{"-"}, want: []string{base + "/page/1", base + "/page/2"}},
-		{name: "a local index may not name local files", args: []string{localIndex}, wantCode: ExitFailure,
+		{name: "a local index may not name local files", args: []string{localIndex}, wantCode: exit.Failure,
 			want: append(all[10:15:15], base+"/page/0"), wantErr: "not an http or https URL"},
-		{name: "a missing sitemap", args: []string{base + "/nope.xml"}, wantCode: ExitFailure, wantErr: "HTTP status 404"},
-		{name: "no robots.txt", args: []string{"--from-robots", bare.URL}, wantCode: ExitFailure, wantErr: "HTTP status 404"},
-		{name: "robots.txt naming no sitemap", args: []string{"--from-robots", noMaps.URL}, wantCode: ExitFailure, wantErr: "names no sitemap"},
-		{name: "no source", args: nil, wantCode: ExitUsage, wantErr: "give a sitemap URL or FILE"},
-		{name: "both sources", args: []string{"--from-robots", base, base}, wantCode: ExitUsage, wantErr: "not both"},
-		{name: "bad since", args: []string{"--since", "yesterday", base}, wantCode: ExitUsage, wantErr: "--since"},
-		{name: "bad format", args: []string{"-f", "csv", base}, wantCode: ExitUsage, wantErr: "--format"},
+		{name: "a missing sitemap", args: []string{base + "/nope.xml"}, wantCode: exit.Failure, wantErr: "HTTP status 404"},
+		{name: "no robots.txt", args: []string{"--from-robots", bare.URL}, wantCode: exit.Failure, wantErr: "HTTP status 404"},
+		{name: "robots.txt naming no sitemap", args: []string{"--from-robots", noMaps.URL}, wantCode: exit.Failure, wantErr: "names no sitemap"},
+		{name: "no source", args: nil, wantCode: exit.Usage, wantErr: "give a sitemap URL or FILE"},
+		{name: "both sources", args: []string{"--from-robots", base, base}, wantCode: exit.Usage, wantErr: "not both"},
+		{name: "bad since", args: []string{"--since", "yesterday", base}, wantCode: exit.Usage, wantErr: "--since"},
+		{name: "bad format", args: []string{"-f", "csv", base}, wantCode: exit.Usage, wantErr: "--format"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fanout-dev/fanout/internal/buildinfo"
 	"github.com/fanout-dev/fanout/internal/dnstest"
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestSitemapFetchesAsScrapeDoes checks, from a server that records what
@@ -37,10 +38,10 @@ func TestSitemapFetchesAsScrapeDoes(t *testing.T) {
 	site := "http://maps.test:" + port
 
 	code, out, errOut := runDNS(t, dns, "", "sitemap", site+"/sitemap.xml")
-	if code != ExitOK || out != site+"/page\n" {
+	if code != exit.OK || out != site+"/page\n" {
 		t.Fatalf("sitemap: exit %d, out %q, stderr %s", code, out, errOut)
 	}
-	if code, _, errOut := runDNS(t, dns, out, "scrape", "-q"); code != ExitOK {
+	if code, _, errOut := runDNS(t, dns, out, "scrape", "-q"); code != exit.OK {
 		t.Fatalf("scrape: exit %d: %s", code, errOut)
 	}
 	want := buildinfo.Read().UserAgent()
@@ -95,7 +96,7 @@ func TestFilesFanoutReadsSendTheHeaders(t *testing.T) {
 			mu.Lock()
 			clear(hosts)
 			mu.Unlock()
-			if code, _, errOut := run(t, "", tt.args...); code != ExitOK {
+			if code, _, errOut := run(t, "", tt.args...); code != exit.OK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			mu.Lock()

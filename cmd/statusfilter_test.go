@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestStatusFilters checks --match-status and --filter-status from the
@@ -108,7 +110,7 @@ func TestStatusFilters(t *testing.T) {
 			}
 		})
 	}
-	if code, _, errOut := run(t, "", "scrape", "--match-status", "2xy", "-u", srv.URL); code != ExitUsage || !strings.Contains(errOut, "--match-status") {
+	if code, _, errOut := run(t, "", "scrape", "--match-status", "2xy", "-u", srv.URL); code != exit.Usage || !strings.Contains(errOut, "--match-status") {
 		t.Errorf("--match-status 2xy: exit %d, %q; want a usage error naming the flag", code, errOut)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/testsite"
 )
 
@@ -25,7 +26,7 @@ func TestDeadlineAccountsForEveryURL(t *testing.T) {
 	}
 	code, out, errOut := run(t, list.String(), "scrape", "--report", "gather", "--deadline", "1s",
 		"-c", "10", "--per-host", "0", "--window", "50")
-	if code != ExitFailure || !strings.Contains(errOut, "--deadline passed") {
+	if code != exit.Failure || !strings.Contains(errOut, "--deadline passed") {
 		t.Fatalf("exit %d, stderr %q; want 1 and a word on the deadline", code, errOut)
 	}
 	var doc struct {
@@ -74,7 +75,7 @@ func TestFailFast(t *testing.T) {
 		fmt.Fprintf(&list, "%s/page/%d\n", srv.URL, i)
 	}
 	code, out, errOut := run(t, list.String(), "scrape", "--fail-fast", "--retries", "0", "-c", "4", "--per-host", "0")
-	if code != ExitFailure {
+	if code != exit.Failure {
 		t.Fatalf("exit %d, want 1", code)
 	}
 	if !strings.Contains(errOut, refused) || !strings.Contains(errOut, "connect") {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/fanout-dev/fanout/input"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/report"
 	"github.com/fanout-dev/fanout/store"
@@ -18,7 +19,7 @@ func openStore(opts *ScrapeOptions) (*store.SQLite, error) {
 	}
 	st, err := store.Open(opts.DB)
 	if err != nil {
-		return nil, &ExitError{Code: ExitFailure, Err: fmt.Errorf("cannot use --db: %w", err)}
+		return nil, exit.Fail(fmt.Errorf("cannot use --db: %w", err))
 	}
 	return st, nil
 }

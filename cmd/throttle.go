@@ -51,44 +51,9 @@ const throttleHelp = "auto: each host gets a window of requests in flight, from 
 func watchThrottle(bar *progress.Bar, mode throttleMode, cfg *pipeline.Config) {
 	if bar != nil && bar.IsLog() && limiter.Throttle(mode) == limiter.ThrottleAuto {
 		cfg.WatchThrottle = func(report func(now time.Time) limiter.ThrottleReport) {
-			bar.WatchThrottle(func(now time.Time) string { return throttleStatus(report(now)) })
+			bar.WatchThrottle(func(now time.Time) string { return report(now).Status() })
 		}
 	}
-}
-
-// throttleLine is the summary's line on what --throttle auto did, "" when
-// it was off or slowed no host.
-func throttleLine(on bool, r limiter.ThrottleReport) string {
-	if !on || r.Slowed == 0 {
-		return ""
-	}
-	hosts := "1 host"
-	if r.Slowed != 1 {
-		hosts = fmt.Sprintf("%d hosts", r.Slowed)
-	}
-	return fmt.Sprintf("fanout: --throttle auto slowed %s, for %s in all (windows cut %d× on 429/503, %d× on timeouts or resets, %d× on latency); longest %s, %s, now at %d of %d",
-		hosts, roundDuration(r.SlowedFor), r.CutsBy(limiter.CauseStatus), r.CutsBy(limiter.CauseFailure), r.CutsBy(limiter.CauseLatency),
-		r.Longest.Host, roundDuration(r.Longest.SlowedFor), r.Longest.Window, r.Longest.Max)
-}
-
-// throttleStatus is what a --progress log line says of the windows.
-func throttleStatus(r limiter.ThrottleReport) string {
-	if r.SlowedNow == 0 {
-		return "throttle: no host slowed now"
-	}
-	return fmt.Sprintf("throttle: %d slowed now, longest %s at %d of %d for %s",
-		r.SlowedNow, r.Longest.Host, r.Longest.Window, r.Longest.Max, roundDuration(r.Longest.SlowedFor))
-}
-
-// roundDuration writes d as people read it: 850ms, 12.3s, 4m10s.
-func roundDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(100 * time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
 }
 
 // capacityHelp is --capacity's line in serve's and bench's help.

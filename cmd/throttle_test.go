@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/fanout-dev/fanout/internal/testsite"
-	"github.com/fanout-dev/fanout/limiter"
 )
 
 // capacityList is n page URLs of base.
@@ -134,26 +133,5 @@ func TestThrottleKeepsRetryAfter(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "--throttle auto slowed 1 host") {
 		t.Errorf("the summary does not say the host was slowed:\n%s", errOut)
-	}
-}
-
-// TestThrottleLogLine checks what a --progress log line and the summary
-// say of the windows.
-func TestThrottleLogLine(t *testing.T) {
-	r := limiter.ThrottleReport{Slowed: 2, SlowedNow: 1, SlowedFor: 3 * time.Second,
-		Longest: limiter.HostWindow{Host: "a.test:443", Window: 3, Max: 8, SlowedFor: 2500 * time.Millisecond}}
-	r.Cuts[limiter.CauseStatus], r.Cuts[limiter.CauseLatency] = 1, 4
-	if got, want := throttleStatus(r), "throttle: 1 slowed now, longest a.test:443 at 3 of 8 for 2.5s"; got != want {
-		t.Errorf("log line's status %q, want %q", got, want)
-	}
-	want := "fanout: --throttle auto slowed 2 hosts, for 3s in all (windows cut 1× on 429/503, 0× on timeouts or resets, 4× on latency); longest a.test:443, 2.5s, now at 3 of 8"
-	if got := throttleLine(true, r); got != want {
-		t.Errorf("summary %q\nwant    %q", got, want)
-	}
-	if got := throttleLine(false, r); got != "" {
-		t.Errorf("summary under --throttle off: %q", got)
-	}
-	if got := throttleLine(true, limiter.ThrottleReport{}); got != "" {
-		t.Errorf("summary with no host slowed: %q", got)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/fanout-dev/fanout/bench"
 	"github.com/fanout-dev/fanout/internal/benchsite"
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
 // TestBenchTLS runs fanout bench over the site's protocols and checks what
@@ -109,7 +110,7 @@ func TestServeCertFileNotOverwritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut := run(t, "", "serve", "--tls", "--cert-file", file, "--listen", "127.0.0.1:0")
-	if data, _ := os.ReadFile(file); code != ExitUsage || string(data) != "mine\n" || !strings.Contains(errOut, "not overwritten") {
+	if data, _ := os.ReadFile(file); code != exit.Usage || string(data) != "mine\n" || !strings.Contains(errOut, "not overwritten") {
 		t.Errorf("exit %d, file now %q, stderr %q; want exit 2 and the file kept", code, data, errOut)
 	}
 }

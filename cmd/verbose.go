@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"io"
-	"sync"
 
 	"github.com/spf13/pflag"
 
@@ -24,20 +23,6 @@ func attemptLogger(verbose bool, errOut io.Writer, bar *progress.Bar) func(fetch
 	if !verbose {
 		return nil
 	}
-	note := noteOn(errOut, bar)
+	note := progress.Notes(errOut, bar)
 	return func(a fetcher.Attempt) { note("fanout: " + a.String()) }
-}
-
-// noteOn returns a function writing a line on errOut, out of bar's way
-// (bar may be nil); it may be called from many goroutines.
-func noteOn(errOut io.Writer, bar *progress.Bar) func(string) {
-	if bar != nil {
-		return bar.Note
-	}
-	var mu sync.Mutex
-	return func(line string) {
-		mu.Lock()
-		defer mu.Unlock()
-		io.WriteString(errOut, line+"\n")
-	}
 }

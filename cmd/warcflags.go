@@ -8,6 +8,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/fanout-dev/fanout/internal/buildinfo"
+	"github.com/fanout-dev/fanout/internal/cmdline"
+	"github.com/fanout-dev/fanout/internal/exit"
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 	"github.com/fanout-dev/fanout/pipeline"
 	"github.com/fanout-dev/fanout/warc"
@@ -30,23 +32,23 @@ func (o *warcOptions) addFlags(f *pflag.FlagSet) {
 func (o *warcOptions) validate(fetch *FetchFlags) error {
 	switch {
 	case o.MaxSize < 0:
-		return usageErr("--warc-max-size must not be negative")
+		return exit.Usagef("--warc-max-size must not be negative")
 	case o.MaxSize > 0 && o.File == "":
-		return usageErr("--warc-max-size needs --warc")
+		return exit.Usagef("--warc-max-size needs --warc")
 	case o.File != "" && fetch.Proxy.URL() != nil:
-		return usageErr("--warc does not record through a proxy (--proxy): its exchanges would be the proxy's")
+		return exit.Usagef("--warc does not record through a proxy (--proxy): its exchanges would be the proxy's")
 	}
 	return nil
 }
 
 // noteInfo keeps, for the warcinfo record, the command and its flags
-// as given, secrets redacted by the one rule (shownValue).
+// as given, secrets redacted by the one rule (cmdline.Shown).
 func (o *warcOptions) noteInfo(c *cobra.Command, args []string) {
 	if o.File == "" {
 		return
 	}
 	words := []string{c.Name()}
-	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+shownValue(f)) })
+	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+cmdline.Shown(f)) })
 	words = append(words, args...)
 	o.info = warc.Info("fanout/"+buildinfo.Read().Short()+" ("+runtime.Version()+")", strings.Join(words, " "))
 }

@@ -42,3 +42,24 @@ func ParseFieldList(s string) ([]string, error) {
 	}
 	return list, nil
 }
+
+// CompleteFieldList completes a field list being typed, as ParseFieldList
+// reads it: the word after the last comma is one of the fields' names,
+// "default", "all" or "+NAME". Each completion is the whole list so far.
+func CompleteFieldList(typed string) []string {
+	done, last := "", typed
+	if i := strings.LastIndexByte(typed, ','); i >= 0 {
+		done, last = typed[:i+1], typed[i+1:]
+	}
+	words := []string{"default", "all"}
+	for _, name := range AllNames() {
+		words = append(words, name, "+"+name)
+	}
+	var out []string
+	for _, word := range words {
+		if strings.HasPrefix(word, last) {
+			out = append(out, done+word)
+		}
+	}
+	return out
+}

@@ -33,3 +33,21 @@ func TestParseFieldList(t *testing.T) {
 		}
 	}
 }
+
+// TestCompleteFieldList: the word after the last comma is completed, the
+// list before it kept.
+func TestCompleteFieldList(t *testing.T) {
+	tests := []struct {
+		typed string
+		want  string // the completions, comma-less ones joined by " "
+	}{
+		{"default,can", "default,canonical"},
+		{"+h", "+h1 +h1_count +hreflang +hash +headers"},
+		{"title,zz", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(CompleteFieldList(tt.typed), " "); got != tt.want {
+			t.Errorf("CompleteFieldList(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+}

@@ -13,7 +13,8 @@ import (
 // saying why: an input with lines but no record among them (a CSV output,
 // a list of URLs), or no record in any input. Its warnings say which
 // JSON-lines input and store hold the same URLs' final records, which the
-// report then counts twice.
+// report then counts twice, and what lines were skipped (too long, or not
+// JSON records).
 func CheckInputs(ctx context.Context, st ReadStats) (warnings []string, err error) {
 	var names []string
 	for _, in := range st.Inputs {
@@ -28,7 +29,24 @@ func CheckInputs(ctx context.Context, st ReadStats) (warnings []string, err erro
 	if st.Records == 0 {
 		return nil, fmt.Errorf("no records in %s: nothing to report", strings.Join(names, ", "))
 	}
-	return sameRun(ctx, st.Inputs)
+	warnings, err = sameRun(ctx, st.Inputs)
+	if err != nil {
+		return warnings, err
+	}
+	return append(warnings, st.skipped()...), nil
+}
+
+// skipped says what lines the report skipped: lines too long, and lines
+// that were not JSON records.
+func (st ReadStats) skipped() []string {
+	var warnings []string
+	if st.TooLong > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d lines over 64 MiB were skipped (the first at %s)", st.TooLong, st.LongExample))
+	}
+	if st.Malformed > 0 {
+		warnings = append(warnings, fmt.Sprintf("%d lines were not JSON records and were skipped (the first at %s)", st.Malformed, st.Example))
+	}
+	return warnings
 }
 
 // whatItLooksLike guesses what a file whose first line is first is, when

@@ -1,4 +1,4 @@
-package cmd
+package usage
 
 import (
 	"errors"
@@ -9,25 +9,32 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/fanout-dev/fanout/internal/exit"
 )
 
-// flagError turns pflag's errors into usage errors in people's words: a
+// FlagErrorFunc is cobra's flag error function for a command tree: it
+// turns pflag's errors into usage errors (exit.Usage) in people's words. A
 // bad value names the flag and what it takes (never strconv's message), and
-// an unknown flag comes with the nearest flags the command has.
-func flagError(c *cobra.Command, err error) error {
-	var invalid *pflag.InvalidValueError
-	var unknown *pflag.NotExistError
-	switch {
-	case errors.As(err, &invalid):
-		err = invalidValue(invalid)
-	case errors.As(err, &unknown):
-		err = unknownFlag(c, unknown)
+// an unknown flag comes with the nearest flags the command has; aliases
+// maps another tool's name for a flag to the command's (curl's --max-time
+// to --timeout), offered first.
+func FlagErrorFunc(aliases map[string]string) func(*cobra.Command, error) error {
+	return func(c *cobra.Command, err error) error {
+		var invalid *pflag.InvalidValueError
+		var unknown *pflag.NotExistError
+		switch {
+		case errors.As(err, &invalid):
+			err = invalidValue(invalid)
+		case errors.As(err, &unknown):
+			err = unknownFlag(c, unknown, aliases)
+		}
+		return &exit.Error{Code: exit.Usage, Err: err}
 	}
-	return &ExitError{Code: ExitUsage, Err: err}
 }
 
-// invalidValue words the error of a value pflag could not set. The flag
-// types of this package say what they take; pflag's own (int, float64,
+// invalidValue words the error of a value pflag could not set. The
+// command's own flag types say what they take; pflag's own (int, float64,
 // bool) fail with a *strconv.NumError, reworded here.
 func invalidValue(e *pflag.InvalidValueError) error {
 	name := "--" + e.GetFlag().Name
@@ -48,24 +55,9 @@ func invalidValue(e *pflag.InvalidValueError) error {
 	return fmt.Errorf("%s: %q is not %s", name, e.GetValue(), what)
 }
 
-// aliasOf returns fanout's name for another tool's flag (curl's first), or "".
-func aliasOf(name string) string {
-	switch name {
-	case "max-time", "connect-timeout":
-		return "timeout"
-	case "retry":
-		return "retries"
-	case "parallel", "threads", "workers":
-		return "concurrency"
-	case "output-file":
-		return "output"
-	}
-	return ""
-}
-
 // unknownFlag names an unknown flag and suggests the command's flags within
 // two edits of it, or that it is a prefix of.
-func unknownFlag(c *cobra.Command, e *pflag.NotExistError) error {
+func unknownFlag(c *cobra.Command, e *pflag.NotExistError, aliases map[string]string) error {
 	name := e.GetSpecifiedName()
 	if group := e.GetSpecifiedShortnames(); group == name {
 		return fmt.Errorf("unknown flag -%s", name)
@@ -73,7 +65,7 @@ func unknownFlag(c *cobra.Command, e *pflag.NotExistError) error {
 		return fmt.Errorf("unknown flag -%s in -%s", name[:1], group)
 	}
 	var near []string
-	if alias := aliasOf(name); alias != "" && c.Flags().Lookup(alias) != nil {
+	if alias := aliases[name]; alias != "" && c.Flags().Lookup(alias) != nil {
 		near = append(near, alias)
 	}
 	c.Flags().VisitAll(func(f *pflag.Flag) {

@@ -1,4 +1,4 @@
-package cmd
+package cmdline
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/fanout-dev/fanout/internal/flagvalue"
 )
 
-// resumeCommand is the command line that resumes a run of command (scrape
+// Resume is the command line that resumes a run of command (scrape
 // or crawl) stopped early: the same flags as given (--resume added, a repeatable flag once
 // per value) and the same files (standard input only if the run read it),
 // each word quoted for a POSIX shell where it needs it. appendTo, when not
@@ -17,24 +17,24 @@ import (
 // final record for every URL, as the resume recipe of docs/store.md says.
 // --html is not repeated (its page would describe the resumed part only):
 // the command goes on to write the page of the whole run from the store,
-// with fanout report. Secrets are given as they were (cmd/redact.go), so
-// the command works; resumeNote says so.
-func resumeCommand(command string, flags *pflag.FlagSet, files []string, appendTo string) string {
+// with fanout report. Secrets are given as they were (redact.go), so
+// the command works; SecretsNote says so.
+func Resume(command string, flags *pflag.FlagSet, files []string, appendTo string) string {
 	words := []string{"fanout", command}
 	flags.Visit(func(f *pflag.Flag) {
 		if appendTo != "" && f.Name == "output" || f.Name == "html" {
 			return
 		}
 		switch v := f.Value.(type) {
-		case repeatedValue:
-			for _, s := range v.repeated() {
+		case Repeated:
+			for _, s := range v.Repeated() {
 				words = append(words, "--"+f.Name+"="+s)
 			}
 		case pflag.SliceValue:
 			for _, s := range v.GetSlice() {
 				words = append(words, "--"+f.Name+"="+s)
 			}
-		case *flagvalue.Proxy: // the password as given: the command must work (cmd/redact.go)
+		case *flagvalue.Proxy: // the password as given: the command must work (redact.go)
 			words = append(words, "--"+f.Name+"="+v.URL().String())
 		case *flagvalue.Headers:
 			for name, values := range v.Header() {
@@ -72,9 +72,9 @@ func resumeCommand(command string, flags *pflag.FlagSet, files []string, appendT
 	return strings.Join(quoted, " ")
 }
 
-// repeatedValue is a repeatable flag whose String does not give back its
-// values: repeated is each value as it was given, in order.
-type repeatedValue interface{ repeated() []string }
+// Repeated is a repeatable flag value whose String does not give back its
+// values: Repeated is each value as it was given, in order.
+type Repeated interface{ Repeated() []string }
 
 // shellQuote quotes s for a POSIX shell, unless it needs none.
 func shellQuote(s string) string {

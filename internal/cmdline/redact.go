@@ -1,4 +1,8 @@
-package cmd
+// Package cmdline is a command line shown back to a person: a flag's value
+// as shown (secrets redacted by the one rule, Shown), and the command line
+// that resumes a stopped run (Resume), which holds its secrets as given and
+// is preceded by a note saying so (SecretsNote).
+package cmdline
 
 import (
 	"fmt"
@@ -17,8 +21,8 @@ import (
 // record.Redacted. The resume line is the one exception: it is a command
 // to run, so it holds them as given, and a line before it says so.
 
-// shownValue is f's value as shown to a person or in a shared file.
-func shownValue(f *pflag.Flag) string {
+// Shown is f's value as shown to a person or in a shared file.
+func Shown(f *pflag.Flag) string {
 	switch v := f.Value.(type) {
 	case *flagvalue.Headers:
 		return v.Redacted()
@@ -32,9 +36,9 @@ func shownValue(f *pflag.Flag) string {
 	return record.RedactURL(f.Value.String())
 }
 
-// resumeSecrets names the secrets a resume command built from flags holds
-// in clear: credential headers, a proxy's password, passwords in -u URLs.
-func resumeSecrets(flags *pflag.FlagSet) []string {
+// Secrets names the secrets a resume command built from flags holds in
+// clear: credential headers, a proxy's password, passwords in -u URLs.
+func Secrets(flags *pflag.FlagSet) []string {
 	var secrets []string
 	flags.Visit(func(f *pflag.Flag) {
 		switch v := f.Value.(type) {
@@ -60,9 +64,9 @@ func resumeSecrets(flags *pflag.FlagSet) []string {
 	return secrets
 }
 
-// resumeNote is the line printed before a resume command that holds
+// SecretsNote is the line printed before a resume command that holds
 // secrets, or "".
-func resumeNote(secrets []string) string {
+func SecretsNote(secrets []string) string {
 	if len(secrets) == 0 {
 		return ""
 	}

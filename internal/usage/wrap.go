@@ -1,4 +1,4 @@
-package cmd
+package usage
 
 import (
 	"fmt"
@@ -9,13 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
-
-	"github.com/fanout-dev/fanout/record"
 )
 
-// helpWidth is the width help is wrapped to: the terminal's when w is
-// one, else 80 columns.
-func helpWidth(w io.Writer) int {
+// Width is the width help is wrapped to: the terminal's when w is one,
+// else 80 columns.
+func Width(w io.Writer) int {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols >= 40 {
 			return cols
@@ -24,22 +22,22 @@ func helpWidth(w io.Writer) int {
 	return 80
 }
 
-// writeHelp is every command's help: its long description (or short one)
-// wrapped to the width, then its usage.
-func writeHelp(c *cobra.Command, _ []string) {
+// WriteHelp is every command's help (cobra's help function): its long
+// description (or short one) wrapped to the width, then its usage.
+func WriteHelp(c *cobra.Command, _ []string) {
 	w := c.OutOrStdout()
 	text := c.Long
 	if text == "" {
 		text = c.Short
 	}
-	fmt.Fprintf(w, "%s\n\n", wrapText(strings.TrimSpace(text), helpWidth(w)))
+	fmt.Fprintf(w, "%s\n\n", Wrap(strings.TrimSpace(text), Width(w)))
 	c.UsageFunc()(c)
 }
 
-// wrapText fills text's paragraphs to width columns. A line that starts
-// with white space is kept as it is (a list, an example, a table); other
-// lines run on into one paragraph until a blank line or such a line.
-func wrapText(text string, width int) string {
+// Wrap fills text's paragraphs to width columns. A line that starts with
+// white space is kept as it is (a list, an example, a table); other lines
+// run on into one paragraph until a blank line or such a line.
+func Wrap(text string, width int) string {
 	var out []string
 	var para []string
 	flush := func() {
@@ -109,34 +107,4 @@ func writeCommands(w io.Writer, c *cobra.Command, width int) {
 		}
 	}
 	fmt.Fprintf(w, "\nUse \"%s COMMAND --help\" for more about a command.\n", c.CommandPath())
-}
-
-// exitStatusHelp is the help's section on exit statuses (README.md's table).
-const exitStatusHelp = `
-Exit status:
-  0         the run completed; URLs that failed are data, in their records
-  1         --fail-fast tripped, --deadline passed, or the run could not start
-            (an unreadable input or output, a store in use)
-  2         a usage error: a bad flag or value (the message names it)
-  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; what finished is written
-`
-
-// completeFields completes --fields: the word after the last comma is one
-// of the field names, "default", "all" or "+NAME".
-func completeFields(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	done, last := "", toComplete
-	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
-		done, last = toComplete[:i+1], toComplete[i+1:]
-	}
-	words := []string{"default", "all"}
-	for _, name := range record.AllNames() {
-		words = append(words, name, "+"+name)
-	}
-	var out []string
-	for _, word := range words {
-		if strings.HasPrefix(word, last) {
-			out = append(out, done+word)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 }

@@ -1,4 +1,8 @@
-package cmd
+// Package iostreams holds the streams a command reads and writes, and what
+// it knows of them (whether each is a terminal, how wide stderr is), as
+// cli/cli's pkg/iostreams does: commands take them as a value and never
+// touch os.Stdout or os.Stderr, so tests give them buffers.
+package iostreams
 
 import (
 	"io"

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package cmd
-
-import "io"
-
-// warnOpenFiles has nothing to check on this system.
-func warnOpenFiles(int, io.Writer) {}
