@@ -1,13 +1,11 @@
 package warc
 
 import (
-	"bufio"
 	"bytes"
+	"crypto/sha1"
 	"crypto/tls"
-	"io"
+	"hash"
 	"net"
-	"net/http"
-	"strings"
 	"sync"
 	"time"
 )
@@ -34,7 +32,10 @@ func NewRecorder(w *Writer) *Recorder {
 // Wrap returns c recording its exchanges; scheme (http or https) makes the
 // WARC-Target-URI of a request in origin form.
 func (r *Recorder) Wrap(c net.Conn, scheme string) net.Conn {
-	wc := &conn{Conn: c, rec: r, scheme: scheme}
+	wc := &conn{Conn: c, rec: r, scheme: scheme, ip: c.RemoteAddr().String(), respSum: sha1.New(), bodySum: sha1.New()}
+	if h, _, err := net.SplitHostPort(wc.ip); err == nil {
+		wc.ip = h
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.closed {
@@ -64,9 +65,13 @@ type conn struct {
 	net.Conn
 	rec    *Recorder
 	scheme string
+	ip     string // the peer's address, for WARC-IP-Address
 
 	mu        sync.Mutex
 	req, resp bytes.Buffer
+	respEnd   int       // resp's header length (headerEnd), 0 until it has come
+	respSum   hash.Hash // SHA-1 of resp as it comes: the response record's block digest
+	bodySum   hash.Hash // SHA-1 of resp after its header: the payload digest
 	reqAt     time.Time
 	respAt    time.Time
 	reading   bool // bytes were read since the request: the next write is a new exchange
@@ -74,6 +79,7 @@ type conn struct {
 	ourClose  bool
 	cut       bool // the fetcher cut the response being read (--max-body)
 	flushes   int  // how many times req and resp were emptied
+	fields    [2][8]Field
 }
 
 // TLSState is the connection's TLS state, nil for plain HTTP: net/http
@@ -127,7 +133,7 @@ func (c *conn) Read(p []byte) (int, error) {
 		if !c.reading {
 			c.respAt = time.Now()
 		}
-		c.resp.Write(p[:n])
+		c.received(p[:n])
 		c.reading = true
 	}
 	if err != nil && !c.ourClose {
@@ -148,72 +154,79 @@ func (c *conn) Close() error {
 	return c.Conn.Close()
 }
 
+// received holds b, the next bytes of the response, and adds them to the
+// response's digests while they are at hand: the block's, and once the
+// header has come, the payload's; c.mu held.
+func (c *conn) received(b []byte) {
+	from := c.resp.Len()
+	c.resp.Write(b)
+	c.respSum.Write(b)
+	if c.respEnd > 0 {
+		c.bodySum.Write(b)
+		return
+	}
+	held := c.resp.Bytes()
+	from = max(from-len(crlf2)+1, 0) // the blank line may have begun in the bytes before
+	if end := headerEnd(held[from:]); end > 0 {
+		c.respEnd = from + end
+		c.bodySum.Write(held[c.respEnd:])
+	}
+}
+
 // flush writes the exchange held, if any, and empties it; c.mu held.
 func (c *conn) flush() {
 	c.flushes++
-	if c.req.Len() == 0 {
-		c.resp.Reset()
-		c.reading = false
-		return
-	}
-	if recs := c.records(); recs != nil {
-		// The records' blocks are c.req's and c.resp's bytes, not copies:
-		// Write encodes them before they are emptied, under c.mu.
-		c.rec.w.Write(recs...) // a write error is the Writer's, reported at Close
+	if c.req.Len() > 0 {
+		c.write() // a write error is the Writer's, reported at Close
 	}
 	c.req.Reset()
 	c.resp.Reset()
+	c.respSum.Reset()
+	c.bodySum.Reset()
+	c.respEnd = 0
 	c.reading, c.cut = false, false
 }
 
-// records are the request and (when bytes were read) response records of
-// the exchange held; nil when the request cannot be parsed. Their blocks
-// are the bytes c holds: valid until c.req and c.resp are written again.
-func (c *conn) records() []Record {
-	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(c.req.Bytes())))
-	if err != nil {
-		return nil
+// write writes the request record and (when bytes were read) the
+// response record of the exchange held; nothing when the request cannot
+// be read. The records' blocks are the bytes c holds, not copies: the
+// Writer writes them before returning, under c.mu.
+func (c *conn) write() {
+	method, target, ok := requestLine(c.req.Bytes(), c.scheme)
+	if !ok {
+		return
 	}
-	target := req.RequestURI
-	if !strings.Contains(target, "://") {
-		target = c.scheme + "://" + req.Host + req.RequestURI
-	}
-	ip := c.RemoteAddr().String()
-	if h, _, err := net.SplitHostPort(ip); err == nil {
-		ip = h
-	}
+	var sums [2][sha1.Size]byte
 	reqID, respID := NewID(), NewID()
-	common := []Field{{"WARC-Target-URI", target}, {"WARC-IP-Address", ip}}
-	reqRec := Record{Type: "request", ID: reqID, Block: c.req.Bytes()}
-	reqRec.Fields = append([]Field{{"WARC-Date", Date(c.reqAt)}}, common...)
+	req := Record{Type: "request", ID: reqID, Block: c.req.Bytes(), Fields: c.fields[0][:0]}
+	sums[0] = sha1.Sum(req.Block)
+	req.BlockSum = sums[0][:]
+	req.Fields = append(req.Fields, Field{"WARC-Date", Date(c.reqAt)},
+		Field{"WARC-Target-URI", target}, Field{"WARC-IP-Address", c.ip})
 	if c.resp.Len() > 0 {
-		reqRec.Fields = append(reqRec.Fields, Field{"WARC-Concurrent-To", respID})
+		req.Fields = append(req.Fields, Field{"WARC-Concurrent-To", respID})
 	}
-	reqRec.Fields = append(reqRec.Fields, payloadDigest(reqRec.Block)...)
-	reqRec.Fields = append(reqRec.Fields, Field{"Content-Type", "application/http;msgtype=request"})
+	if end := headerEnd(req.Block); end > 0 {
+		req.Fields = append(req.Fields, Field{"WARC-Payload-Digest", Digest(req.Block[end:])})
+	}
+	req.Fields = append(req.Fields, Field{"Content-Type", "application/http;msgtype=request"})
 	if c.resp.Len() == 0 {
-		return []Record{reqRec} // no response: a failure before any byte came back
+		c.rec.w.Write(req) // no response: a failure before any byte came back
+		return
 	}
-	respRec := Record{Type: "response", ID: respID, Block: c.resp.Bytes()}
-	respRec.Fields = append([]Field{{"WARC-Date", Date(c.respAt)}}, common...)
-	respRec.Fields = append(respRec.Fields, Field{"WARC-Concurrent-To", reqID})
-	respRec.Fields = append(respRec.Fields, payloadDigest(respRec.Block)...)
-	if why := c.truncated(req); why != "" {
-		respRec.Fields = append(respRec.Fields, Field{"WARC-Truncated", why})
+	resp := Record{Type: "response", ID: respID, Block: c.resp.Bytes(), Fields: c.fields[1][:0]}
+	resp.BlockSum = c.respSum.Sum(sums[1][:0])
+	resp.Fields = append(resp.Fields, Field{"WARC-Date", Date(c.respAt)},
+		Field{"WARC-Target-URI", target}, Field{"WARC-IP-Address", c.ip}, Field{"WARC-Concurrent-To", reqID})
+	if c.respEnd > 0 {
+		var sum [sha1.Size]byte
+		resp.Fields = append(resp.Fields, Field{"WARC-Payload-Digest", string(appendDigest(nil, c.bodySum.Sum(sum[:0])))})
 	}
-	respRec.Fields = append(respRec.Fields, Field{"Content-Type", "application/http;msgtype=response"})
-	return []Record{reqRec, respRec}
-}
-
-// payloadDigest is the WARC-Payload-Digest field of an HTTP message: the
-// SHA-1 of the bytes after its header, as received (transfer coding kept,
-// as wget and gowarc compute it); none when the header is incomplete.
-func payloadDigest(msg []byte) []Field {
-	i := bytes.Index(msg, []byte("\r\n\r\n"))
-	if i < 0 {
-		return nil
+	if why := c.truncated(method); why != "" {
+		resp.Fields = append(resp.Fields, Field{"WARC-Truncated", why})
 	}
-	return []Field{{"WARC-Payload-Digest", Digest(msg[i+4:])}}
+	resp.Fields = append(resp.Fields, Field{"Content-Type", "application/http;msgtype=response"})
+	c.rec.w.Write(req, resp)
 }
 
 // truncated is the WARC-Truncated reason when the response held is not
@@ -221,16 +234,9 @@ func payloadDigest(msg []byte) []Field {
 // end), else "": length when the fetcher cut it (--max-body, Cut),
 // disconnect when the peer ended the connection, unspecified otherwise
 // (a timeout, the run stopped).
-func (c *conn) truncated(req *http.Request) string {
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(c.resp.Bytes())), req)
-	if err == nil {
-		_, err = io.Copy(io.Discard, resp.Body)
-		if err == nil && resp.ContentLength < 0 && len(resp.TransferEncoding) == 0 && !c.peerEnded {
-			err = io.ErrUnexpectedEOF // read until close, and we closed first
-		}
-	}
+func (c *conn) truncated(method string) string {
 	switch {
-	case err == nil:
+	case responseWhole(c.resp.Bytes(), c.respEnd, method, c.peerEnded):
 		return ""
 	case c.cut:
 		return "length"

@@ -6,9 +6,6 @@ package warc
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
-	"crypto/sha1"
-	"encoding/base32"
 	"fmt"
 	"os"
 	"strings"
@@ -16,37 +13,38 @@ import (
 	"time"
 )
 
-// Field is one named WARC header field.
-type Field struct{ Name, Value string }
-
-// Record is one WARC record: its type, its header fields (WARC-Type,
-// WARC-Record-ID, Content-Length and WARC-Block-Digest are added by the
-// Writer) and its block.
-type Record struct {
-	Type   string
-	ID     string // <urn:uuid:…>; "" gets a new one
-	Fields []Field
-	Block  []byte
-}
-
 // Writer writes whole records, one at a time, to FILE (.warc.gz: one gzip
 // member per record; else plain), and past MaxSize starts the next file
 // (FILE-00001.warc.gz, FILE-00002.warc.gz …), each beginning with its
-// warcinfo record. Safe for concurrent use.
+// warcinfo record. Records reach the file in writes of up to flushSize
+// bytes, at most flushAfter after they were given, and at Close: the file
+// always ends with a whole record. Safe for concurrent use.
 type Writer struct {
 	path    string
 	maxSize int64
 	info    []Field // the warcinfo record's fields, each file's first record
 	gz      bool
 
-	mu   sync.Mutex
-	f    *os.File
-	n    int   // the file's number, with MaxSize
-	size int64 // bytes written to f
-	used bool  // f holds a record besides its warcinfo
-	err  error // the first write error: nothing more is written
-	done bool
+	mu      sync.Mutex
+	f       *os.File
+	n       int    // the file's number, with MaxSize
+	size    int64  // bytes written to f and pending
+	pending []byte // whole records not yet written to f
+	timer   *time.Timer
+	used    bool  // f holds a record besides its warcinfo
+	err     error // the first write error: nothing more is written
+	done    bool
 }
+
+// flushSize is how many bytes of records the Writer gathers before it
+// writes them: a file is written faster in large writes than a record
+// at a time (here, 70 MB in 17 KB writes took 50 ms of the kernel's time,
+// in 256 KiB writes 23 ms). flushAfter bounds how long a record waits
+// when few come.
+const (
+	flushSize  = 256 << 10
+	flushAfter = 100 * time.Millisecond
+)
 
 // Info is the warcinfo record's fields of a file fanout writes: the
 // software that wrote it, the format and the specification it conforms
@@ -102,7 +100,7 @@ func (w *Writer) open() error {
 	for _, fl := range w.info {
 		block.WriteString(fl.Name + ": " + fl.Value + "\r\n")
 	}
-	return w.write(Record{Type: "warcinfo", Fields: fields, Block: block.Bytes()})
+	return w.write(Record{Type: "warcinfo", Fields: fields, Block: block.Bytes()}) // a file that cannot be written fails here, before the run
 }
 
 func baseName(p string) string {
@@ -117,11 +115,10 @@ func baseName(p string) string {
 // next call starts a new file. The records are encoded (and compressed)
 // before the file is locked: writers only wait for each other's write.
 func (w *Writer) Write(recs ...Record) error {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
+	e := encodedPool.Get().(*encoded)
+	defer e.release()
 	for _, r := range recs {
-		w.encode(buf, r)
+		w.encode(e, r)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -129,6 +126,9 @@ func (w *Writer) Write(recs ...Record) error {
 		return w.err
 	}
 	if w.maxSize > 0 && w.used && w.size >= w.maxSize {
+		if w.flush(); w.err != nil {
+			return w.err
+		}
 		if err := w.f.Close(); err != nil {
 			w.err = err
 			return err
@@ -138,29 +138,125 @@ func (w *Writer) Write(recs ...Record) error {
 		}
 	}
 	w.used = true
-	return w.writeBytes(buf.Bytes())
-}
-
-// write encodes r and writes it with one write call; w.mu held.
-func (w *Writer) write(r Record) error {
-	var buf bytes.Buffer
-	w.encode(&buf, r)
-	return w.writeBytes(buf.Bytes())
-}
-
-// writeBytes writes encoded records; w.mu held.
-func (w *Writer) writeBytes(b []byte) error {
-	n, err := w.f.Write(b)
-	w.size += int64(n)
-	if err != nil {
-		w.err = fmt.Errorf("cannot write --warc: %w", err)
-	}
+	w.add(e)
 	return w.err
 }
 
+// write encodes r and writes it at once (what is pending was written
+// before); w.mu held, or w not yet shared.
+func (w *Writer) write(r Record) error {
+	var e encoded
+	w.encode(&e, r)
+	w.gather(&e)
+	w.flush()
+	return w.err
+}
+
+// add appends encoded records to what is pending, and writes it once it
+// has reached flushSize, or has it written within flushAfter; w.mu held.
+func (w *Writer) add(e *encoded) {
+	first := len(w.pending) == 0
+	w.gather(e)
+	switch {
+	case len(w.pending) >= flushSize:
+		w.flush()
+	case !first: // the timer is armed for the records before
+	case w.timer == nil:
+		w.timer = time.AfterFunc(flushAfter, w.flushPending)
+	default:
+		w.timer.Reset(flushAfter)
+	}
+}
+
+// gather appends encoded records to what is pending; w.mu held.
+func (w *Writer) gather(e *encoded) {
+	for _, b := range e.vectors() {
+		w.pending = append(w.pending, b...)
+		w.size += int64(len(b))
+	}
+}
+
+// flushPending writes what is pending, after flushAfter.
+func (w *Writer) flushPending() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.flush()
+	}
+}
+
+// flush writes what is pending to f; w.mu held.
+func (w *Writer) flush() {
+	if len(w.pending) == 0 || w.err != nil {
+		return
+	}
+	if _, err := w.f.Write(w.pending); err != nil {
+		w.err = fmt.Errorf("cannot write --warc: %w", err)
+	}
+	w.pending = w.pending[:0]
+}
+
+// encoded is what one Write writes: the records' headers and ends (or,
+// for a .warc.gz, their gzip members) in buf, and for a plain file their
+// blocks between them, not copied: pieces says in what order.
+type encoded struct {
+	buf    bytes.Buffer
+	head   []byte // a record's header, before compression
+	pieces []piece
+	iov    [][]byte
+}
+
+// piece is buf[from:to], or when block is not nil, block.
+type piece struct {
+	from, to int
+	block    []byte
+}
+
+// release empties e, letting go of the blocks it named, for the next
+// Write to take.
+func (e *encoded) release() {
+	e.buf.Reset()
+	clear(e.pieces)
+	clear(e.iov)
+	e.pieces, e.iov = e.pieces[:0], e.iov[:0]
+	encodedPool.Put(e)
+}
+
+// add appends b to buf as the next piece.
+func (e *encoded) add(b []byte) {
+	from := e.buf.Len()
+	e.buf.Write(b)
+	if n := len(e.pieces); n > 0 && e.pieces[n-1].block == nil && e.pieces[n-1].to == from {
+		e.pieces[n-1].to = e.buf.Len()
+		return
+	}
+	e.pieces = append(e.pieces, piece{from: from, to: e.buf.Len()})
+}
+
+// addBlock makes block the next piece.
+func (e *encoded) addBlock(block []byte) {
+	if len(block) > 0 {
+		e.pieces = append(e.pieces, piece{block: block})
+	}
+}
+
+// vectors are the pieces in order, valid until e is written again.
+func (e *encoded) vectors() [][]byte {
+	e.iov = e.iov[:0]
+	b := e.buf.Bytes()
+	for _, p := range e.pieces {
+		if p.block != nil {
+			e.iov = append(e.iov, p.block)
+		} else {
+			e.iov = append(e.iov, b[p.from:p.to])
+		}
+	}
+	return e.iov
+}
+
 var (
-	bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-	gzPool  = sync.Pool{New: func() any {
+	encodedPool = sync.Pool{New: func() any { return new(encoded) }}
+	gzPool      = sync.Pool{New: func() any {
 		zw, _ := gzip.NewWriterLevel(nil, gzipLevel)
 		return zw
 	}}
@@ -183,43 +279,29 @@ const storeBelow = 1 << 10
 // level wrote a member (docs/warc.md, "What it costs").
 const gzipLevel = gzip.BestSpeed
 
-// encode appends r to out: its header, block and end, as one gzip member
-// for a .gz file.
-func (w *Writer) encode(out *bytes.Buffer, r Record) {
-	if r.ID == "" {
-		r.ID = NewID()
-	}
-	var head bytes.Buffer
-	head.WriteString("WARC/1.1\r\nWARC-Type: " + r.Type + "\r\nWARC-Record-ID: " + r.ID + "\r\n")
-	hasDate := false
-	for _, f := range r.Fields {
-		hasDate = hasDate || f.Name == "WARC-Date"
-	}
-	if !hasDate {
-		head.WriteString("WARC-Date: " + Date(time.Now()) + "\r\n")
-	}
-	for _, f := range r.Fields {
-		head.WriteString(f.Name + ": " + f.Value + "\r\n")
-	}
-	head.WriteString("WARC-Block-Digest: " + Digest(r.Block) + "\r\n")
-	fmt.Fprintf(&head, "Content-Length: %d\r\n\r\n", len(r.Block))
+// encode adds r to e: its header, block and end, as one gzip member for
+// a .gz file.
+func (w *Writer) encode(e *encoded, r Record) {
+	e.head = appendHead(e.head[:0], r)
 	if !w.gz {
-		out.Write(head.Bytes())
-		out.Write(r.Block)
-		out.WriteString("\r\n\r\n")
+		e.add(e.head)
+		e.addBlock(r.Block)
+		e.add([]byte(recordEnd))
 		return
 	}
 	pool := &gzPool
-	if head.Len()+len(r.Block) < storeBelow {
+	if len(e.head)+len(r.Block) < storeBelow {
 		pool = &storedPool
 	}
 	zw := pool.Get().(*gzip.Writer)
 	defer pool.Put(zw)
-	zw.Reset(out)
-	zw.Write(head.Bytes())
+	from := e.buf.Len()
+	zw.Reset(&e.buf)
+	zw.Write(e.head)
 	zw.Write(r.Block)
-	zw.Write([]byte("\r\n\r\n"))
+	zw.Write([]byte(recordEnd))
 	zw.Close()
+	e.pieces = append(e.pieces, piece{from: from, to: e.buf.Len()})
 }
 
 // Close ends the file: no record is written after it.
@@ -230,29 +312,12 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	w.done = true
+	if w.timer != nil {
+		w.timer.Stop()
+	}
+	w.flush()
 	if err := w.f.Close(); err != nil && w.err == nil {
 		w.err = err
 	}
 	return w.err
-}
-
-// Digest is b's SHA-1 as WARC digests are written: sha1:BASE32.
-func Digest(b []byte) string {
-	sum := sha1.Sum(b)
-	return "sha1:" + base32.StdEncoding.EncodeToString(sum[:])
-}
-
-// Date is t as WARC-Date: UTC, RFC 3339 with microseconds (WARC/1.1
-// allows sub-second precision).
-func Date(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000000Z")
-}
-
-// NewID is a new WARC-Record-ID: <urn:uuid:…>, a random (version 4) UUID.
-func NewID() string {
-	var u [16]byte
-	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("<urn:uuid:%x-%x-%x-%x-%x>", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
 }

@@ -2,9 +2,15 @@ package warc
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/nlnwa/gowarc/v3"
 )
 
 // BenchmarkWrite writes one exchange (a request record and a 16 KiB
@@ -30,13 +36,100 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				recs := []Record{
-					{Type: "request", Fields: append(fields, payloadDigest(req)...), Block: req},
-					{Type: "response", Fields: append(fields, payloadDigest(page.Bytes())...), Block: page.Bytes()},
+					{Type: "request", Fields: append(fields, Field{"WARC-Payload-Digest", Digest(req[headerEnd(req):])}), Block: req},
+					{Type: "response", Fields: append(fields, Field{"WARC-Payload-Digest", Digest(page.Bytes()[headerEnd(page.Bytes()):])}), Block: page.Bytes()},
 				}
 				if err := w.Write(recs...); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// TestWriterGathersRecords: records are written to the file once they
+// pass flushSize, or when the timer set at the first of them fires (here
+// called at once), and all of them at Close; the warcinfo record at once.
+func TestWriterGathersRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run.warc")
+	w, err := Create(path, 0, []Field{{"software", "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	info := size()
+	if info == 0 {
+		t.Fatal("the warcinfo record is not in the file after Create")
+	}
+	small := Record{Type: "resource", Fields: []Field{{"WARC-Target-URI", "http://h/"}, {"Content-Type", "text/plain"}}, Block: []byte("hello")}
+	if err := w.Write(small); err != nil {
+		t.Fatal(err)
+	}
+	if got := size(); got != info {
+		t.Fatalf("a small record was written at once (%d bytes, %d before)", got, info)
+	}
+	w.mu.Lock()
+	armed := w.timer != nil
+	w.mu.Unlock()
+	if !armed {
+		t.Fatal("no timer set for the pending record")
+	}
+	w.flushPending() // what the timer does
+	afterTimer := size()
+	if afterTimer <= info {
+		t.Fatal("the timer's flush did not write the pending record")
+	}
+	big := Record{Type: "resource", Fields: []Field{{"WARC-Target-URI", "http://h/big"}, {"Content-Type", "text/plain"}}, Block: bytes.Repeat([]byte("x"), flushSize)}
+	if err := w.Write(big); err != nil {
+		t.Fatal(err)
+	}
+	if got := size(); got < afterTimer+flushSize {
+		t.Fatalf("%d bytes pending past flushSize were not written (file %d bytes)", flushSize, got)
+	}
+	if err := w.Write(small); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithStrictValidation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	n := 0
+	for ; ; n++ {
+		rec, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := rec.WarcRecord.ValidateDigest(); err != nil || len(v) > 0 {
+			t.Fatalf("record %d: digests: %v %v", n, err, v)
+		}
+		rec.WarcRecord.Close()
+	}
+	if n != 4 {
+		t.Fatalf("%d records read back, want 4 (warcinfo, small, big, small)", n)
+	}
+}
+
+// TestCreateFailsOnAFullDisk: a file that cannot be written is reported
+// by Create, before the run, though records are gathered before they are
+// written.
+func TestCreateFailsOnAFullDisk(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	if _, err := Create("/dev/full", 0, []Field{{"software", "test"}}); err == nil || !strings.Contains(err.Error(), "cannot write --warc") {
+		t.Fatalf("Create(/dev/full) = %v, want a write error", err)
 	}
 }
