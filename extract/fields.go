@@ -69,8 +69,9 @@ func Scan(r io.Reader, contentType string, want Fields) (Page, error) {
 	br.Reset(r)
 	defer readers.Put(br)
 	src, enc := tokenizerSource(br, contentType)
-	s := scanner{enc: enc, want: want}
-	s.z, s.huge = newHugeTokens(src)
+	t := getTokens(src)
+	defer t.release()
+	s := scanner{enc: enc, want: want, z: t.z, huge: &t.huge}
 	return s.run()
 }
 

@@ -23,18 +23,6 @@ type hugeTokens struct {
 	tail    []byte  // the last bytes of that raw text so far: its end tag may begin there
 }
 
-// newHugeTokens returns a tokenizer over src and the hugeTokens that
-// resumes it.
-func newHugeTokens(src io.Reader) (*html.Tokenizer, *hugeTokens) {
-	in, ok := src.(*bufio.Reader)
-	if !ok {
-		in = bufio.NewReader(src)
-	}
-	z := html.NewTokenizer(in)
-	z.SetMaxBuf(MaxTokenBytes)
-	return z, &hugeTokens{in: in}
-}
-
 // rawTextElements are the elements whose content the tokenizer reads as
 // raw text, up to their end tag.
 var rawTextElements = map[string]bool{

@@ -91,7 +91,9 @@ func tokenizerSource(br *bufio.Reader, contentType string) (io.Reader, encoding.
 // yet (a <meta> may declare it), or encoding.Nop if src is already UTF-8. sc
 // is an empty scope, which it keeps up to date as it reads.
 func titleTokenized(src io.Reader, enc encoding.Encoding, sc *scope) (title string, found bool, err error) {
-	z, huge := newHugeTokens(src)
+	t := getTokens(src)
+	defer t.release()
+	z, huge := t.z, &t.huge
 	for {
 		tt := z.Next()
 		rawText := false

@@ -152,19 +152,22 @@ func Page(n, size int) []byte {
 
 const pageTail = "</body></html>\n"
 
-// filler is the body text pages are cut from.
-var filler = func() string {
+// filler is the body text pages are cut from, made on first use: made at
+// init, it cost every fanout command (scrape and version too) 7 ms of CPU
+// and 5 MB of allocations at start (GODEBUG=inittrace=1).
+var filler = sync.OnceValue(func() string {
 	var b strings.Builder
 	for i := 0; b.Len() < 1<<20; i++ {
 		fmt.Fprintf(&b, "<p>Paragraph %d: lorem ipsum dolor sit amet, consectetur adipiscing.</p>\n", i)
 	}
 	return b.String()
-}()
+})
 
 func appendPage(b []byte, n, size int) []byte {
 	b = append(b, "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Page "...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	b = append(b, "</title></head>\n<body>\n"...)
+	filler := filler()
 	for len(b)+len(pageTail) < size {
 		b = append(b, filler[:min(len(filler), size-len(pageTail)-len(b))]...)
 	}
