@@ -24,9 +24,10 @@ import (
 
 // ScrapeOptions are the flags and arguments of fanout scrape.
 type ScrapeOptions struct {
-	IO    *iostreams.IOStreams
-	Files []string
-	URLs  []string // -u, and arguments that are URLs or hosts and not files (input.IsURLArg)
+	IO *iostreams.IOStreams
+	// Args are the list files, and the URLs: -u, and the arguments that
+	// are URLs or hosts and not files (input.SplitArgs).
+	input.Args
 
 	FetchFlags // -t, --retries, -A, -H, -x, --resolver… (fetchflags.go)
 	LimitFlags // -c, --rate, --per-host, --window… (limitflags.go)

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,55 +34,33 @@ func (o *ScrapeOptions) resolve(c *cobra.Command, args []string) {
 	}
 }
 
-// openSource opens what scrape reads: the command line's URLs first, then
-// the files (standard input when there are neither URLs nor files). The
-// function returned closes the files. When standard input is a terminal
-// and is to be read, it says so on stderr, so a user who typed no file is
-// not left waiting in silence.
+// openSource opens what scrape reads (input.Args.Open). When standard
+// input is a terminal and is to be read, it says so on stderr, so a user
+// who typed no file is not left waiting in silence.
 func openSource(opts *ScrapeOptions) (input.Source, func(), error) {
-	urls := input.Lines(len(opts.URLs), func(i int) string { return opts.URLs[i] })
-	if len(opts.Files) == 0 && len(opts.URLs) > 0 {
-		return urls, func() {}, nil
-	}
-	files, err := input.OpenFiles(opts.Files, opts.IO.In)
+	src, closeSrc, err := opts.Args.Open(opts.IO.In)
 	if err != nil {
 		return nil, nil, err
 	}
 	if readsTerminal(opts) {
 		fmt.Fprintln(opts.IO.ErrOut, "fanout: reading URLs from standard input, one per line (Ctrl-D ends; fanout scrape --help for files and -u URL)")
 	}
-	return input.Chain(urls, files), files.Close, nil
+	return src, closeSrc, nil
 }
 
 // readsTerminal says whether the run reads URLs typed at a terminal:
-// standard input is one, and it is read (no file and no URL given, or "-").
+// standard input is one, and it is read.
 func readsTerminal(opts *ScrapeOptions) bool {
-	if !opts.IO.InIsTTY {
-		return false
-	}
-	if len(opts.Files) == 0 {
-		return len(opts.URLs) == 0
-	}
-	return slices.Contains(opts.Files, "-")
+	return opts.IO.InIsTTY && opts.ReadsStdin()
 }
 
 // targetCount is how many targets the run will have, or -1 when that is not
-// known (standard input).
+// known (standard input, a crawl).
 func targetCount(opts *ScrapeOptions) int64 {
 	if opts.crawl != nil {
 		return -1 // a crawl finds its URLs as it goes
 	}
-	if len(opts.Files) == 0 {
-		if len(opts.URLs) > 0 {
-			return int64(len(opts.URLs))
-		}
-		return -1
-	}
-	n := input.Count(opts.Files)
-	if n < 0 {
-		return -1
-	}
-	return n + int64(len(opts.URLs))
+	return opts.Args.Count()
 }
 
 // attachProgress starts the progress display, if any, and tells w and cfg

@@ -62,7 +62,7 @@ func NewCmdSitemap(streams *iostreams.IOStreams) *cobra.Command {
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.Source = sitemapSource(args[0])
+				opts.Source = sitemap.Source(args[0])
 			}
 			if err := opts.Validate(); err != nil {
 				return err
@@ -167,14 +167,4 @@ func sitemapRun(ctx context.Context, opts *SitemapOptions) error {
 		return exit.Fail(fmt.Errorf("%s could not be read", report.Plural(failed, "sitemap file")))
 	}
 	return nil
-}
-
-// sitemapSource is what sitemap reads for its argument: the argument
-// itself, or the https URL of a host and path that is not a file (by
-// scrape's rule, input.IsURLArg).
-func sitemapSource(arg string) string {
-	if !input.IsHTTP(arg) && input.IsURLArg(arg) {
-		return "https://" + arg
-	}
-	return arg
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"runtime"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -42,15 +41,13 @@ func (o *warcOptions) validate(fetch *FetchFlags) error {
 }
 
 // noteInfo keeps, for the warcinfo record, the command and its flags
-// as given, secrets redacted by the one rule (cmdline.Shown).
+// as given, secrets redacted by the one rule (cmdline.ShownCommand).
 func (o *warcOptions) noteInfo(c *cobra.Command, args []string) {
 	if o.File == "" {
 		return
 	}
-	words := []string{c.Name()}
-	c.Flags().Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+cmdline.Shown(f)) })
-	words = append(words, args...)
-	o.info = warc.Info("fanout/"+buildinfo.Read().Short()+" ("+runtime.Version()+")", strings.Join(words, " "))
+	software := "fanout/" + buildinfo.Read().Short() + " (" + runtime.Version() + ")"
+	o.info = warc.Info(software, cmdline.ShownCommand(c.Name(), c.Flags(), args))
 }
 
 // open creates the WARC file and sets cfg's fetcher to record into it;

@@ -1,7 +1,9 @@
 package input
 
 import (
+	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -56,4 +58,53 @@ func SplitArgs(args []string) (files, urls []string) {
 		}
 	}
 	return files, urls
+}
+
+// Args are the inputs a command line names: list files ("-" is standard
+// input) and URLs (arguments that are URLs, and -u's). Standard input is
+// read when there are neither.
+type Args struct {
+	Files []string
+	URLs  []string
+}
+
+// Open opens what a names: the URLs first, then the files (stdin for "-",
+// or when there are neither URLs nor files). The function returned closes
+// the files.
+func (a Args) Open(stdin io.Reader) (Source, func(), error) {
+	urls := Lines(len(a.URLs), func(i int) string { return a.URLs[i] })
+	if len(a.Files) == 0 && len(a.URLs) > 0 {
+		return urls, func() {}, nil
+	}
+	files, err := OpenFiles(a.Files, stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Chain(urls, files), files.Close, nil
+}
+
+// ReadsStdin says whether Open reads standard input: no file and no URL
+// given, or "-" among the files.
+func (a Args) ReadsStdin() bool {
+	if len(a.Files) == 0 {
+		return len(a.URLs) == 0
+	}
+	return slices.Contains(a.Files, "-")
+}
+
+// Count is how many targets a holds, or -1 when that is not known
+// (standard input, or a file that cannot be read). It reads every file to
+// the end (Count): call it apart from the run.
+func (a Args) Count() int64 {
+	if a.ReadsStdin() {
+		return -1
+	}
+	if len(a.Files) == 0 {
+		return int64(len(a.URLs))
+	}
+	n := Count(a.Files)
+	if n < 0 {
+		return -1
+	}
+	return n + int64(len(a.URLs))
 }

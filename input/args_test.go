@@ -38,3 +38,35 @@ func TestIsURLArg(t *testing.T) {
 		}
 	}
 }
+
+// TestArgs: standard input is read when no file and no URL is given, or
+// for "-"; the count is known only when it is not.
+func TestArgs(t *testing.T) {
+	dir := t.TempDir()
+	list := dir + "/urls.txt"
+	if err := os.WriteFile(list, []byte("http://a.test/\n# a comment\n\nhttp://b.test/\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		args      Args
+		wantStdin bool
+		wantCount int64
+	}{
+		{"nothing: stdin", Args{}, true, -1},
+		{"URLs alone", Args{URLs: []string{"a.test", "b.test"}}, false, 2},
+		{"a file and a URL", Args{Files: []string{list}, URLs: []string{"c.test"}}, false, 3},
+		{"a file and stdin", Args{Files: []string{list, "-"}}, true, -1},
+		{"a file that is not there", Args{Files: []string{dir + "/none"}}, false, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.args.ReadsStdin(); got != tt.wantStdin {
+				t.Errorf("ReadsStdin = %v, want %v", got, tt.wantStdin)
+			}
+			if got := tt.args.Count(); got != tt.wantCount {
+				t.Errorf("Count = %d, want %d", got, tt.wantCount)
+			}
+		})
+	}
+}

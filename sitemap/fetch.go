@@ -16,6 +16,16 @@ import (
 	"github.com/fanout-dev/fanout/robots"
 )
 
+// Source is what to read for a command-line argument: the argument itself
+// (a URL, a file, "-"), or the https URL of a host and path that is not a
+// file, by the rule for command-line arguments (input.IsURLArg).
+func Source(arg string) string {
+	if !input.IsHTTP(arg) && input.IsURLArg(arg) {
+		return "https://" + arg
+	}
+	return arg
+}
+
 // Opener opens http(s) URLs with f (the run's one engine: its limits,
 // headers and retries), and source itself as a file ("-": in) when it is
 // not a URL. Only the file named by the user is read from disk: a sitemap

@@ -36,6 +36,15 @@ func Shown(f *pflag.Flag) string {
 	return record.RedactURL(f.Value.String())
 }
 
+// ShownCommand is a command as given (its name, the flags set, then the
+// arguments), each flag's value as Shown: for a shared file, such as a
+// WARC file's warcinfo record.
+func ShownCommand(name string, flags *pflag.FlagSet, args []string) string {
+	words := []string{name}
+	flags.Visit(func(f *pflag.Flag) { words = append(words, "--"+f.Name+"="+Shown(f)) })
+	return strings.Join(append(words, args...), " ")
+}
+
 // Secrets names the secrets a resume command built from flags holds in
 // clear: credential headers, a proxy's password, passwords in -u URLs.
 func Secrets(flags *pflag.FlagSet) []string {
