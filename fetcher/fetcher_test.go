@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -284,6 +285,38 @@ func TestParseRetryAfter(t *testing.T) {
 	for _, tt := range tests {
 		if got := parseRetryAfter(tt.v, now); got != tt.want {
 			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
+
+// TestLargeRequestHeaders checks that requests whose headers are far
+// larger than the connection's write buffer (writeBufferSize) arrive whole,
+// one after another on the same connection.
+func TestLargeRequestHeaders(t *testing.T) {
+	big := strings.Repeat("v", 3*writeBufferSize)
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("X-Big")+r.Header.Get("X-After"))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	f := newFetcher(t, Options{Header: http.Header{"X-Big": {big}, "X-After": {"end"}}}, nil)
+	defer f.Close()
+	for i := range 3 {
+		if res := f.Fetch(context.Background(), target(t, fmt.Sprintf("%s/%d", srv.URL, i)), nil); res.Status != 200 {
+			t.Fatalf("status %d %s", res.Status, res.Error)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 3 {
+		t.Fatalf("the server saw %d requests, want 3", len(got))
+	}
+	for i, h := range got {
+		if h != big+"end" {
+			t.Errorf("request %d: headers arrived as %d bytes, want %d", i, len(h), len(big)+3)
 		}
 	}
 }
