@@ -71,15 +71,15 @@ type conn struct {
 	mu        sync.Mutex
 	req, resp bytes.Buffer
 	respEnd   int          // resp's header length (headerEnd), 0 until it has come
-	sums      *sha1x2.Pair // SHA-1 of resp as it comes (the block digest), and of its bytes after the header (the payload digest)
+	sums      *sha1x2.Pair // SHA-1 of resp as it comes (the block digest) and of its bytes after the header (the payload digest)
 	reqAt     time.Time
 	respAt    time.Time
 	reading   bool // bytes were read since the request: the next write is a new exchange
 	peerEnded bool // a read failed before we closed: the peer ended the connection
 	ourClose  bool
-	cut       bool // the fetcher cut the response being read (--max-body)
-	flushes   int  // how many times req and resp were emptied
-	fields    [2][8]Field
+	cut       bool        // the fetcher cut the response being read (--max-body)
+	flushes   int         // how many times req and resp were emptied
+	fields    [2][8]Field // the records' fields, reused from one exchange to the next
 }
 
 // TLSState is the connection's TLS state, nil for plain HTTP: net/http
@@ -191,7 +191,8 @@ func (c *conn) flush() {
 // write writes the request record and (when bytes were read) the
 // response record of the exchange held; nothing when the request cannot
 // be read. The records' blocks are the bytes c holds, not copies: the
-// Writer writes them before returning, under c.mu.
+// Writer takes them (into what it has pending) before returning, under
+// c.mu.
 func (c *conn) write() {
 	method, target, ok := requestLine(c.req.Bytes(), c.scheme)
 	if !ok {

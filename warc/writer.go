@@ -16,9 +16,9 @@ import (
 // Writer writes whole records, one at a time, to FILE (.warc.gz: one gzip
 // member per record; else plain), and past MaxSize starts the next file
 // (FILE-00001.warc.gz, FILE-00002.warc.gz …), each beginning with its
-// warcinfo record. Records reach the file in writes of up to flushSize
-// bytes, at most flushAfter after they were given, and at Close: the file
-// always ends with a whole record. Safe for concurrent use.
+// warcinfo record. Records reach the file once flushSize bytes of them
+// are pending, at most flushAfter after they were given, and at Close:
+// the file always ends with a whole record. Safe for concurrent use.
 type Writer struct {
 	path    string
 	maxSize int64
