@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -193,11 +194,20 @@ func TestScrapeRobotsCrawlDelay(t *testing.T) {
 	if n := site.Requests(); n != 4 {
 		t.Fatalf("%d page requests, want 4", n)
 	}
-	// One start every 0.5 s: never two within 250 ms, half the delay, so a
-	// loaded machine's late delivery of one request cannot fail the test,
-	// while without the delay all four arrive within milliseconds.
-	if most := site.MostInWindow(250 * time.Millisecond); most > 1 {
-		t.Errorf("%d page requests within 250 ms under Crawl-delay: 0.5", most)
+	// One start every 0.5 s. Without the delay all four arrive within a
+	// few milliseconds; with it, never two within 100 ms, and the first
+	// and the last are at least 1.2 s apart (three delays, 1.5 s, less
+	// 0.3 s that a loaded machine may hold back one request's arrival: a
+	// delay of half the asked one would give 0.75 s). Only lateness can
+	// move an arrival, so a loaded machine fails neither check unless it
+	// holds one request back 0.3 s longer than the next.
+	if most := site.MostInWindow(100 * time.Millisecond); most > 1 {
+		t.Errorf("%d page requests within 100 ms under Crawl-delay: 0.5", most)
+	}
+	arrivals := site.Arrivals()
+	slices.SortFunc(arrivals, time.Time.Compare)
+	if span := arrivals[len(arrivals)-1].Sub(arrivals[0]); span < 1200*time.Millisecond {
+		t.Errorf("4 page requests within %v under Crawl-delay: 0.5, want at least 1.2s from first to last", span)
 	}
 }
 

@@ -113,6 +113,13 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 			return exit.Fail(err)
 		}
 	}
+	writeServed(opts, servers, site)
+	return nil
+}
+
+// writeServed closes the servers and says on stderr what each saw, and
+// what the site served.
+func writeServed(opts *ServeOptions, servers []*benchsite.Server, site *benchsite.Site) {
 	for i, srv := range servers {
 		srv.Close()
 		st := srv.Stats()
@@ -126,7 +133,6 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if opts.Site.RecordTime {
 		fmt.Fprintf(opts.IO.ErrOut, "fanout: at most %d requests arrived within one second\n", site.MostInWindow(time.Second))
 	}
-	return nil
 }
 
 // serveCert makes the certificate of serve --tls (nil without it) and

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"crypto/tls"
-	"hash"
 	"net"
 	"sync"
 	"time"
+
+	"github.com/fanout-dev/fanout/warc/internal/sha1x2"
 )
 
 // Recorder records the HTTP/1.1 exchanges of the connections it wraps:
@@ -32,7 +33,7 @@ func NewRecorder(w *Writer) *Recorder {
 // Wrap returns c recording its exchanges; scheme (http or https) makes the
 // WARC-Target-URI of a request in origin form.
 func (r *Recorder) Wrap(c net.Conn, scheme string) net.Conn {
-	wc := &conn{Conn: c, rec: r, scheme: scheme, ip: c.RemoteAddr().String(), respSum: sha1.New(), bodySum: sha1.New()}
+	wc := &conn{Conn: c, rec: r, scheme: scheme, ip: c.RemoteAddr().String(), sums: sha1x2.New()}
 	if h, _, err := net.SplitHostPort(wc.ip); err == nil {
 		wc.ip = h
 	}
@@ -69,9 +70,8 @@ type conn struct {
 
 	mu        sync.Mutex
 	req, resp bytes.Buffer
-	respEnd   int       // resp's header length (headerEnd), 0 until it has come
-	respSum   hash.Hash // SHA-1 of resp as it comes: the response record's block digest
-	bodySum   hash.Hash // SHA-1 of resp after its header: the payload digest
+	respEnd   int          // resp's header length (headerEnd), 0 until it has come
+	sums      *sha1x2.Pair // SHA-1 of resp as it comes (the block digest), and of its bytes after the header (the payload digest)
 	reqAt     time.Time
 	respAt    time.Time
 	reading   bool // bytes were read since the request: the next write is a new exchange
@@ -160,17 +160,19 @@ func (c *conn) Close() error {
 func (c *conn) received(b []byte) {
 	from := c.resp.Len()
 	c.resp.Write(b)
-	c.respSum.Write(b)
 	if c.respEnd > 0 {
-		c.bodySum.Write(b)
+		c.sums.WriteBoth(b)
 		return
 	}
-	held := c.resp.Bytes()
-	from = max(from-len(crlf2)+1, 0) // the blank line may have begun in the bytes before
-	if end := headerEnd(held[from:]); end > 0 {
-		c.respEnd = from + end
-		c.bodySum.Write(held[c.respEnd:])
+	look := max(from-len(crlf2)+1, 0) // the blank line may have begun in the bytes before
+	end := headerEnd(c.resp.Bytes()[look:])
+	if end == 0 {
+		c.sums.Write(b)
+		return
 	}
+	c.respEnd = look + end // within b: the search found no blank line before it
+	c.sums.Write(b[:c.respEnd-from])
+	c.sums.WriteBoth(b[c.respEnd-from:])
 }
 
 // flush writes the exchange held, if any, and empties it; c.mu held.
@@ -181,8 +183,7 @@ func (c *conn) flush() {
 	}
 	c.req.Reset()
 	c.resp.Reset()
-	c.respSum.Reset()
-	c.bodySum.Reset()
+	c.sums.Reset()
 	c.respEnd = 0
 	c.reading, c.cut = false, false
 }
@@ -215,12 +216,12 @@ func (c *conn) write() {
 		return
 	}
 	resp := Record{Type: "response", ID: respID, Block: c.resp.Bytes(), Fields: c.fields[1][:0]}
-	resp.BlockSum = c.respSum.Sum(sums[1][:0])
+	var payload [sha1x2.Size]byte
+	resp.BlockSum, _ = c.sums.Sums(sums[1][:0], payload[:0])
 	resp.Fields = append(resp.Fields, Field{"WARC-Date", Date(c.respAt)},
 		Field{"WARC-Target-URI", target}, Field{"WARC-IP-Address", c.ip}, Field{"WARC-Concurrent-To", reqID})
 	if c.respEnd > 0 {
-		var sum [sha1.Size]byte
-		resp.Fields = append(resp.Fields, Field{"WARC-Payload-Digest", string(appendDigest(nil, c.bodySum.Sum(sum[:0])))})
+		resp.Fields = append(resp.Fields, Field{"WARC-Payload-Digest", string(appendDigest(nil, payload[:]))})
 	}
 	if why := c.truncated(method); why != "" {
 		resp.Fields = append(resp.Fields, Field{"WARC-Truncated", why})

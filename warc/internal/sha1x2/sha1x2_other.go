@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package sha1x2
+
+var fast = false
+
+func block2(a, b *[5]uint32, pa, pb []byte) { panic("sha1x2: no SHA extensions") }
