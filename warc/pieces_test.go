@@ -164,21 +164,23 @@ func readAll(c net.Conn, n int) {
 	}
 }
 
-type responseRecord struct {
+// readRecord is a record as gowarc reads it back.
+type readRecord struct {
+	typ                                   string
 	block                                 []byte
 	blockDigest, payloadDigest, truncated string
 }
 
-// readResponses reads path with gowarc, strictly, checking every
-// record's digests, and returns its response records.
-func readResponses(t *testing.T, path string) []responseRecord {
+// readRecords reads path with gowarc, strictly, checking every record's
+// digests, and returns its records.
+func readRecords(t *testing.T, path string) []readRecord {
 	t.Helper()
 	r, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithStrictValidation())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	var out []responseRecord
+	var out []readRecord
 	for {
 		rec, err := r.Next()
 		if errors.Is(err, io.EOF) {
@@ -191,17 +193,27 @@ func readResponses(t *testing.T, path string) []responseRecord {
 		if v, err := w.ValidateDigest(); err != nil || len(v) > 0 {
 			t.Fatalf("%s record: digests: %v %v", w.Type(), err, v)
 		}
-		if w.Type() == gowarc.Response {
-			raw, err := w.Block().RawBytes()
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(raw)
-			h := w.WarcHeader()
-			out = append(out, responseRecord{b, h.Get(gowarc.WarcBlockDigest), h.Get(gowarc.WarcPayloadDigest), h.Get(gowarc.WarcTruncated)})
+		raw, err := w.Block().RawBytes()
+		if err != nil {
+			t.Fatal(err)
 		}
+		b, _ := io.ReadAll(raw)
+		h := w.WarcHeader()
+		out = append(out, readRecord{w.Type().String(), b, h.Get(gowarc.WarcBlockDigest), h.Get(gowarc.WarcPayloadDigest), h.Get(gowarc.WarcTruncated)})
 		w.Close()
 	}
+}
+
+// readResponses are the response records of path, read by readRecords.
+func readResponses(t *testing.T, path string) []readRecord {
+	t.Helper()
+	var out []readRecord
+	for _, r := range readRecords(t, path) {
+		if r.typ == "response" {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // BenchmarkExchange records one exchange per op through a Recorder: a

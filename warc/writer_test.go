@@ -2,15 +2,11 @@ package warc
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/nlnwa/gowarc/v3"
 )
 
 // BenchmarkWrite writes one exchange (a request record and a 16 KiB
@@ -98,26 +94,7 @@ func TestWriterGathersRecords(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := gowarc.NewWarcFileReader(path, 0, gowarc.WithStrictValidation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	n := 0
-	for ; ; n++ {
-		rec, err := r.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v, err := rec.WarcRecord.ValidateDigest(); err != nil || len(v) > 0 {
-			t.Fatalf("record %d: digests: %v %v", n, err, v)
-		}
-		rec.WarcRecord.Close()
-	}
-	if n != 4 {
+	if n := len(readRecords(t, path)); n != 4 {
 		t.Fatalf("%d records read back, want 4 (warcinfo, small, big, small)", n)
 	}
 }
