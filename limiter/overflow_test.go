@@ -3,6 +3,7 @@ package limiter
 import (
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -145,6 +146,43 @@ func TestOverflowKeepsEachHostsOrder(t *testing.T) {
 					t.Errorf("%d targets, %d bytes left", o.n, o.file.Size())
 				}
 			})
+		}
+	}
+}
+
+// TestOverflowPushesBetweenPops pushes and pops the targets of three
+// hosts in a random order, so that targets are written after a read ahead
+// went past the file's end, and the file empties and is written again
+// from its start now and then: every host's targets come back in the
+// order pushed.
+func TestOverflowPushesBetweenPops(t *testing.T) {
+	var o overflow
+	defer o.close()
+	rng := rand.New(rand.NewPCG(21, 25))
+	want := map[string][]string{}
+	hosts := []string{"a", "b", "c"}
+	for i := range 20000 {
+		h := hosts[rng.IntN(len(hosts))]
+		if rng.IntN(2) == 0 {
+			raw := fmt.Sprintf("http://%s.test/%d/%s", h, i, strings.Repeat("p", rng.IntN(300)))
+			if err := o.push(h, mustTarget(t, raw)); err != nil {
+				t.Fatal(err)
+			}
+			want[h] = append(want[h], raw)
+			continue
+		}
+		back, ok, err := o.pop(h)
+		switch {
+		case err != nil:
+			t.Fatalf("step %d: %v", i, err)
+		case len(want[h]) == 0:
+			if ok {
+				t.Fatalf("step %d: host %s gave %q, none was pushed", i, h, back.Raw)
+			}
+		case !ok || back.Raw != want[h][0]:
+			t.Fatalf("step %d: host %s gave %q (%v), want %q", i, h, back.Raw, ok, want[h][0])
+		default:
+			want[h] = want[h][1:]
 		}
 	}
 }

@@ -198,18 +198,24 @@ func (r *runner) run(ctx context.Context) (Outcome, error) {
 	return out, nil
 }
 
-// maxWorkers caps the workers: one per request in flight, and a few for
-// targets that need no request (invalid lines) and for the one waiting in
-// the scheduler. URLs waiting to retry hold none.
+// maxWorkers caps the workers: one per request in flight. URLs waiting to
+// retry hold none, and a target that needs no request (an invalid line)
+// waits for a worker to come back.
+//
+// A worker beyond -c could only wait in the scheduler for a slot, and it
+// waited holding the pool's lock: every worker that had just ended a
+// request, its slot free, queued behind it, and each slot went from a
+// worker to the waiter and the lock to the next in the queue, two hand-offs
+// a request. With 8 such workers (until issue 21), at -c 64 the workers
+// spent 1.0 to 1.6 ms a request waiting for the lock, and the lock was
+// held 24 to 42 us a request, mostly by a waiter; with none, 0.08 to 0.17
+// ms and 4 to 5 us (20,000 requests, loaded machine; docs/performance.md).
 func maxWorkers(concurrency int) int64 {
 	if concurrency <= 0 {
 		return 1 << 16
 	}
-	return int64(concurrency) + extraWorkers
+	return int64(concurrency)
 }
-
-// extraWorkers is how many workers there may be beyond the concurrency.
-const extraWorkers = 8
 
 // idleConns keeps as many idle connections per host as may be in flight to
 // one host, so keep-alive connections are reused rather than reopened.

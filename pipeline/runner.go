@@ -196,9 +196,9 @@ func (r *runner) drainFeed(ctx context.Context) (n int) {
 // scheduler itself (one at a time) and makes its next attempt, so a
 // finished request's slot goes straight to its worker's next target, with
 // no hand-off. A worker is started only when a target may start and no
-// other worker is waiting for one, so there are never more than needed
-// (requests in flight, plus targets that need none), nor more than max;
-// they live until the run ends. A URL waiting to retry holds no worker.
+// other worker is waiting for one, so there are never more than needed,
+// nor more than max (one per request in flight: see maxWorkers); they
+// live until the run ends. A URL waiting to retry holds no worker.
 type pool struct {
 	sched   *limiter.Scheduler
 	max     int64
@@ -208,9 +208,9 @@ type pool struct {
 	workers sync.WaitGroup
 	total   atomic.Int64
 	// peak is the most workers at once. Only TestRetriesHoldNoWorker reads
-	// it: it is how the invariant "workers never exceed -c + 8" is checked
+	// it: it is how the invariant "workers never exceed -c" is checked
 	// (docs/ARCHITECTURE.md, pipeline), which nothing outside can see. It
-	// costs a compare-and-swap per worker started, at most -c + 8 a run.
+	// costs a compare-and-swap per worker started, at most -c a run.
 	peak atomic.Int64
 	idle atomic.Int64 // workers waiting for a target
 }
