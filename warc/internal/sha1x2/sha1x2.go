@@ -2,8 +2,9 @@
 // of every byte, and one of the bytes from a point on (a WARC response
 // record's block digest and its payload digest, the bytes after the HTTP
 // header). On amd64 with the SHA extensions both are computed in the same
-// pass, their rounds interleaved, for little more than the time of one;
-// elsewhere by crypto/sha1, one after the other.
+// pass, their rounds interleaved, for little more than the time of one
+// (the rounds are Go's own, see LICENSE-go); elsewhere, and with the
+// purego build tag, by crypto/sha1, one after the other.
 package sha1x2
 
 import (

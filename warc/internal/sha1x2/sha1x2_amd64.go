@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 package sha1x2
 
 import "golang.org/x/sys/cpu"
