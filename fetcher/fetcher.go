@@ -116,9 +116,6 @@ type Fetcher struct {
 	// (a hop gets a header of its own, see do and setBasicAuth).
 	header http.Header
 	host   string // -H 'Host: …': the first request's Host, "" for the URL's
-	// userEncoding is set when the user sent Accept-Encoding: the Transport
-	// then leaves bodies as sent, and the fetcher decodes what it can.
-	userEncoding bool
 	trees        *semaphore.Weighted // Options.TreeBudget, shared by every attempt
 }
 
@@ -147,10 +144,14 @@ func New(opts Options, gate Gate) *Fetcher {
 		opts.TreeBudget = DefaultTreeBudget
 	}
 	f := &Fetcher{opts: opts, gate: gate, trees: semaphore.NewWeighted(opts.TreeBudget)}
-	f.opts.Header, f.host, f.userEncoding = splitHeader(opts.Header)
+	var userEncoding bool
+	f.opts.Header, f.host, userEncoding = splitHeader(opts.Header)
 	f.header = make(http.Header, len(f.opts.Header)+1)
 	maps.Copy(f.header, f.opts.Header)
 	f.header["User-Agent"] = []string{opts.UserAgent}
+	if !userEncoding {
+		f.header["Accept-Encoding"] = []string{"gzip"} // decoded here (decoded), whichever path a request takes
+	}
 	f.transport = newConns(opts, resolve.New(resolve.Config{Servers: opts.Resolvers, Timeout: lookupTimeout(opts.Timeout)}))
 	return f
 }

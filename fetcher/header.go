@@ -26,10 +26,9 @@ func splitHeader(h http.Header) (rest http.Header, host string, userEncoding boo
 	return rest, host, userEncoding
 }
 
-// DecodedEncodings are the Content-Encodings the fetcher decodes itself when
-// the user's -H sets Accept-Encoding (Go's Transport then leaves the body as
-// sent). A body in another encoding is read and counted as sent, without a
-// title.
+// DecodedEncodings are the Content-Encodings the fetcher decodes (it asks
+// for gzip unless the user's -H sets Accept-Encoding). A body in another
+// encoding is read and counted as sent, without a title.
 var DecodedEncodings = []string{"gzip", "x-gzip", "deflate", "identity"}
 
 // Undecoded are the encodings that the Accept-Encoding of h asks for and
@@ -51,11 +50,9 @@ func Undecoded(h http.Header) []string {
 
 // decoded returns resp's body decoded, and whether its encoding is known
 // (the body is then what the page says, and titles can be read from it).
-// Without a user Accept-Encoding, the Transport already decoded gzip.
+// Every request says Accept-Encoding itself (gzip, or the user's), so no
+// Transport decodes a body: this is the one place bodies are decoded.
 func (f *Fetcher) decoded(resp *http.Response) (io.Reader, bool, error) {
-	if !f.userEncoding {
-		return resp.Body, true, nil
-	}
 	switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 		return resp.Body, true, nil

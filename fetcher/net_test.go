@@ -251,8 +251,8 @@ func TestDeadHostsLeaveNothing(t *testing.T) {
 	before := heap()
 	fetchDead(200, 8000)
 	after := heap()
-	if len(f.transport.known) != 0 || len(f.transport.first) != 0 {
-		t.Errorf("%d dead hosts known, %d first connections left", len(f.transport.known), len(f.transport.first))
+	if len(f.transport.known) != 0 || len(f.transport.first) != 0 || len(f.transport.h1.hosts) != 0 {
+		t.Errorf("%d dead hosts known, %d first connections left, %d hosts in h1", len(f.transport.known), len(f.transport.first), len(f.transport.h1.hosts))
 	}
 	// With one keep-alive Transport for all, 8,000 refused hosts left about
 	// 2.5 MB in its queues of requests waiting for an idle connection.
@@ -303,21 +303,22 @@ func TestHostHeader(t *testing.T) {
 	}
 }
 
-// TestKnownHostsBounded checks that the Transport is replaced once maxKnown
-// hosts connected through it, so that what it keeps per host is bounded,
-// and that fetches go on unharmed across the change.
+// TestKnownHostsBounded checks that the Transport (https here: plain http
+// goes through h1) is replaced once maxKnown hosts connected through it, so
+// that what it keeps per host is bounded, and that fetches go on unharmed
+// across the change.
 func TestKnownHostsBounded(t *testing.T) {
-	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	srv := httptest.NewTLSServer(testsite.New(testsite.Options{}))
 	t.Cleanup(srv.Close)
-	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
 	dns := dnstest.Start(t)
 	dns.AnswerAll(net.IPv4(127, 0, 0, 1))
-	f := newFetcherDNS(t, Options{}, nil, dns)
+	f := newFetcherDNS(t, Options{Insecure: true}, nil, dns)
 	f.transport.maxKnown = 4
 	first := f.transport.t
 	for round := range 2 {
 		for i := range 10 {
-			u := fmt.Sprintf("http://h%d.test:%s/page/%d", i, port, round)
+			u := fmt.Sprintf("https://h%d.test:%s/page/%d", i, port, round)
 			if got := f.Fetch(context.Background(), target(t, u), nil); got.Status != 200 {
 				t.Fatalf("%s: status %d (%s)", u, got.Status, got.Error)
 			}

@@ -51,6 +51,7 @@ type conns struct {
 	newTransport func() *http.Transport
 	dial         *dialer // the Transports' own
 	proxied      bool    // requests may go through a proxy: no dial of a first connection here
+	h1           *h1     // plain http without a proxy; nil: through the Transport
 
 	mu       sync.RWMutex // read-locked on every request to a known host: nothing else
 	t        *http.Transport
@@ -128,7 +129,16 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		}
 		return t
 	}
+	var plain *h1
+	if !proxied(opts) {
+		var wrap func(net.Conn) net.Conn
+		if opts.Capture != nil {
+			wrap = func(c net.Conn) net.Conn { return opts.Capture.Wrap(c, "http") }
+		}
+		plain = newH1(d.DialContext, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
+	}
 	return &conns{
+		h1:           plain,
 		newTransport: mk,
 		dial:         d,
 		proxied:      proxied(opts),
@@ -144,6 +154,9 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 // through it yet, req either makes the host's first connection or waits
 // until another request made it (or failed), as its context allows.
 func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
+	if c.h1 != nil && req.URL.Scheme == "http" {
+		return c.h1.RoundTrip(req)
+	}
 	key := connKey{req.URL.Scheme, input.HostKey(req.URL)}
 	for {
 		c.mu.RLock()
@@ -229,6 +242,9 @@ func (c *conns) endFirst(t *http.Transport, key connKey, fc *firstConn, connecte
 
 // CloseIdleConnections closes the Transport's idle connections.
 func (c *conns) CloseIdleConnections() {
+	if c.h1 != nil {
+		c.h1.CloseIdleConnections()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t.CloseIdleConnections()

@@ -1,0 +1,387 @@
+package fetcher
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"sync"
+	"time"
+
+	"github.com/fanout-dev/fanout/input"
+)
+
+// h1 is fanout's own HTTP/1.1 client for plain http without a proxy (see
+// docs/ARCHITECTURE.md, "Connections"): the goroutine that makes a request
+// writes it and reads its response itself, on a connection it takes from a
+// pool. net/http's Transport gives every connection a goroutine that reads
+// and one that writes, and hands each request and response between them and
+// the caller over channels: on 2 cores that hand-off cost more CPU than the
+// rest of a request (docs/performance.md). The request is written by
+// net/http (Request.Write) and the response read by net/http
+// (ReadResponse): only the connection's keeping is ours.
+//
+// Invariants:
+//   - A host has at most maxPerHost connections open or being dialed (0:
+//     no cap), as MaxConnsPerHost gives the Transport.
+//   - A connection is idle (in its host's idle list and in the LRU list)
+//     only after its response was read to the end with nothing left over,
+//     and neither side asked to close it; at most maxIdle are idle, the
+//     longest idle closed first, and one idle longer than idleTimeout is
+//     closed instead of used.
+//   - A host's entry exists only while it has a connection open or a
+//     request waiting for one: a host that refuses leaves nothing behind.
+//   - A request that finds its reused connection closed by the server
+//     before any byte of a response came is sent again on another
+//     connection (GET and HEAD only are sent: both are idempotent), as
+//     net/http does.
+type h1 struct {
+	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
+	wrap        func(net.Conn) net.Conn // Capture's; nil: none
+	maxPerHost  int
+	maxIdle     int
+	idleTimeout time.Duration
+	headerLimit int64 // bytes of a response's header (1xx included)
+
+	mu    sync.Mutex
+	hosts map[string]*h1Host
+	lru   h1Conn // sentinel of the idle connections, oldest first
+	nidle int
+}
+
+// h1Host is what the pool keeps of one host (host:port).
+type h1Host struct {
+	open    int       // connections open or being dialed
+	idle    []*h1Conn // most recently idle last
+	waiting int       // requests waiting for a connection
+	freed   chan struct{}
+}
+
+// h1Conn is one connection of the pool.
+type h1Conn struct {
+	conn   net.Conn // as used: wrapped by Capture, if any
+	raw    net.Conn // as dialed
+	br     *bufio.Reader
+	host   string
+	limit  int64 // bytes br may still read from conn; see Read
+	idleAt time.Time
+
+	prev, next *h1Conn // in the pool's LRU list while idle
+}
+
+// h1HeaderLimit is the most bytes a response's header may take: net/http's
+// Transport default (MaxResponseHeaderBytes).
+const h1HeaderLimit = 10 << 20
+
+// h1ReadBuffer is each connection's read buffer: net/http's default.
+const h1ReadBuffer = 4 << 10
+
+func newH1(dial func(context.Context, string, string) (net.Conn, error), wrap func(net.Conn) net.Conn, maxPerHost, maxIdle int) *h1 {
+	p := &h1{dial: dial, wrap: wrap, maxPerHost: maxPerHost, maxIdle: maxIdle,
+		idleTimeout: 90 * time.Second, headerLimit: h1HeaderLimit, hosts: map[string]*h1Host{}}
+	p.lru.prev, p.lru.next = &p.lru, &p.lru
+	return p
+}
+
+// Read reads from the connection, at most limit bytes: the bufio.Reader
+// over it reads a response's header through this, so that a server
+// sending an endless header runs out of limit, not of memory.
+func (c *h1Conn) Read(p []byte) (int, error) {
+	if c.limit <= 0 {
+		return 0, errHeaderTooLong
+	}
+	if int64(len(p)) > c.limit {
+		p = p[:c.limit]
+	}
+	n, err := c.conn.Read(p)
+	c.limit -= int64(n)
+	return n, err
+}
+
+var errHeaderTooLong = fmt.Errorf("server response headers exceeded %d bytes; aborted", h1HeaderLimit)
+
+// RoundTrip sends req (a GET or HEAD to an http URL) and reads the
+// response's header; the body is read from the connection as the caller
+// reads it, and the connection goes back to the pool at its end.
+func (p *h1) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	addr := input.HostKey(req.URL)
+	for {
+		c, reused, err := p.get(ctx, addr)
+		if err != nil {
+			return nil, err
+		}
+		if trace := httptrace.ContextClientTrace(ctx); trace != nil && trace.GotConn != nil {
+			trace.GotConn(httptrace.GotConnInfo{Conn: c.conn, Reused: reused, WasIdle: reused})
+		}
+		resp, sent, err := p.exchange(ctx, c, req)
+		if err == nil {
+			return resp, nil
+		}
+		if !reused || sent || ctx.Err() != nil {
+			return nil, err
+		}
+		// The server closed the idle connection as the request went out: send it again.
+	}
+}
+
+// exchange writes req on c and reads the response's header. sent reports
+// whether a byte of a response came: if not, the server may have closed c
+// while it was idle, and req was never seen. On error c is closed.
+func (p *h1) exchange(ctx context.Context, c *h1Conn, req *http.Request) (resp *http.Response, sent bool, err error) {
+	stop := context.AfterFunc(ctx, func() { c.raw.SetDeadline(aLongTimeAgo) })
+	defer func() {
+		if err != nil {
+			stop()
+			p.discard(c)
+			if ctx.Err() != nil {
+				err = ctx.Err()
+			}
+		}
+	}()
+	bw := writers.Get().(*bufio.Writer)
+	bw.Reset(c.conn)
+	err = req.Write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	bw.Reset(nil)
+	writers.Put(bw)
+	if err != nil {
+		return nil, false, err
+	}
+	c.limit = p.headerLimit
+	if _, err := c.br.Peek(1); err != nil {
+		return nil, false, err
+	}
+	for {
+		resp, err = http.ReadResponse(c.br, req)
+		if err != nil {
+			if c.limit <= 0 {
+				err = errHeaderTooLong
+			}
+			return nil, true, err
+		}
+		if resp.StatusCode < 100 || resp.StatusCode > 199 || resp.StatusCode == http.StatusSwitchingProtocols {
+			break
+		}
+		// An interim response (100 Continue, 103 Early Hints): the answer follows.
+	}
+	c.limit = 1<<63 - 1
+	reuse := !resp.Close && !req.Close && resp.StatusCode >= 200
+	if resp.Body == http.NoBody {
+		p.end(c, stop, reuse)
+		return resp, true, nil
+	}
+	resp.Body = &h1Body{p: p, c: c, body: resp.Body, stop: stop, ctx: ctx, reuse: reuse}
+	return resp, true, nil
+}
+
+// writers are the buffers requests are written through (writeBufferSize),
+// shared by all connections: a connection holds none between requests.
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBufferSize) }}
+
+// aLongTimeAgo is a deadline in the past: setting it ends a blocked read
+// or write at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// h1Body is a response's body: at its end the connection goes back to
+// the pool, or is closed.
+type h1Body struct {
+	p     *h1
+	c     *h1Conn
+	body  io.ReadCloser // ReadResponse's
+	stop  func() bool   // of the AfterFunc that ends reads when ctx does
+	ctx   context.Context
+	reuse bool
+	err   error // what every Read returns once the body ended: io.EOF, a failure, errBodyClosed
+}
+
+func (b *h1Body) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
+	n, err := b.body.Read(p)
+	switch {
+	case err == io.EOF:
+		b.err = io.EOF
+		b.p.end(b.c, b.stop, b.reuse)
+	case err != nil:
+		if b.ctx.Err() != nil {
+			err = b.ctx.Err()
+		}
+		b.err = err
+		b.p.end(b.c, b.stop, false)
+	}
+	return n, err
+}
+
+// Close closes the connection if the body was not read to its end:
+// reading the rest could take long, and a body cut short (--max-body)
+// usually has more.
+func (b *h1Body) Close() error {
+	if b.err == nil {
+		b.err = errBodyClosed
+		b.p.end(b.c, b.stop, false)
+	}
+	return nil
+}
+
+var errBodyClosed = errors.New("http: read on closed response body")
+
+// end ends c's exchange: back to the pool if reuse and nothing is left
+// over and the AfterFunc had not run, else closed.
+func (p *h1) end(c *h1Conn, stop func() bool, reuse bool) {
+	if stop() && reuse && c.br.Buffered() == 0 {
+		p.put(c)
+		return
+	}
+	p.discard(c)
+}
+
+// get returns an idle connection to addr (reused), or dials a new one when
+// addr has fewer than maxPerHost, or waits for one of the two.
+func (p *h1) get(ctx context.Context, addr string) (c *h1Conn, reused bool, err error) {
+	p.mu.Lock()
+	h := p.hosts[addr]
+	if h == nil {
+		h = &h1Host{}
+		p.hosts[addr] = h
+	}
+	for {
+		for len(h.idle) > 0 {
+			c = h.idle[len(h.idle)-1]
+			h.idle = h.idle[:len(h.idle)-1]
+			p.unlink(c)
+			if time.Since(c.idleAt) < p.idleTimeout && !closedWhileIdle(c.raw) {
+				p.mu.Unlock()
+				return c, true, nil
+			}
+			h.open--
+			c.raw.Close()
+		}
+		if p.maxPerHost <= 0 || h.open < p.maxPerHost {
+			h.open++
+			p.mu.Unlock()
+			c, err = p.connect(ctx, addr)
+			if err != nil {
+				p.mu.Lock()
+				h.open--
+				p.freeLocked(addr, h)
+				p.mu.Unlock()
+				return nil, false, err
+			}
+			return c, false, nil
+		}
+		if h.freed == nil {
+			h.freed = make(chan struct{})
+		}
+		freed := h.freed
+		h.waiting++
+		p.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+		}
+		p.mu.Lock()
+		h.waiting--
+		if ctx.Err() != nil {
+			p.freeLocked(addr, h)
+			p.mu.Unlock()
+			return nil, false, ctx.Err()
+		}
+	}
+}
+
+// connect dials addr.
+func (p *h1) connect(ctx context.Context, addr string) (*h1Conn, error) {
+	raw, err := p.dial(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c := &h1Conn{conn: raw, raw: raw, host: addr}
+	if p.wrap != nil {
+		c.conn = p.wrap(raw)
+	}
+	c.br = bufio.NewReaderSize(c, h1ReadBuffer)
+	return c, nil
+}
+
+// put makes c idle, closing the longest idle connection when more than
+// maxIdle are.
+func (p *h1) put(c *h1Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h := p.hosts[c.host]
+	c.idleAt = time.Now()
+	h.idle = append(h.idle, c)
+	c.prev, c.next = p.lru.prev, &p.lru
+	c.prev.next, p.lru.prev = c, c
+	p.nidle++
+	p.wakeLocked(h)
+	if p.nidle > p.maxIdle {
+		old := p.lru.next
+		oh := p.hosts[old.host]
+		for i, ic := range oh.idle {
+			if ic == old {
+				oh.idle = append(oh.idle[:i], oh.idle[i+1:]...)
+				break
+			}
+		}
+		p.unlink(old)
+		oh.open--
+		old.raw.Close()
+		p.freeLocked(old.host, oh)
+	}
+}
+
+// discard closes c, which is not idle.
+func (p *h1) discard(c *h1Conn) {
+	c.raw.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h := p.hosts[c.host]
+	h.open--
+	p.freeLocked(c.host, h)
+}
+
+// unlink takes idle c out of the LRU list. p.mu is held.
+func (p *h1) unlink(c *h1Conn) {
+	c.prev.next, c.next.prev = c.next, c.prev
+	c.prev, c.next = nil, nil
+	p.nidle--
+}
+
+// freeLocked wakes h's waiters (a connection closed or went idle), and
+// drops h when it keeps nothing. p.mu is held.
+func (p *h1) freeLocked(addr string, h *h1Host) {
+	p.wakeLocked(h)
+	if h.open == 0 && h.waiting == 0 {
+		delete(p.hosts, addr)
+	}
+}
+
+func (p *h1) wakeLocked(h *h1Host) {
+	if h.freed != nil {
+		close(h.freed)
+		h.freed = nil
+	}
+}
+
+// CloseIdleConnections closes every idle connection.
+func (p *h1) CloseIdleConnections() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := p.lru.next; c != &p.lru; c = p.lru.next {
+		h := p.hosts[c.host]
+		h.idle = h.idle[:0] // the others of h's are in the list too: they go next
+		p.unlink(c)
+		h.open--
+		c.raw.Close()
+		p.freeLocked(c.host, h)
+	}
+}
