@@ -115,8 +115,8 @@ type Fetcher struct {
 	// User-Agent), one map shared by all of them: nothing writes to it
 	// (a hop gets a header of its own, see do and setBasicAuth).
 	header http.Header
-	host   string // -H 'Host: …': the first request's Host, "" for the URL's
-	trees        *semaphore.Weighted // Options.TreeBudget, shared by every attempt
+	host   string              // -H 'Host: …': the first request's Host, "" for the URL's
+	trees  *semaphore.Weighted // Options.TreeBudget, shared by every attempt
 }
 
 // New returns a Fetcher. gate admits retries and fallback attempts; nil
