@@ -25,9 +25,11 @@ const catchUp = 10 * time.Millisecond
 // due on the schedule, and runs at once if that is past.
 //
 // The schedule itself keeps the bucket: it grants at most Rate + Burst
-// starts in any one second. A start runs at most catchUp behind its time,
-// so a server sees at most Rate·(1 s + catchUp) + Burst in one second, and
-// that only right after a late wake-up.
+// starts in any one second. A start whose waiter wakes late runs behind its
+// time by that much, and takes with it the starts due meanwhile, which run
+// at once, at most catchUp behind theirs: so right after a late wake-up a
+// server may count about Rate·catchUp more than Rate + Burst in one second
+// (5 at 500 a second).
 type globalRate struct {
 	lim   *rate.Limiter
 	now   func() time.Time                                 // the clock; tests set their own
