@@ -47,7 +47,7 @@ type Config struct {
 type Limits struct {
 	cfg    Config
 	global *semaphore.Weighted // nil: no limit
-	rate   *rate.Limiter       // nil: no limit
+	rate   *globalRate         // nil: no limit
 
 	mu      sync.Mutex
 	hosts   map[string]*hostState
@@ -88,7 +88,7 @@ func New(cfg Config) *Limits {
 		l.global = semaphore.NewWeighted(int64(cfg.Concurrency))
 	}
 	if cfg.Rate > 0 {
-		l.rate = rate.NewLimiter(rate.Limit(cfg.Rate), max(cfg.Burst, 1))
+		l.rate = newGlobalRate(cfg.Rate, cfg.Burst)
 	}
 	return l
 }
@@ -204,7 +204,7 @@ func (l *Limits) hostCount() int {
 }
 
 // acquireGlobal blocks until a global slot is free and the global rate lets
-// a request start, or ctx ends.
+// a request start (on its schedule: see globalRate), or ctx ends.
 func (l *Limits) acquireGlobal(ctx context.Context) error {
 	if l.global != nil {
 		if err := l.global.Acquire(ctx, 1); err != nil {
@@ -212,12 +212,9 @@ func (l *Limits) acquireGlobal(ctx context.Context) error {
 		}
 	}
 	if l.rate != nil {
-		if err := l.rate.Wait(ctx); err != nil {
+		if err := l.rate.wait(ctx); err != nil {
 			l.releaseGlobal()
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			return context.DeadlineExceeded // the next token comes after ctx's deadline
+			return err
 		}
 	}
 	return nil
