@@ -3,6 +3,7 @@ package fetcher
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,8 @@ import (
 	"github.com/fanout-dev/fanout/input"
 )
 
-// h1 is fanout's own HTTP/1.1 client for plain http without a proxy (see
+// h1 is fanout's own HTTP/1.1 client, for plain http without a proxy, and
+// for https when only HTTP/1.1 is spoken (--http1, --warc) (see
 // docs/ARCHITECTURE.md, "Connections"): the goroutine that makes a request
 // writes it and reads its response itself, on a connection it takes from a
 // pool. net/http's Transport gives every connection a goroutine that reads
@@ -41,7 +43,8 @@ import (
 //     net/http does.
 type h1 struct {
 	dial        func(ctx context.Context, network, addr string) (net.Conn, error)
-	wrap        func(net.Conn) net.Conn // Capture's; nil: none
+	wrap        func(c net.Conn, scheme string) net.Conn // Capture's; nil: none
+	secure      *tls.Config                              // https: TLS over each connection, offering http/1.1 only; nil: plain http
 	maxPerHost  int
 	maxIdle     int
 	idleTimeout time.Duration
@@ -66,6 +69,7 @@ type h1Conn struct {
 	conn   net.Conn // as used: wrapped by Capture, if any
 	raw    net.Conn // as dialed
 	br     *bufio.Reader
+	tls    *tls.ConnectionState // https; nil for plain http
 	host   string
 	limit  int64 // bytes br may still read from conn; see Read
 	idleAt time.Time
@@ -80,8 +84,14 @@ const h1HeaderLimit = 10 << 20
 // h1ReadBuffer is each connection's read buffer: net/http's default.
 const h1ReadBuffer = 4 << 10
 
-func newH1(dial func(context.Context, string, string) (net.Conn, error), wrap func(net.Conn) net.Conn, maxPerHost, maxIdle int) *h1 {
-	p := &h1{dial: dial, wrap: wrap, maxPerHost: maxPerHost, maxIdle: maxIdle,
+// newH1 returns a pool of plain http connections, or of https ones when
+// secure is not nil.
+func newH1(dial func(context.Context, string, string) (net.Conn, error), secure *tls.Config, wrap func(net.Conn, string) net.Conn, maxPerHost, maxIdle int) *h1 {
+	if secure != nil {
+		secure = secure.Clone()
+		secure.NextProtos = []string{"http/1.1"}
+	}
+	p := &h1{dial: dial, secure: secure, wrap: wrap, maxPerHost: maxPerHost, maxIdle: maxIdle,
 		idleTimeout: 90 * time.Second, headerLimit: h1HeaderLimit, hosts: map[string]*h1Host{}}
 	p.lru.prev, p.lru.next = &p.lru, &p.lru
 	return p
@@ -172,6 +182,7 @@ func (p *h1) exchange(ctx context.Context, c *h1Conn, req *http.Request) (resp *
 		// An interim response (100 Continue, 103 Early Hints): the answer follows.
 	}
 	c.limit = 1<<63 - 1
+	resp.TLS = c.tls
 	reuse := !resp.Close && !req.Close && resp.StatusCode >= 200
 	if resp.Body == http.NoBody {
 		p.end(c, stop, reuse)
@@ -297,15 +308,31 @@ func (p *h1) get(ctx context.Context, addr string) (c *h1Conn, reused bool, err 
 	}
 }
 
-// connect dials addr.
+// connect dials addr, and makes the TLS handshake over https.
 func (p *h1) connect(ctx context.Context, addr string) (*h1Conn, error) {
 	raw, err := p.dial(ctx, "tcp", addr)
 	if err != nil {
 		return nil, err
 	}
 	c := &h1Conn{conn: raw, raw: raw, host: addr}
+	scheme := "http"
+	if p.secure != nil {
+		scheme = "https"
+		conf := p.secure
+		if host, _, err := net.SplitHostPort(addr); err == nil && conf.ServerName == "" {
+			conf = conf.Clone() // a Config per connection, as net/http's Transport makes
+			conf.ServerName = host
+		}
+		tc := tls.Client(raw, conf)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			raw.Close()
+			return nil, err
+		}
+		state := tc.ConnectionState()
+		c.conn, c.tls = tc, &state
+	}
 	if p.wrap != nil {
-		c.conn = p.wrap(raw)
+		c.conn = p.wrap(c.conn, scheme)
 	}
 	c.br = bufio.NewReaderSize(c, h1ReadBuffer)
 	return c, nil

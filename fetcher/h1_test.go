@@ -20,13 +20,25 @@ import (
 
 // TestH1AgainstTransport fetches the hostile site through h1 and through
 // net/http's Transport, a client that shares no connection code with h1,
-// and wants the same record from both.
+// and wants the same record from both: over plain http, and over https
+// with HTTP/1.1 only (--http1).
 func TestH1AgainstTransport(t *testing.T) {
-	srv := httptest.NewServer(testsite.New(testsite.Options{}))
+	site := testsite.New(testsite.Options{})
+	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
-	ours := newFetcher(t, Options{MaxBody: 1 << 20}, nil)
-	theirs := newFetcher(t, Options{MaxBody: 1 << 20}, nil)
-	theirs.transport.h1 = nil
+	tlsSrv := httptest.NewTLSServer(site)
+	t.Cleanup(tlsSrv.Close)
+	opts := Options{MaxBody: 1 << 20, HTTP1: true, Insecure: true, Exchange: ExchangeTLS | ExchangeIP}
+	ours, theirs := newFetcher(t, opts, nil), newFetcher(t, opts, nil)
+	theirs.transport.h1, theirs.transport.h1s = nil, nil
+	for _, base := range []string{srv.URL, tlsSrv.URL} {
+		if got := ours.Fetch(context.Background(), target(t, base+"/page/1"), nil); got.Status != 200 {
+			t.Fatalf("%s: status %d (%s)", base, got.Status, got.Error)
+		}
+	}
+	if ours.transport.h1.nidle != 1 || ours.transport.h1s.nidle != 1 {
+		t.Fatalf("idle connections: %d plain, %d TLS; want 1 each, from h1", ours.transport.h1.nidle, ours.transport.h1s.nidle)
+	}
 	paths := []string{
 		"/page/7", testsite.PathInfinite, testsite.PathGzipBomb, testsite.PathRedirectLoop,
 		testsite.PathRedirectFile, testsite.PathRedirectChain + "3", testsite.PathReset,
@@ -34,19 +46,27 @@ func TestH1AgainstTransport(t *testing.T) {
 		testsite.PathMalformed, testsite.PathStatus + "404", testsite.PathStatus + "503?retry-after=1",
 		testsite.PathHeader + "Accept-Encoding", testsite.PathHeader + "User-Agent",
 	}
-	for _, p := range paths {
-		t.Run(p, func(t *testing.T) {
-			t.Parallel()
-			tg := target(t, srv.URL+p)
-			got, want := ours.Fetch(context.Background(), tg, nil), theirs.Fetch(context.Background(), tg, nil)
-			if got.Status != want.Status || got.Title != want.Title || got.Size != want.Size ||
-				got.Truncated != want.Truncated || got.ErrorKind != want.ErrorKind ||
-				got.Redirects != want.Redirects || got.ContentType != want.ContentType || got.Proto != want.Proto {
-				t.Errorf("h1: %d %q size %d truncated %v kind %q (%s) redirects %d %q %s\nTransport: %d %q size %d truncated %v kind %q (%s) redirects %d %q %s",
-					got.Status, got.Title, got.Size, got.Truncated, got.ErrorKind, got.Error, got.Redirects, got.ContentType, got.Proto,
-					want.Status, want.Title, want.Size, want.Truncated, want.ErrorKind, want.Error, want.Redirects, want.ContentType, want.Proto)
-			}
-		})
+	for _, base := range []string{srv.URL, tlsSrv.URL} {
+		for _, p := range paths {
+			t.Run(base[:5]+p, func(t *testing.T) {
+				t.Parallel()
+				tg := target(t, base+p)
+				got, want := ours.Fetch(context.Background(), tg, nil), theirs.Fetch(context.Background(), tg, nil)
+				if got.Status != want.Status || got.Title != want.Title || got.Size != want.Size ||
+					got.Truncated != want.Truncated || got.ErrorKind != want.ErrorKind ||
+					got.Redirects != want.Redirects || got.ContentType != want.ContentType || got.Proto != want.Proto {
+					t.Errorf("h1: %d %q size %d truncated %v kind %q (%s) redirects %d %q %s\nTransport: %d %q size %d truncated %v kind %q (%s) redirects %d %q %s",
+						got.Status, got.Title, got.Size, got.Truncated, got.ErrorKind, got.Error, got.Redirects, got.ContentType, got.Proto,
+						want.Status, want.Title, want.Size, want.Truncated, want.ErrorKind, want.Error, want.Redirects, want.ContentType, want.Proto)
+				}
+				if (got.IP == "") != (want.IP == "") {
+					t.Errorf("ip %q, Transport %q", got.IP, want.IP)
+				}
+				if g, w := fmt.Sprintf("%+v", got.TLS), fmt.Sprintf("%+v", want.TLS); g != w {
+					t.Errorf("tls %s\nTransport %s", g, w)
+				}
+			})
+		}
 	}
 }
 

@@ -52,6 +52,7 @@ type conns struct {
 	dial         *dialer // the Transports' own
 	proxied      bool    // requests may go through a proxy: no dial of a first connection here
 	h1           *h1     // plain http without a proxy; nil: through the Transport
+	h1s          *h1     // https without a proxy when only HTTP/1.1 is spoken; nil: through the Transport
 
 	mu       sync.RWMutex // read-locked on every request to a known host: nothing else
 	t        *http.Transport
@@ -129,16 +130,20 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		}
 		return t
 	}
-	var plain *h1
+	var plain, secure *h1
 	if !proxied(opts) {
-		var wrap func(net.Conn) net.Conn
+		var wrap func(net.Conn, string) net.Conn
 		if opts.Capture != nil {
-			wrap = func(c net.Conn) net.Conn { return opts.Capture.Wrap(c, "http") }
+			wrap = opts.Capture.Wrap
 		}
-		plain = newH1(d.DialContext, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
+		plain = newH1(d.DialContext, nil, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
+		if !protos.HTTP2() {
+			secure = newH1(d.DialContext, tlsConf, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
+		}
 	}
 	return &conns{
 		h1:           plain,
+		h1s:          secure,
 		newTransport: mk,
 		dial:         d,
 		proxied:      proxied(opts),
@@ -154,8 +159,11 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 // through it yet, req either makes the host's first connection or waits
 // until another request made it (or failed), as its context allows.
 func (c *conns) RoundTrip(req *http.Request) (*http.Response, error) {
-	if c.h1 != nil && req.URL.Scheme == "http" {
+	switch {
+	case c.h1 != nil && req.URL.Scheme == "http":
 		return c.h1.RoundTrip(req)
+	case c.h1s != nil && req.URL.Scheme == "https":
+		return c.h1s.RoundTrip(req)
 	}
 	key := connKey{req.URL.Scheme, input.HostKey(req.URL)}
 	for {
@@ -242,8 +250,10 @@ func (c *conns) endFirst(t *http.Transport, key connKey, fc *firstConn, connecte
 
 // CloseIdleConnections closes the Transport's idle connections.
 func (c *conns) CloseIdleConnections() {
-	if c.h1 != nil {
-		c.h1.CloseIdleConnections()
+	for _, p := range []*h1{c.h1, c.h1s} {
+		if p != nil {
+			p.CloseIdleConnections()
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
