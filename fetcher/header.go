@@ -58,6 +58,11 @@ func (f *Fetcher) decoded(resp *http.Response) (io.Reader, bool, error) {
 		return resp.Body, true, nil
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(resp.Body)
+		if err == io.EOF {
+			// No byte at all: a HEAD's answer, a 204 or 304, a length of 0 (a
+			// HEAD gets a GET's headers). Empty, as net/http's Transport read it.
+			return resp.Body, true, nil
+		}
 		if err != nil {
 			return nil, false, fmt.Errorf("gzip body: %w", err)
 		}
