@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"os"
 	"sync"
 	"time"
 
@@ -70,6 +71,7 @@ type h1Conn struct {
 	raw    net.Conn // as dialed
 	br     *bufio.Reader
 	tls    *tls.ConnectionState // https; nil for plain http
+	tc     *tls.Conn            // https: the TLS layer under conn; nil for plain http
 	host   string
 	limit  int64 // bytes br may still read from conn; see Read
 	idleAt time.Time
@@ -247,11 +249,30 @@ var errBodyClosed = errors.New("http: read on closed response body")
 // end ends c's exchange: back to the pool if reuse and nothing is left
 // over and the AfterFunc had not run, else closed.
 func (p *h1) end(c *h1Conn, stop func() bool, reuse bool) {
-	if stop() && reuse && c.br.Buffered() == 0 {
+	if stop() && reuse && c.br.Buffered() == 0 && !c.tlsLeftOver() {
 		p.put(c)
 		return
 	}
 	p.discard(c)
+}
+
+// tlsLeftOver reports whether c's TLS layer holds bytes nobody read. A
+// tls.Conn decrypts a whole record (up to 16 KiB) and keeps what did not
+// fit the read it served, and a read larger than br's buffer goes around
+// it: bytes after the answer in the answer's record are seen neither by
+// br.Buffered nor by the socket's peek (closedWhileIdle), and the next
+// request would read them as its answer. A read with a deadline in the
+// past returns them if there are any, and reads nothing from the socket.
+// Called only once the AfterFunc is stopped: it sets deadlines too.
+func (c *h1Conn) tlsLeftOver() bool {
+	if c.tc == nil {
+		return false
+	}
+	c.tc.SetReadDeadline(aLongTimeAgo)
+	var one [1]byte
+	n, err := c.tc.Read(one[:])
+	c.tc.SetReadDeadline(time.Time{})
+	return n > 0 || !errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // get returns an idle connection to addr (reused), or dials a new one when
@@ -329,7 +350,7 @@ func (p *h1) connect(ctx context.Context, addr string) (*h1Conn, error) {
 			return nil, err
 		}
 		state := tc.ConnectionState()
-		c.conn, c.tls = tc, &state
+		c.conn, c.tls, c.tc = tc, &state, tc
 	}
 	if p.wrap != nil {
 		c.conn = p.wrap(c.conn, scheme)
