@@ -280,6 +280,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 		f.handOver(ctx, actx, j, decoded)
 		return end
 	}
+	page := decoded // what truncated looks past: the page, not the bytes as sent
 	decoded, sum := f.hashing(decoded, res)
 	defer sum()
 	j.body = cappedReader{r: decoded, left: f.opts.MaxBody}
@@ -294,7 +295,7 @@ func (f *Fetcher) attempt(ctx context.Context, j *Job, u *url.URL, release *func
 	res.Size = body.read
 	if err == nil && body.left == 0 {
 		var one [1]byte
-		n, _ := io.ReadFull(resp.Body, one[:])
+		n, _ := io.ReadFull(page, one[:])
 		res.Truncated = n > 0 // closing unread closes the connection: no drain
 		if cut, ok := captured(conn).(interface{ Cut() }); ok && res.Truncated {
 			cut.Cut()
