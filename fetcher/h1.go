@@ -67,7 +67,7 @@ type h1Host struct {
 
 // h1Conn is one connection of the pool.
 type h1Conn struct {
-	conn   net.Conn // as used: wrapped by Capture, if any
+	conn   net.Conn // as used: wrapped by Capture, if any; closed through this, so a Capturer writes the last exchange and lets go
 	raw    net.Conn // as dialed
 	br     *bufio.Reader
 	tls    *tls.ConnectionState // https; nil for plain http
@@ -293,8 +293,12 @@ func (p *h1) get(ctx context.Context, addr string) (c *h1Conn, reused bool, err 
 				p.mu.Unlock()
 				return c, true, nil
 			}
+			// Closed unlocked (a Capturer writes its last exchange then);
+			// still counted in open meanwhile, so h stays in hosts.
+			p.mu.Unlock()
+			c.conn.Close()
+			p.mu.Lock()
 			h.open--
-			c.raw.Close()
 		}
 		if p.maxPerHost <= 0 || h.open < p.maxPerHost {
 			h.open++
@@ -363,7 +367,6 @@ func (p *h1) connect(ctx context.Context, addr string) (*h1Conn, error) {
 // maxIdle are.
 func (p *h1) put(c *h1Conn) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	h := p.hosts[c.host]
 	c.idleAt = time.Now()
 	h.idle = append(h.idle, c)
@@ -371,8 +374,9 @@ func (p *h1) put(c *h1Conn) {
 	c.prev.next, p.lru.prev = c, c
 	p.nidle++
 	p.wakeLocked(h)
+	var old *h1Conn
 	if p.nidle > p.maxIdle {
-		old := p.lru.next
+		old = p.lru.next
 		oh := p.hosts[old.host]
 		for i, ic := range oh.idle {
 			if ic == old {
@@ -382,14 +386,17 @@ func (p *h1) put(c *h1Conn) {
 		}
 		p.unlink(old)
 		oh.open--
-		old.raw.Close()
 		p.freeLocked(old.host, oh)
+	}
+	p.mu.Unlock()
+	if old != nil {
+		old.conn.Close() // unlocked: a Capturer writes its last exchange then
 	}
 }
 
 // discard closes c, which is not idle.
 func (p *h1) discard(c *h1Conn) {
-	c.raw.Close()
+	c.conn.Close()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hosts[c.host]
@@ -422,14 +429,18 @@ func (p *h1) wakeLocked(h *h1Host) {
 
 // CloseIdleConnections closes every idle connection.
 func (p *h1) CloseIdleConnections() {
+	var idle []*h1Conn
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	for c := p.lru.next; c != &p.lru; c = p.lru.next {
 		h := p.hosts[c.host]
 		h.idle = h.idle[:0] // the others of h's are in the list too: they go next
 		p.unlink(c)
 		h.open--
-		c.raw.Close()
 		p.freeLocked(c.host, h)
+		idle = append(idle, c)
+	}
+	p.mu.Unlock()
+	for _, c := range idle {
+		c.conn.Close() // unlocked: a Capturer writes its last exchange then
 	}
 }
