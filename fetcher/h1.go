@@ -145,7 +145,10 @@ func (p *h1) RoundTrip(req *http.Request) (*http.Response, error) {
 // whether a byte of a response came: if not, the server may have closed c
 // while it was idle, and req was never seen. On error c is closed.
 func (p *h1) exchange(ctx context.Context, c *h1Conn, req *http.Request) (resp *http.Response, sent bool, err error) {
-	stop := context.AfterFunc(ctx, func() { c.raw.SetDeadline(aLongTimeAgo) })
+	// ctx's end closes c (its end, so c is discarded): through what it is
+	// read with, so that a Capturer knows fanout ended it, not the server,
+	// as net/http's Transport closes it.
+	stop := context.AfterFunc(ctx, func() { c.conn.Close() })
 	defer func() {
 		if err != nil {
 			stop()
@@ -263,7 +266,7 @@ func (p *h1) end(c *h1Conn, stop func() bool, reuse bool) {
 // br.Buffered nor by the socket's peek (closedWhileIdle), and the next
 // request would read them as its answer. A read with a deadline in the
 // past returns them if there are any, and reads nothing from the socket.
-// Called only once the AfterFunc is stopped: it sets deadlines too.
+// Called only once the AfterFunc is stopped: c is then the caller's alone.
 func (c *h1Conn) tlsLeftOver() bool {
 	if c.tc == nil {
 		return false
