@@ -75,6 +75,13 @@ func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Re
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: err}
 		}
+		if resp.StatusCode == http.StatusSwitchingProtocols {
+			// What follows is another protocol, not a body: net/http's
+			// Transport hands the connection over as one, which neither
+			// -t nor the run's end stops. None is read (h1 gives none).
+			resp.Body.Close()
+			resp.Body = http.NoBody
+		}
 		if !isRedirect(resp.StatusCode) {
 			return resp, nil
 		}
