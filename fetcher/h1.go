@@ -32,10 +32,12 @@ import (
 //   - A host has at most maxPerHost connections open or being dialed (0:
 //     no cap), as MaxConnsPerHost gives the Transport.
 //   - A connection is idle (in its host's idle list and in the LRU list)
-//     only after its response was read to the end with nothing left over,
-//     and neither side asked to close it; at most maxIdle are idle, the
-//     longest idle closed first, and one idle longer than idleTimeout is
-//     closed instead of used.
+//     only after its response was read to the end with nothing left over
+//     (in br, or in the tls.Conn: tlsLeftOver), and neither side asked to
+//     close it; at most maxIdle are idle, the longest idle closed first,
+//     and one idle longer than idleTimeout is closed instead of used.
+//   - A connection is closed through conn (a Capturer's wrapper writes
+//     its last exchange then), never through raw alone.
 //   - A host's entry exists only while it has a connection open or a
 //     request waiting for one: a host that refuses leaves nothing behind.
 //   - A request that finds its reused connection closed by the server
