@@ -35,7 +35,8 @@ import (
 //     only after its response was read to the end with nothing left over
 //     (in br, or in the tls.Conn: tlsLeftOver), and neither side asked to
 //     close it; at most maxIdle are idle, the longest idle closed first,
-//     and one idle longer than idleTimeout is closed instead of used.
+//     and one idle longer than idleTimeout (90 s) is closed instead of
+//     used, or when another goes idle after it.
 //   - A connection is closed through conn (a Capturer's wrapper writes
 //     its last exchange then), never through raw alone.
 //   - A host's entry exists only while it has a connection open or a
@@ -368,8 +369,8 @@ func (p *h1) connect(ctx context.Context, addr string) (*h1Conn, error) {
 	return c, nil
 }
 
-// put makes c idle, closing the longest idle connection when more than
-// maxIdle are.
+// put makes c idle, closing the longest idle connections while more than
+// maxIdle are, and those idle for idleTimeout.
 func (p *h1) put(c *h1Conn) {
 	p.mu.Lock()
 	h := p.hosts[c.host]
@@ -379,23 +380,25 @@ func (p *h1) put(c *h1Conn) {
 	c.prev.next, p.lru.prev = c, c
 	p.nidle++
 	p.wakeLocked(h)
-	var old *h1Conn
-	if p.nidle > p.maxIdle {
-		old = p.lru.next
-		oh := p.hosts[old.host]
+	// The longest idle go first: beyond maxIdle, or idle for idleTimeout
+	// (a server has closed most of those by then, and each holds a socket).
+	var old []*h1Conn
+	for o := p.lru.next; o != c && (p.nidle > p.maxIdle || c.idleAt.Sub(o.idleAt) >= p.idleTimeout); o = p.lru.next {
+		oh := p.hosts[o.host]
 		for i, ic := range oh.idle {
-			if ic == old {
+			if ic == o {
 				oh.idle = append(oh.idle[:i], oh.idle[i+1:]...)
 				break
 			}
 		}
-		p.unlink(old)
+		p.unlink(o)
 		oh.open--
-		p.freeLocked(old.host, oh)
+		p.freeLocked(o.host, oh)
+		old = append(old, o)
 	}
 	p.mu.Unlock()
-	if old != nil {
-		old.conn.Close() // unlocked: a Capturer writes its last exchange then
+	for _, o := range old {
+		o.conn.Close() // unlocked: a Capturer writes its last exchange then
 	}
 }
 

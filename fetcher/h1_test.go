@@ -251,29 +251,45 @@ func TestH1ConnsPerHost(t *testing.T) {
 }
 
 // TestH1IdleBound checks that at most maxIdle connections stay idle, the
-// longest idle closed first.
+// longest idle closed first, and none idle for idleTimeout.
 func TestH1IdleBound(t *testing.T) {
-	f := newFetcher(t, Options{}, nil)
-	p := f.transport.h1
-	p.maxIdle = 2
-	var srvs []*httptest.Server
-	for range 4 {
-		srv := httptest.NewServer(testsite.New(testsite.Options{}))
-		t.Cleanup(srv.Close)
-		srvs = append(srvs, srv)
-		if got := f.Fetch(context.Background(), target(t, srv.URL+"/page/1"), nil); got.Status != 200 {
-			t.Fatalf("status %d (%s)", got.Status, got.Error)
-		}
+	tests := []struct {
+		name        string
+		maxIdle     int
+		idleTimeout time.Duration
+		kept        []int // the servers whose connections stay idle, longest idle first
+	}{
+		{"at most 2", 2, time.Hour, []int{2, 3}},
+		{"idle timeout 0: only the last", 1024, 0, []int{3}},
+		{"neither bound reached", 1024, time.Hour, []int{0, 1, 2, 3}},
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var kept []string
-	for c := p.lru.next; c != &p.lru; c = c.next {
-		kept = append(kept, c.host)
-	}
-	want := []string{strings.TrimPrefix(srvs[2].URL, "http://"), strings.TrimPrefix(srvs[3].URL, "http://")}
-	if fmt.Sprint(kept) != fmt.Sprint(want) || p.nidle != 2 || len(p.hosts) != 2 {
-		t.Errorf("idle %v (%d, %d hosts), want %v", kept, p.nidle, len(p.hosts), want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFetcher(t, Options{}, nil)
+			p := f.transport.h1
+			p.maxIdle, p.idleTimeout = tt.maxIdle, tt.idleTimeout
+			var hosts []string
+			for range 4 {
+				srv := httptest.NewServer(testsite.New(testsite.Options{}))
+				t.Cleanup(srv.Close)
+				hosts = append(hosts, strings.TrimPrefix(srv.URL, "http://"))
+				if got := f.Fetch(context.Background(), target(t, srv.URL+"/page/1"), nil); got.Status != 200 {
+					t.Fatalf("status %d (%s)", got.Status, got.Error)
+				}
+			}
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			var kept, want []string
+			for c := p.lru.next; c != &p.lru; c = c.next {
+				kept = append(kept, c.host)
+			}
+			for _, i := range tt.kept {
+				want = append(want, hosts[i])
+			}
+			if fmt.Sprint(kept) != fmt.Sprint(want) || p.nidle != len(want) || len(p.hosts) != len(want) {
+				t.Errorf("idle %v (%d, %d hosts), want %v", kept, p.nidle, len(p.hosts), want)
+			}
+		})
 	}
 }
 
