@@ -75,13 +75,7 @@ func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Re
 		if err != nil {
 			return nil, &url.Error{Op: "Get", URL: req.URL.Redacted(), Err: err}
 		}
-		if resp.StatusCode == http.StatusSwitchingProtocols {
-			// What follows is another protocol, not a body: net/http's
-			// Transport hands the connection over as one, which neither
-			// -t nor the run's end stops. None is read (h1 gives none).
-			resp.Body.Close()
-			resp.Body = http.NoBody
-		}
+		dropSwitched(resp)
 		if !isRedirect(resp.StatusCode) {
 			return resp, nil
 		}
@@ -129,6 +123,17 @@ func (f *Fetcher) do(req *http.Request, release *func(), ex *exchange) (*http.Re
 			return nil, &url.Error{Op: "Get", URL: next.Redacted(), Err: err}
 		}
 		req = nreq
+	}
+}
+
+// dropSwitched leaves a 101 answer without a body: what follows it is
+// another protocol, and net/http's Transport hands the connection over as
+// the body, which neither -t nor the run's end stops. None is read (h1
+// gives none).
+func dropSwitched(resp *http.Response) {
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		resp.Body.Close()
+		resp.Body = http.NoBody
 	}
 }
 

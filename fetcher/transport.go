@@ -130,17 +130,7 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		}
 		return t
 	}
-	var plain, secure *h1
-	if !proxied(opts) {
-		var wrap func(net.Conn, string) net.Conn
-		if opts.Capture != nil {
-			wrap = opts.Capture.Wrap
-		}
-		plain = newH1(d.DialContext, nil, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
-		if !protos.HTTP2() {
-			secure = newH1(d.DialContext, tlsConf, wrap, maxConns, max(1024, opts.IdleConnsPerHost))
-		}
-	}
+	plain, secure := newH1Pools(opts, d, tlsConf, protos.HTTP2())
 	return &conns{
 		h1:           plain,
 		h1s:          secure,
@@ -153,6 +143,24 @@ func newConns(opts Options, res *resolve.Resolver) *conns {
 		maxKnown:     maxKnownHosts,
 		maxFail:      maxFailedFirsts,
 	}
+}
+
+// newH1Pools returns fanout's own HTTP/1.1 pools (h1.go) for plain http
+// and, when h2 is not offered, for https; none through a proxy.
+func newH1Pools(opts Options, d *dialer, tlsConf *tls.Config, h2 bool) (plain, secure *h1) {
+	if proxied(opts) {
+		return nil, nil
+	}
+	var wrap func(net.Conn, string) net.Conn
+	if opts.Capture != nil {
+		wrap = opts.Capture.Wrap
+	}
+	maxIdle := max(1024, opts.IdleConnsPerHost)
+	plain = newH1(d.DialContext, nil, wrap, opts.IdleConnsPerHost, maxIdle)
+	if !h2 {
+		secure = newH1(d.DialContext, tlsConf, wrap, opts.IdleConnsPerHost, maxIdle)
+	}
+	return plain, secure
 }
 
 // RoundTrip sends req over the Transport. If req's host has not connected
