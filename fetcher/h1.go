@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"slices"
 	"sync"
 	"time"
 )
@@ -106,6 +107,7 @@ func (p *h1) get(ctx context.Context, addr string) (c *h1Conn, reused bool, err 
 	for {
 		for len(h.idle) > 0 {
 			c = h.idle[len(h.idle)-1]
+			h.idle[len(h.idle)-1] = nil
 			h.idle = h.idle[:len(h.idle)-1]
 			p.unlink(c)
 			if time.Since(c.idleAt) < p.idleTimeout && !closedWhileIdle(c.raw) {
@@ -197,16 +199,7 @@ func (p *h1) put(c *h1Conn) {
 	// (a server has closed most of those by then, and each holds a socket).
 	var old []*h1Conn
 	for o := p.lru.next; o != c && (p.nidle > p.maxIdle || c.idleAt.Sub(o.idleAt) >= p.idleTimeout); o = p.lru.next {
-		oh := p.hosts[o.host]
-		for i, ic := range oh.idle {
-			if ic == o {
-				oh.idle = append(oh.idle[:i], oh.idle[i+1:]...)
-				break
-			}
-		}
-		p.unlink(o)
-		oh.open--
-		p.freeLocked(o.host, oh)
+		p.dropIdleLocked(o)
 		old = append(old, o)
 	}
 	p.mu.Unlock()
@@ -221,6 +214,18 @@ func (p *h1) discard(c *h1Conn) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	h := p.hosts[c.host]
+	h.open--
+	p.freeLocked(c.host, h)
+}
+
+// dropIdleLocked takes idle c out of the pool, to be closed by the caller
+// (unlocked). p.mu is held.
+func (p *h1) dropIdleLocked(c *h1Conn) {
+	h := p.hosts[c.host]
+	if i := slices.Index(h.idle, c); i >= 0 {
+		h.idle = slices.Delete(h.idle, i, i+1) // the freed slot is zeroed: no closed connection kept
+	}
+	p.unlink(c)
 	h.open--
 	p.freeLocked(c.host, h)
 }
@@ -253,11 +258,7 @@ func (p *h1) CloseIdleConnections() {
 	var idle []*h1Conn
 	p.mu.Lock()
 	for c := p.lru.next; c != &p.lru; c = p.lru.next {
-		h := p.hosts[c.host]
-		h.idle = h.idle[:0] // the others of h's are in the list too: they go next
-		p.unlink(c)
-		h.open--
-		p.freeLocked(c.host, h)
+		p.dropIdleLocked(c)
 		idle = append(idle, c)
 	}
 	p.mu.Unlock()
