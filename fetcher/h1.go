@@ -110,13 +110,13 @@ func (p *h1) get(ctx context.Context, addr string) (c *h1Conn, reused bool, err 
 			h.idle[len(h.idle)-1] = nil
 			h.idle = h.idle[:len(h.idle)-1]
 			p.unlink(c)
+			// c is ours now, and still counted in open, so h stays in
+			// hosts: the look at it (a system call) and its closing (a
+			// Capturer writes its last exchange then) go unlocked.
+			p.mu.Unlock()
 			if time.Since(c.idleAt) < p.idleTimeout && !closedWhileIdle(c.raw) {
-				p.mu.Unlock()
 				return c, true, nil
 			}
-			// Closed unlocked (a Capturer writes its last exchange then);
-			// still counted in open meanwhile, so h stays in hosts.
-			p.mu.Unlock()
 			c.conn.Close()
 			p.mu.Lock()
 			h.open--
